@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'cache',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,3 @@
+export * from './cache.module';
+export * from './invalidation-bus';
+export * from './redis';

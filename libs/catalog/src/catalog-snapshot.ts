@@ -1,0 +1,116 @@
+import {
+  AffiliatePostback,
+  CatalogAdvertiser,
+  CatalogAffiliate,
+  CatalogGoal,
+  CatalogOffer,
+  NetworkSettings,
+  OfferApproval,
+  PayoutOverride,
+} from './catalog.types';
+
+export interface CatalogContents {
+  offers: CatalogOffer[];
+  advertisers: CatalogAdvertiser[];
+  affiliates: CatalogAffiliate[];
+  approvals: OfferApproval[];
+  payoutOverrides: PayoutOverride[];
+  affiliatePostbacks: AffiliatePostback[];
+  settings: NetworkSettings;
+}
+
+/** One consistent, indexed copy of the catalogue. Lookups are synchronous map reads. */
+export class CatalogSnapshot {
+  private readonly offers: Map<number, CatalogOffer>;
+  private readonly advertisers: Map<number, CatalogAdvertiser>;
+  private readonly advertisersByToken: Map<string, CatalogAdvertiser>;
+  private readonly affiliates: Map<number, CatalogAffiliate>;
+  private readonly approvals: Map<string, OfferApproval>;
+  private readonly payoutOverrides: Map<string, PayoutOverride>;
+  private readonly affiliatePostbacks: Map<string, AffiliatePostback>;
+  readonly settings: NetworkSettings;
+
+  constructor(
+    contents: CatalogContents,
+    /** Increases with every load. */
+    readonly version: number,
+    readonly loadedAt: number,
+  ) {
+    this.offers = new Map(contents.offers.map((offer) => [offer.id, offer]));
+    this.advertisers = new Map(contents.advertisers.map((advertiser) => [advertiser.id, advertiser]));
+    this.advertisersByToken = new Map(contents.advertisers.map((advertiser) => [advertiser.postbackToken, advertiser]));
+    this.affiliates = new Map(contents.affiliates.map((affiliate) => [affiliate.id, affiliate]));
+    this.approvals = new Map(contents.approvals.map((approval) => [`${approval.offerId}:${approval.affiliateId}`, approval]));
+    this.payoutOverrides = new Map(
+      contents.payoutOverrides.map((override) => [
+        `${override.offerId}:${override.affiliateId}:${override.goalId ?? '*'}`,
+        override,
+      ]),
+    );
+    this.affiliatePostbacks = new Map(
+      contents.affiliatePostbacks.map((postback) => [`${postback.affiliateId}:${postback.offerId}`, postback]),
+    );
+    this.settings = contents.settings;
+  }
+
+  static empty(): CatalogSnapshot {
+    return new CatalogSnapshot(
+      {
+        offers: [],
+        advertisers: [],
+        affiliates: [],
+        approvals: [],
+        payoutOverrides: [],
+        affiliatePostbacks: [],
+        settings: { name: 'Tracklane network', defaultFallbackUrl: null, advertisersSeePayouts: false },
+      },
+      0,
+      0,
+    );
+  }
+
+  offer(id: number): CatalogOffer | undefined {
+    return this.offers.get(id);
+  }
+
+  advertiser(id: number): CatalogAdvertiser | undefined {
+    return this.advertisers.get(id);
+  }
+
+  /** Exact lookup only; callers still compare the token in constant time before trusting it. */
+  advertiserByToken(token: string): CatalogAdvertiser | undefined {
+    return this.advertisersByToken.get(token);
+  }
+
+  affiliate(id: number): CatalogAffiliate | undefined {
+    return this.affiliates.get(id);
+  }
+
+  approval(offerId: number, affiliateId: number): OfferApproval | undefined {
+    return this.approvals.get(`${offerId}:${affiliateId}`);
+  }
+
+  goal(offerId: number, code: string | null): CatalogGoal | undefined {
+    const offer = this.offers.get(offerId);
+    if (!offer) return undefined;
+    if (code === null) return offer.defaultGoal ?? undefined;
+    const wanted = code.toLowerCase();
+    return offer.goals.find((goal) => goal.code.toLowerCase() === wanted || String(goal.id) === code);
+  }
+
+  /** The affiliate's payout rule for a goal: a goal-specific override, then an offer-wide one. */
+  payoutOverride(offerId: number, affiliateId: number, goalId: number): PayoutOverride | undefined {
+    return (
+      this.payoutOverrides.get(`${offerId}:${affiliateId}:${goalId}`) ??
+      this.payoutOverrides.get(`${offerId}:${affiliateId}:*`)
+    );
+  }
+
+  /** The affiliate's outbound postback for an offer: the per-offer override, else the global URL. */
+  postbackTarget(affiliateId: number, offerId: number): { url: string; method: 'GET' | 'POST' } | undefined {
+    const override = this.affiliatePostbacks.get(`${affiliateId}:${offerId}`);
+    if (override) return { url: override.url, method: override.method };
+    const affiliate = this.affiliates.get(affiliateId);
+    return affiliate?.postbackUrl ? { url: affiliate.postbackUrl, method: affiliate.postbackMethod } : undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InvalidationBus } from '@tracklane/cache';
+import { LOGGER, Logger } from '@tracklane/observability';
+import { Pool } from 'pg';
+import { Gauge, Registry } from 'prom-client';
+import { CatalogSnapshot } from './catalog-snapshot';
+import { loadCatalog } from './catalog.repository';
+
+export const CATALOG_OPTIONS = Symbol('CATALOG_OPTIONS');
+
+export interface CatalogOptions {
+  /** Full reload even without invalidations, in case one was missed (default 60 s). */
+  refreshIntervalMs?: number;
+}
+
+/**
+ * The catalogue in memory, so hot paths never wait on the database.
+ * Loaded before the service starts listening; reloaded whenever the
+ * management API announces a change (Redis pub/sub), and periodically as a
+ * safety net. Invalidations that arrive during a load trigger one more load.
+ */
+@Injectable()
+export class Catalog implements OnModuleInit, OnApplicationShutdown {
+  private snapshot = CatalogSnapshot.empty();
+  private loading: Promise<void> | null = null;
+  private reloadRequested = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly versionGauge: Gauge;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly bus: InvalidationBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions,
+    metrics: Registry,
+  ) {
+    this.versionGauge = new Gauge({
+      name: 'tracklane_catalog_loaded_timestamp_seconds',
+      help: 'When the in-memory catalogue was last loaded',
+      registers: [metrics],
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.subscribe(() => void this.reload());
+    await this.reload();
+    this.timer = setInterval(() => void this.reload(), this.options.refreshIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The current snapshot; keep using one snapshot for one decision. */
+  current(): CatalogSnapshot {
+    return this.snapshot;
+  }
+
+  /** Loads the catalogue again (coalescing concurrent requests into at most one extra load). */
+  reload(): Promise<void> {
+    if (this.loading) {
+      this.reloadRequested = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.reloadRequested = false;
+        try {
+          const contents = await loadCatalog(this.pool);
+          this.snapshot = new CatalogSnapshot(contents, this.snapshot.version + 1, Date.now());
+          this.versionGauge.set(Date.now() / 1000);
+        } catch (error) {
+          // Keep serving the last good snapshot; the next invalidation or tick retries.
+          this.logger.error({ err: error }, 'catalogue reload failed');
+          if (this.snapshot.version === 0) throw error;
+        }
+      } while (this.reloadRequested);
+    })().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The catalogue as the hot paths see it: plain, immutable objects held in
+ * memory. Money stays a decimal string (exact); times are epoch ms.
+ */
+export type MoneyRuleType = 'fixed' | 'percent' | 'fixed_plus_percent';
+export type FraudAction = 'allow' | 'pending' | 'reject';
+
+export interface MoneyRule {
+  type: MoneyRuleType;
+  /** Fixed part, decimal string. */
+  amount: string;
+  /** Percentage of the sale amount, decimal string (7.5 means 7.5 %). */
+  percent: string;
+}
+
+export interface CatalogGoal {
+  id: number;
+  offerId: number;
+  code: string;
+  name: string;
+  isDefault: boolean;
+  allowMultiple: boolean;
+  revenue: MoneyRule;
+  payout: MoneyRule;
+  defaultStatus: 'approved' | 'pending';
+}
+
+export interface CatalogOffer {
+  id: number;
+  advertiserId: number;
+  name: string;
+  status: 'active' | 'paused' | 'expired' | 'archived';
+  visibility: 'public' | 'approval_required';
+  destinationUrl: string;
+  fallbackUrl: string | null;
+  expiresAt: number | null;
+  timeZone: string;
+  currency: string;
+  attributionWindowSeconds: number;
+  minClickToConversionSeconds: number;
+  dailyCap: number | null;
+  monthlyCap: number | null;
+  affiliateDailyCap: number | null;
+  affiliateMonthlyCap: number | null;
+  onBot: FraudAction;
+  onRateLimited: FraudAction;
+  onNonUnique: FraudAction;
+  /** Active goals only. */
+  goals: CatalogGoal[];
+  defaultGoal: CatalogGoal | null;
+}
+
+export interface CatalogAdvertiser {
+  id: number;
+  name: string;
+  status: 'active' | 'paused' | 'archived';
+  postbackToken: string;
+  signingSecret: string | null;
+  requireSignature: boolean;
+  ipAllowlist: string[];
+  paramMapping: ParamMapping;
+}
+
+/** A partner's own postback format: their parameter names and status words mapped to ours. */
+export interface ParamMapping {
+  params?: Record<string, string>;
+  values?: Record<string, Record<string, string>>;
+}
+
+export interface CatalogAffiliate {
+  id: number;
+  name: string;
+  status: 'active' | 'pending' | 'suspended' | 'archived';
+  postbackUrl: string | null;
+  postbackMethod: 'GET' | 'POST';
+  postbackStatuses: string[];
+  postbackSecret: string | null;
+}
+
+export interface OfferApproval {
+  offerId: number;
+  affiliateId: number;
+  status: 'approved' | 'pending' | 'rejected' | 'blocked';
+  dailyCap: number | null;
+  monthlyCap: number | null;
+}
+
+export interface PayoutOverride {
+  offerId: number;
+  affiliateId: number;
+  /** null: every goal of the offer. */
+  goalId: number | null;
+  payout: MoneyRule;
+}
+
+export interface AffiliatePostback {
+  affiliateId: number;
+  offerId: number;
+  url: string;
+  method: 'GET' | 'POST';
+}
+
+export interface NetworkSettings {
+  name: string;
+  defaultFallbackUrl: string | null;
+  advertisersSeePayouts: boolean;
+}

@@ -1,0 +1,6 @@
+export * from './catalog-changes';
+export * from './catalog-snapshot';
+export * from './catalog.module';
+export * from './catalog.repository';
+export * from './catalog.service';
+export * from './catalog.types';

@@ -1,0 +1,72 @@
+import { defineContract } from '../event-contract';
+import { ID_PATTERN } from '../ids';
+import { decimal, integer, isoInstant, literal, nullable, object, oneOf, string, stringMap } from '../validation';
+
+/**
+ * conversions.v1 — what advertisers told postback-ingest, keyed by click id so
+ * a click's conversions share its partition.
+ *
+ * kind "conversion": a new conversion; conversionId is assigned by
+ * postback-ingest and is its identity downstream.
+ * kind "status_change": a later postback that changes the status of a
+ * conversion already accepted (e.g. a refund); conversionId names it.
+ */
+export const POSTBACK_STATUSES = ['approved', 'pending', 'rejected', 'refunded'] as const;
+export type PostbackStatus = (typeof POSTBACK_STATUSES)[number];
+
+export type ConversionKey = string;
+
+export interface ConversionV1 {
+  v: 1;
+  kind: 'conversion' | 'status_change';
+  /** Unique per message: the identity consumers deduplicate on. */
+  eventId: string;
+  conversionId: string;
+  receivedAt: string;
+  clickId: string;
+  advertiserId: number;
+  /** Goal code from the postback; null means the offer's default goal. */
+  goal: string | null;
+  /** Sale amount as a decimal string (at most 4 places). */
+  amount: string | null;
+  /** ISO 4217 code of amount. */
+  currency: string | null;
+  orderId: string | null;
+  /** Status the advertiser asked for; null lets the goal's default apply. */
+  status: PostbackStatus | null;
+  advSub1: string | null;
+  advSub2: string | null;
+  advSub3: string | null;
+  advSub4: string | null;
+  advSub5: string | null;
+  /** Every parameter Tracklane did not map, kept as received. */
+  raw: Record<string, string>;
+}
+
+const advSub = nullable(string({ max: 512 }));
+
+export const conversionsV1 = defineContract<ConversionV1>({
+  topic: 'conversions.v1',
+  version: 1,
+  keyOf: (conversion) => conversion.clickId,
+  validate: object({
+    v: literal(1),
+    kind: oneOf(['conversion', 'status_change'] as const),
+    eventId: string({ pattern: ID_PATTERN }),
+    conversionId: string({ pattern: ID_PATTERN }),
+    receivedAt: isoInstant(),
+    clickId: string({ pattern: ID_PATTERN }),
+    advertiserId: integer({ min: 1 }),
+    goal: nullable(string({ min: 1, max: 128 })),
+    amount: nullable(decimal({ nonNegative: true })),
+    currency: nullable(string({ pattern: /^[A-Z]{3}$/ })),
+    orderId: nullable(string({ min: 1, max: 255 })),
+    status: nullable(oneOf(POSTBACK_STATUSES)),
+    advSub1: advSub,
+    advSub2: advSub,
+    advSub3: advSub,
+    advSub4: advSub,
+    advSub5: advSub,
+    raw: stringMap({ maxEntries: 64, maxValueLength: 2048 }),
+  }),
+});

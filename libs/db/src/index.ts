@@ -1,0 +1,4 @@
+export * from './db.module';
+export * from './generated/prisma/client';
+export * from './migrator';
+export * from './prisma.service';

@@ -1,0 +1,44 @@
+import { ConsumedMessage, DeadLetter } from './messages';
+
+/**
+ * Handles one batch of messages from one partition. Resolve only when the
+ * work is durable: offsets are committed after it resolves. Return the
+ * messages that can never be processed (they go to the dead-letter topic);
+ * throw for transient failures (the batch is retried, then the consumer
+ * restarts from the last committed offset).
+ */
+export type BatchHandler<T> = (
+  messages: ConsumedMessage<T>[],
+  context: BatchContext,
+) => Promise<void | DeadLetter[]>;
+
+export interface BatchContext {
+  /** Keeps the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or lost the partition: stop early, nothing is committed. */
+  isActive(): boolean;
+}
+
+export interface BatchConsumerOptions<T> {
+  groupId: string;
+  /** topic → how its bytes become a checked value (throwing names the bad field). */
+  topics: Record<string, (bytes: Buffer | null) => T>;
+  handler: BatchHandler<T>;
+  /** Where messages that cannot be read or processed go. */
+  deadLetterTopic: (topic: string) => string;
+  fromBeginning?: boolean;
+  /** Attempts of one batch before the consumer gives up on it and restarts (default 5). */
+  maxAttempts?: number;
+  /** First retry delay; doubled each attempt, with jitter (default 200 ms). */
+  retryBackoffMs?: number;
+  /** Partitions handled at the same time by this process (default 1). */
+  partitionsConsumedConcurrently?: number;
+  /** Upper bound of a fetch, which bounds a batch (default 1 MiB per partition). */
+  maxBytesPerPartition?: number;
+}
+
+export interface BatchConsumer {
+  start(): Promise<void>;
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { ServiceEnv } from '@tracklane/config';
+import { HealthRegistry, LOGGER, Logger } from '@tracklane/observability';
+import { Admin, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { BatchConsumer, BatchConsumerOptions } from './consumer';
+import { KafkaBatchConsumer } from './kafka/kafka-batch-consumer';
+import { createKafka } from './kafka/kafka-client';
+import { KafkaMessageProducer, KafkaProducerOptions } from './kafka/kafka-producer';
+import { MessageProducer } from './producer';
+import { Topics } from './topics';
+
+export const MESSAGE_PRODUCER = Symbol('MESSAGE_PRODUCER');
+
+/**
+ * Creates the consumers of a service and stops them before the producer
+ * closes (a stopping consumer may still publish dead letters).
+ */
+@Injectable()
+export class ConsumerFactory implements BeforeApplicationShutdown {
+  private readonly consumers: BatchConsumer[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Registry,
+  ) {}
+
+  create<T>(options: BatchConsumerOptions<T>): BatchConsumer {
+    const consumer = new KafkaBatchConsumer<T>(
+      { kafka: this.kafka, producer: this.producer, logger: this.logger, metrics: this.metrics },
+      options,
+    );
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+}
+
+@Injectable()
+class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private admin: Admin | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register({
+      name: 'kafka',
+      check: async () => {
+        if (!this.admin) {
+          const admin = this.kafka.admin();
+          await admin.connect();
+          this.admin = admin;
+        }
+        await this.admin.describeCluster();
+      },
+    });
+  }
+
+  /** Runs after the HTTP server stopped taking requests: everything accepted gets flushed. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+    await this.admin?.disconnect();
+  }
+}
+
+export interface MessagingOptions {
+  clientId: string;
+  producer?: Omit<KafkaProducerOptions, 'metrics'>;
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        {
+          provide: Kafka,
+          inject: [ServiceEnv, LOGGER],
+          useFactory: (env: ServiceEnv, logger: Logger) =>
+            createKafka({ brokers: env.KAFKA_BROKERS, clientId: options.clientId, logger }),
+        },
+        {
+          provide: MESSAGE_PRODUCER,
+          inject: [Kafka, Registry],
+          useFactory: (kafka: Kafka, metrics: Registry) =>
+            new KafkaMessageProducer(kafka, { ...options.producer, metrics }),
+        },
+        { provide: Topics, inject: [ServiceEnv], useFactory: (env: ServiceEnv) => new Topics(env.KAFKA_TOPIC_PREFIX) },
+        ConsumerFactory,
+        ProducerLifecycle,
+      ],
+      exports: [Kafka, MESSAGE_PRODUCER, Topics, ConsumerFactory],
+    };
+  }
+}

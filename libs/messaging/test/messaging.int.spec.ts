@@ -1,0 +1,189 @@
+import { clicksV1, ClickV1, newId, topicNames } from '@tracklane/contracts';
+import { createTestTopics, readTopic, TestTopics, waitFor } from '@tracklane/testing';
+import { BatchConsumerOptions, ConsumedMessage, DEAD_LETTER_HEADERS, KafkaBatchConsumer, KafkaMessageProducer } from '../src';
+
+function click(): ClickV1 {
+  return {
+    v: 1,
+    clickId: newId(),
+    occurredAt: new Date().toISOString(),
+    offerId: 1,
+    advertiserId: 1,
+    affiliateId: 1,
+    sub1: null,
+    sub2: null,
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    source: null,
+    affClickId: null,
+    ip: '127.0.0.1',
+    userAgent: 'test',
+    referrer: null,
+    country: null,
+    device: null,
+    unique: true,
+    flags: [],
+    disposition: 'accepted',
+    params: {},
+  };
+}
+
+describe('messaging on a real Kafka broker', () => {
+  let topics: TestTopics;
+  let producer: KafkaMessageProducer;
+  let names: ReturnType<typeof topicNames>;
+
+  beforeAll(async () => {
+    topics = await createTestTopics({ partitions: 3 });
+    producer = new KafkaMessageProducer(topics.kafka);
+    names = topicNames(clicksV1, topics.prefix);
+  });
+  afterAll(async () => {
+    await producer.close();
+    await topics.drop();
+  });
+
+  function consumer(groupId: string, handler: BatchConsumerOptions<ClickV1>['handler']) {
+    return new KafkaBatchConsumer<ClickV1>(
+      { kafka: topics.kafka, producer },
+      {
+        groupId,
+        topics: { [names.main]: (bytes) => clicksV1.decode(bytes) },
+        handler,
+        deadLetterTopic: () => names.deadLetter,
+        retryBackoffMs: 20,
+      },
+    );
+  }
+
+  async function publish(clicks: ClickV1[]): Promise<void> {
+    await Promise.all(
+      clicks.map((value) => producer.send(names.main, [{ key: value.clickId, value: clicksV1.encode(value) }])),
+    );
+  }
+
+  it('batches concurrent sends into few requests and delivers every message once', async () => {
+    const clicks = Array.from({ length: 500 }, click);
+    await publish(clicks);
+    const read = await readTopic(topics.kafka, names.main, { expected: 500 });
+    expect(read.map((message) => message.key).sort()).toEqual(clicks.map((value) => value.clickId).sort());
+  });
+
+  it('sends a poison message to the dead-letter topic with the error, and keeps consuming', async () => {
+    const good = [click(), click()];
+    await producer.send(names.main, [
+      { key: good[0].clickId, value: clicksV1.encode(good[0]) },
+      { key: 'poison', value: '{"v":1,"clickId":"nope"}' },
+      { key: good[1].clickId, value: clicksV1.encode(good[1]) },
+    ]);
+    const handled = new Set<string>();
+    const group = consumer(`g-${newId()}`, async (messages) => {
+      for (const message of messages) handled.add(message.value.clickId);
+    });
+    await group.start();
+    try {
+      await waitFor(() => good.every((value) => handled.has(value.clickId)), { what: 'good messages handled' });
+    } finally {
+      await group.stop();
+    }
+    const dead = await readTopic(topics.kafka, names.deadLetter, { expected: 1 });
+    expect(dead).toHaveLength(1);
+    expect(dead[0].key).toBe('poison');
+    expect(dead[0].value?.toString()).toBe('{"v":1,"clickId":"nope"}');
+    expect(dead[0].headers[DEAD_LETTER_HEADERS.error]).toMatch(/unreadable message: clickId: must match/);
+    expect(dead[0].headers[DEAD_LETTER_HEADERS.topic]).toBe(names.main);
+  });
+
+  it('retries a batch whose handler fails transiently, without losing or repeating it', async () => {
+    const fresh = await createTestTopics({ partitions: 1 });
+    const freshNames = topicNames(clicksV1, fresh.prefix);
+    const freshProducer = new KafkaMessageProducer(fresh.kafka);
+    try {
+      const values = [click(), click(), click()];
+      await freshProducer.send(
+        freshNames.main,
+        values.map((value) => ({ key: value.clickId, value: clicksV1.encode(value) })),
+      );
+      let failuresLeft = 2;
+      const committed: string[] = [];
+      const group = new KafkaBatchConsumer<ClickV1>(
+        { kafka: fresh.kafka, producer: freshProducer },
+        {
+          groupId: `g-${newId()}`,
+          topics: { [freshNames.main]: (bytes) => clicksV1.decode(bytes) },
+          deadLetterTopic: () => freshNames.deadLetter,
+          retryBackoffMs: 10,
+          handler: async (messages) => {
+            if (failuresLeft-- > 0) throw new Error('database briefly unavailable');
+            committed.push(...messages.map((message) => message.value.clickId));
+          },
+        },
+      );
+      await group.start();
+      await waitFor(() => committed.length === 3, { what: 'batch handled after retries' });
+      await group.stop();
+      expect(committed).toEqual(values.map((value) => value.clickId));
+    } finally {
+      await freshProducer.close();
+      await fresh.drop();
+    }
+  });
+
+  it('resumes after a restart from the committed offset: nothing lost, nothing handled twice', async () => {
+    const fresh = await createTestTopics({ partitions: 3 });
+    const freshNames = topicNames(clicksV1, fresh.prefix);
+    const freshProducer = new KafkaMessageProducer(fresh.kafka);
+    const groupId = `g-${newId()}`;
+    const handled: string[] = [];
+    const start = () => {
+      const group = new KafkaBatchConsumer<ClickV1>(
+        { kafka: fresh.kafka, producer: freshProducer },
+        {
+          groupId,
+          topics: { [freshNames.main]: (bytes) => clicksV1.decode(bytes) },
+          deadLetterTopic: () => freshNames.deadLetter,
+          handler: async (messages: ConsumedMessage<ClickV1>[]) => {
+            handled.push(...messages.map((message) => message.value.clickId));
+          },
+        },
+      );
+      return group.start().then(() => group);
+    };
+    const send = (values: ClickV1[]) =>
+      freshProducer.send(
+        freshNames.main,
+        values.map((value) => ({ key: value.clickId, value: clicksV1.encode(value) })),
+      );
+    try {
+      const before = Array.from({ length: 50 }, click);
+      const after = Array.from({ length: 50 }, click);
+      await send(before);
+      const first = await start();
+      await waitFor(() => handled.length >= 50, { what: 'first 50 handled' });
+      await first.stop();
+
+      await send(after);
+      const second = await start();
+      await waitFor(() => handled.length >= 100, { what: 'next 50 handled' });
+      // Give a duplicate delivery the chance to show up before judging.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await second.stop();
+
+      expect(handled).toHaveLength(100);
+      expect(new Set(handled)).toEqual(new Set([...before, ...after].map((value) => value.clickId)));
+    } finally {
+      await freshProducer.close();
+      await fresh.drop();
+    }
+  });
+
+  it('fails a send to a topic that does not exist instead of claiming success', async () => {
+    const lonely = new KafkaMessageProducer(topics.kafka, { retries: 1 });
+    try {
+      await expect(lonely.send(`${topics.prefix}missing.v1`, [{ key: 'k', value: 'v' }])).rejects.toThrow();
+    } finally {
+      await lonely.close();
+    }
+  });
+});

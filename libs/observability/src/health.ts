@@ -1,0 +1,53 @@
+/**
+ * A dependency a service cannot work without. /readyz runs every registered
+ * check; the service is ready only when all of them pass.
+ */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers; rejects (or times out) otherwise. */
+  check(): Promise<void>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; error?: string; ms: number }>;
+}
+
+export class HealthRegistry {
+  private readonly checks = new Map<string, ReadinessCheck>();
+
+  register(check: ReadinessCheck): void {
+    this.checks.set(check.name, check);
+  }
+
+  async report(timeoutMs = 2000): Promise<ReadinessReport> {
+    const entries = await Promise.all(
+      [...this.checks.values()].map(async (check) => {
+        const started = Date.now();
+        try {
+          await withTimeout(check.check(), timeoutMs, `${check.name} did not answer within ${timeoutMs} ms`);
+          return [check.name, { ok: true, ms: Date.now() - started }] as const;
+        } catch (error) {
+          return [check.name, { ok: false, error: errorMessage(error), ms: Date.now() - started }] as const;
+        }
+      }),
+    );
+    return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

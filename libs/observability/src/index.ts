@@ -1,0 +1,4 @@
+export * from './bootstrap';
+export * from './health';
+export * from './logger';
+export * from './observability.module';

@@ -1,0 +1,4 @@
+import { runService } from '../src';
+import { fixtureService } from './fixture-service';
+
+runService(fixtureService);

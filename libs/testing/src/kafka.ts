@@ -1,0 +1,84 @@
+import { allTopics } from '@tracklane/contracts';
+import { createKafka, deleteTopics, ensureTopics } from '@tracklane/messaging';
+import { Kafka } from 'kafkajs';
+import { testServices } from './services';
+import { uniqueName } from './wait';
+
+export interface TestTopics {
+  /** KAFKA_TOPIC_PREFIX for services under test. */
+  prefix: string;
+  kafka: Kafka;
+  brokers: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Every contract topic under a prefix of its own, so suites running at the
+ * same time never see each other's messages.
+ */
+export async function createTestTopics(options: { partitions?: number; brokers?: string } = {}): Promise<TestTopics> {
+  const brokers = options.brokers ?? (await testServices()).kafkaBrokers;
+  const prefix = `${uniqueName('t')}.`;
+  const kafka = createKafka({ brokers, clientId: 'tracklane-test' });
+  const specs = allTopics({ prefix, partitions: options.partitions ?? 3 });
+  await ensureTopics(kafka, specs);
+  return {
+    prefix,
+    kafka,
+    brokers,
+    drop: () => deleteTopics(kafka, specs.map((spec) => spec.name)).catch(() => undefined),
+  };
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Reads a topic from the beginning until `expected` messages arrived (or,
+ * without `expected`, until nothing new came for `idleMs`), with a fresh
+ * consumer group, so it sees exactly what the topic holds.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  options: { expected?: number; idleMs?: number; timeoutMs?: number } = {},
+): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let lastArrival = Date.now();
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        lastArrival = Date.now();
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) {
+          if (value !== undefined) headers[name] = String(value);
+        }
+        messages.push({ key: message.key?.toString() ?? null, value: message.value, headers, partition, offset: message.offset });
+      },
+    });
+    const started = Date.now();
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const idleMs = options.idleMs ?? 1_500;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (options.expected !== undefined && messages.length >= options.expected) {
+        // Linger briefly so that extra (duplicate) messages would be seen too.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(idleMs, 500)));
+        break;
+      }
+      if (options.expected === undefined && Date.now() - lastArrival > idleMs && Date.now() - started > idleMs) break;
+      if (Date.now() - started > timeoutMs) break;
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
