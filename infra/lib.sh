@@ -32,7 +32,7 @@ ensure_node_modules() {
     npm ci --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
-  npm run --silent db:generate >/dev/null
+  npm run --silent db:generate >/dev/null 2>&1 || npm run db:generate
 }
 
 ensure_postgres() {

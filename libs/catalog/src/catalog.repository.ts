@@ -27,16 +27,15 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const query = async (sql: string): Promise<Row[]> => (await client.query(sql)).rows;
-    const [offers, goals, advertisers, affiliates, approvals, overrides, postbacks, settings] = await Promise.all([
-      query(`SELECT * FROM offers WHERE status <> 'archived'`),
-      query(`SELECT * FROM goals WHERE status = 'active' ORDER BY offer_id, id`),
-      query(`SELECT * FROM advertisers WHERE status <> 'archived'`),
-      query(`SELECT * FROM affiliates WHERE status <> 'archived'`),
-      query(`SELECT * FROM offer_affiliates`),
-      query(`SELECT * FROM payout_overrides`),
-      query(`SELECT * FROM affiliate_postbacks`),
-      query(`SELECT * FROM network_settings WHERE id = 1`),
-    ]);
+    // One client runs one query at a time; the transaction keeps them consistent.
+    const offers = await query(`SELECT * FROM offers WHERE status <> 'archived'`);
+    const goals = await query(`SELECT * FROM goals WHERE status = 'active' ORDER BY offer_id, id`);
+    const advertisers = await query(`SELECT * FROM advertisers WHERE status <> 'archived'`);
+    const affiliates = await query(`SELECT * FROM affiliates WHERE status <> 'archived'`);
+    const approvals = await query(`SELECT * FROM offer_affiliates`);
+    const overrides = await query(`SELECT * FROM payout_overrides`);
+    const postbacks = await query(`SELECT * FROM affiliate_postbacks`);
+    const settings = await query(`SELECT * FROM network_settings WHERE id = 1`);
     await client.query('COMMIT');
 
     const goalsByOffer = new Map<number, CatalogGoal[]>();
