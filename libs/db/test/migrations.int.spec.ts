@@ -93,4 +93,33 @@ describe('Prisma schema', () => {
     expect(read.revenueAmount.toString()).toBe('12.3456');
     expect(read.payoutPercent.toFixed(4)).toBe('7.5000');
   });
+
+  it('keep the books append-only in the database itself', async () => {
+    await prisma.conversion.create({
+      data: {
+        conversionId: 'c1',
+        advertiserId: 1,
+        status: 'approved',
+        reason: 'attributed',
+        revenue: '10',
+        payout: '7',
+        currency: 'USD',
+        convertedAt: new Date(),
+        ledgerEntries: {
+          create: [
+            { eventId: 'c1', account: 'advertiser_receivable', state: 'approved', kind: 'booking', amount: '10', currency: 'USD' },
+            { eventId: 'c1', account: 'affiliate_payable', state: 'approved', kind: 'booking', amount: '-7', currency: 'USD' },
+            { eventId: 'c1', account: 'network_margin', state: 'approved', kind: 'booking', amount: '-3', currency: 'USD' },
+          ],
+        },
+      },
+    });
+    await expect(prisma.ledgerEntry.updateMany({ data: { amount: '0' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.ledgerEntry.deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { status: 'rejected' } })).rejects.toThrow(
+      /append-only/,
+    );
+    const total = await prisma.ledgerEntry.aggregate({ _sum: { amount: true }, where: { conversionId: 'c1' } });
+    expect(total._sum.amount?.toString()).toBe('0');
+  });
 });
