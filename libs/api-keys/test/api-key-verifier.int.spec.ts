@@ -1,0 +1,48 @@
+import { createTestDatabase, TestDatabase, waitFor } from '@tracklane/testing';
+import { Pool } from 'pg';
+import { ApiKeyVerifier, issueApiKey } from '../src';
+
+describe('API key verification against Postgres', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let verifier: ApiKeyVerifier;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new Pool({ connectionString: database.url });
+    verifier = new ApiKeyVerifier(pool);
+    await pool.query(`INSERT INTO affiliates (id, name) VALUES (5, 'Pub')`);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  async function store(role: string, affiliateId: number | null = null) {
+    const issued = issueApiKey();
+    const { rows } = await pool.query(
+      `INSERT INTO api_keys (key_prefix, key_hash, name, role, affiliate_id) VALUES ($1, $2, 'k', $3, $4) RETURNING id`,
+      [issued.prefix, issued.hash, role, affiliateId],
+    );
+    return { ...issued, id: rows[0].id as number };
+  }
+
+  it('establishes who is calling and records when the key was used', async () => {
+    const key = await store('affiliate', 5);
+    const result = await verifier.verify(key.key);
+    expect(result).toEqual({
+      ok: true,
+      principal: { keyId: key.id, role: 'affiliate', advertiserId: null, affiliateId: 5, readOnly: false },
+    });
+    await waitFor(async () => (await pool.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id])).rows[0].last_used_at);
+  });
+
+  it('says why a key is refused', async () => {
+    const key = await store('admin');
+    expect(await verifier.verify(undefined)).toEqual({ ok: false, reason: 'missing' });
+    expect(await verifier.verify('letmein')).toEqual({ ok: false, reason: 'malformed' });
+    expect(await verifier.verify(`${key.key.slice(0, -1)}x`)).toEqual({ ok: false, reason: 'unknown' });
+    await pool.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [key.id]);
+    expect(await verifier.verify(key.key)).toEqual({ ok: false, reason: 'revoked' });
+  });
+});
