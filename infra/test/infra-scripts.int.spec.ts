@@ -1,0 +1,62 @@
+import { clicksV1, conversionsV1, topicNames } from '@tracklane/contracts';
+import { createKafka } from '@tracklane/messaging';
+import { DedicatedKafkaBroker, WORKSPACE_ROOT } from '@tracklane/testing';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+describe('infra scripts against a real broker', () => {
+  let broker: DedicatedKafkaBroker;
+
+  beforeAll(async () => {
+    broker = await DedicatedKafkaBroker.create();
+  });
+  afterAll(() => broker?.destroy());
+
+  it('start is idempotent: a second start finds the running broker', async () => {
+    const started = Date.now();
+    await broker.start();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('create every contract topic with the configured partition count, and leave them alone when run again', async () => {
+    const prefix = `infra${Date.now()}.`;
+    const create = () =>
+      run(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, 'infra/create-topics.ts')], {
+        cwd: WORKSPACE_ROOT,
+        env: { ...process.env, KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: '12' },
+      });
+    expect((await create()).stdout).toContain(`created ${prefix}clicks.v1`);
+    expect((await create()).stdout).toContain('all present');
+
+    const admin = createKafka({ brokers: broker.brokers, clientId: 'infra-test' }).admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({
+        topics: [topicNames(clicksV1, prefix).main, topicNames(conversionsV1, prefix).main, topicNames(clicksV1, prefix).deadLetter],
+      });
+      expect(Object.fromEntries(topics.map((topic) => [topic.name, topic.partitions.length]))).toEqual({
+        [`${prefix}clicks.v1`]: 12,
+        [`${prefix}conversions.v1`]: 12,
+        [`${prefix}clicks.dlq.v1`]: 1,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('stop is clean and may be repeated; the broker comes back with its data', async () => {
+    await broker.stop();
+    await broker.stop();
+    await broker.start();
+    const admin = createKafka({ brokers: broker.brokers, clientId: 'infra-test' }).admin();
+    await admin.connect();
+    try {
+      expect((await admin.listTopics()).some((name) => name.endsWith('clicks.v1'))).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
