@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'demo-receiver',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
