@@ -1,6 +1,7 @@
 export * from './database';
 export * from './kafka';
 export * from './kafka-broker';
+export * from './platform';
 export * from './ports';
 export * from './redis';
 export * from './service-process';
