@@ -61,12 +61,14 @@ export class Platform {
 
   /** Graceful stop of every service, in reverse start order. */
   async stop(): Promise<void> {
+    const unclean: string[] = [];
     for (const app of [...this.options.apps].reverse()) {
       const process = this.processes.get(app);
       if (!process) continue;
       const code = await process.stop();
       this.processes.delete(app);
-      if (code !== 0) throw new Error(`${app} exited with ${code} on SIGTERM:\n${process.logs().slice(-2000)}`);
+      if (code !== 0) unclean.push(`${app} exited with ${code} on SIGTERM:\n${process.logs().slice(-2000)}`);
     }
+    if (unclean.length > 0) throw new Error(unclean.join('\n\n'));
   }
 }
