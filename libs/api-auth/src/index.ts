@@ -1,0 +1,4 @@
+export * from './api-auth.module';
+export * from './api-key.guard';
+export * from './caller';
+export * from './roles';
