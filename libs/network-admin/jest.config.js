@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'network-admin',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { ID_PATTERN } from '@tracklane/contracts';
+import { Prisma, PrismaService } from '@tracklane/db';
+import { Actor, advertiserOf, affiliateOf, invalid, isAdmin, notFound, Page, PageQuery, pageSize, toPage } from '../access';
+import { ConversionView, conversionView } from './conversion.view';
+
+export interface ConversionListQuery extends PageQuery {
+  offerId?: number;
+  affiliateId?: number;
+  from?: string;
+  to?: string;
+}
+
+/** The latest status change rides along with each conversion. */
+const withStatus = { statusChanges: { orderBy: [{ changedAt: 'desc' as const }, { eventId: 'desc' as const }], take: 1 } };
+
+/**
+ * Conversions from attribution's ledger, each caller seeing only its own.
+ * For numbers over time, the reporting API is the place; this is for
+ * looking up and checking single conversions.
+ */
+@Injectable()
+export class ConversionsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(actor: Actor, query: ConversionListQuery): Promise<Page<ConversionView>> {
+    if (query.after !== undefined && !ID_PATTERN.test(query.after)) {
+      throw invalid('after', 'must be a cursor from a previous page (a conversion id)');
+    }
+    const size = pageSize(query);
+    const rows = await this.prisma.conversion.findMany({
+      where: {
+        AND: [
+          scope(actor),
+          {
+            offerId: query.offerId,
+            affiliateId: query.affiliateId,
+            convertedAt: { gte: query.from ? new Date(query.from) : undefined, lt: query.to ? new Date(query.to) : undefined },
+            conversionId: { lt: query.after },
+          },
+        ],
+      },
+      include: withStatus,
+      // Conversion ids sort by the time they were received: newest first.
+      orderBy: { conversionId: 'desc' },
+      take: size + 1,
+    });
+    const settings = await this.settings(actor);
+    return toPage(rows, size, (row) => row.conversionId, (row) => conversionView(row, actor, settings));
+  }
+
+  async get(actor: Actor, conversionId: string): Promise<ConversionView> {
+    const row = await this.prisma.conversion.findFirst({ where: { AND: [scope(actor), { conversionId }] }, include: withStatus });
+    if (!row) throw notFound('conversion', conversionId);
+    return conversionView(row, actor, await this.settings(actor));
+  }
+
+  private settings(actor: Actor) {
+    return advertiserOf(actor) !== null ? this.prisma.networkSettings.findUnique({ where: { id: 1 } }) : Promise.resolve(null);
+  }
+}
+
+function scope(actor: Actor): Prisma.ConversionWhereInput {
+  if (isAdmin(actor)) return {};
+  const advertiserId = advertiserOf(actor);
+  if (advertiserId !== null) return { advertiserId };
+  return { affiliateId: affiliateOf(actor) ?? -1 };
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { NetworkSettings, PrismaService } from '@tracklane/db';
+import { Actor, forbidden, isAdmin } from '../access';
+import { ChangeLog, lockRow } from '../changes';
+
+export interface NetworkSettingsView {
+  name: string;
+  /** Where a click goes when its offer cannot take it and has no fallback URL of its own. */
+  defaultFallbackUrl: string | null;
+  /** Whether advertiser keys see what affiliates are paid. */
+  advertisersSeePayouts: boolean;
+  updatedAt: string;
+}
+
+export type NetworkSettingsPatch = Partial<Omit<NetworkSettingsView, 'updatedAt'>>;
+
+const view = (row: NetworkSettings): NetworkSettingsView => ({
+  name: row.name,
+  defaultFallbackUrl: row.defaultFallbackUrl,
+  advertisersSeePayouts: row.advertisersSeePayouts,
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class NetworkSettingsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  async get(actor: Actor): Promise<NetworkSettingsView> {
+    if (!isAdmin(actor)) throw forbidden('network settings are managed with admin keys');
+    return view(await this.prisma.networkSettings.findUniqueOrThrow({ where: { id: 1 } }));
+  }
+
+  async update(actor: Actor, patch: NetworkSettingsPatch): Promise<NetworkSettingsView> {
+    if (!isAdmin(actor)) throw forbidden('network settings are managed with admin keys');
+    return this.changes.apply(actor, async (tx, trail) => {
+      await lockRow(tx, 'network_settings', 1);
+      const before = await tx.networkSettings.findUniqueOrThrow({ where: { id: 1 } });
+      const after = await tx.networkSettings.update({
+        where: { id: 1 },
+        // network_settings has no @updatedAt in the shared schema; the change time is set here.
+        data: { ...patch, updatedAt: new Date() },
+      });
+      trail.record({ action: 'update', entity: 'network_settings', entityId: 1, before, after });
+      return view(after);
+    });
+  }
+}

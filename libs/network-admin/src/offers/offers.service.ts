@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { FraudAction } from '@tracklane/catalog';
+import { Offer, OfferAffiliate, PrismaService } from '@tracklane/db';
+import {
+  Actor,
+  affiliateOf,
+  forbidden,
+  idCursor,
+  invalid,
+  isAdmin,
+  listedStatus,
+  notFound,
+  onlyFields,
+  Page,
+  PageQuery,
+  pageSize,
+  Removal,
+  toPage,
+} from '../access';
+import { ChangeLog, lockRow, offerHistory, Tx } from '../changes';
+import { offerScope } from './offer-scope';
+import { AffiliateOfferView, affiliateOfferView, OfferStatus, OfferView, offerView, OfferVisibility } from './offer.view';
+
+export interface OfferInput {
+  advertiserId: number;
+  name: string;
+  status?: Exclude<OfferStatus, 'archived'>;
+  visibility?: OfferVisibility;
+  destinationUrl: string;
+  fallbackUrl?: string | null;
+  expiresAt?: string | null;
+  timeZone?: string;
+  currency?: string;
+  attributionWindowSeconds?: number;
+  minClickToConversionSeconds?: number;
+  dailyCap?: number | null;
+  monthlyCap?: number | null;
+  affiliateDailyCap?: number | null;
+  affiliateMonthlyCap?: number | null;
+  onBot?: FraudAction;
+  onRateLimited?: FraudAction;
+  onNonUnique?: FraudAction;
+}
+
+export type OfferPatch = Partial<Omit<OfferInput, 'advertiserId'>>;
+
+/** An advertiser runs its landing pages and its budget; the commercial terms are the network's. */
+export const ADVERTISER_OFFER_FIELDS = ['destinationUrl', 'fallbackUrl', 'status', 'expiresAt', 'dailyCap', 'monthlyCap'];
+
+export interface OfferListQuery extends PageQuery {
+  status?: OfferStatus;
+  advertiserId?: number;
+}
+
+export type OfferFor = OfferView | AffiliateOfferView;
+
+@Injectable()
+export class OffersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  async list(actor: Actor, query: OfferListQuery): Promise<Page<OfferFor>> {
+    const size = pageSize(query);
+    const rows = await this.prisma.offer.findMany({
+      where: {
+        AND: [
+          offerScope(actor),
+          listedStatus(query.status),
+          { advertiserId: query.advertiserId, id: { gt: idCursor(query) } },
+        ],
+      },
+      include: approvalOf(actor),
+      orderBy: { id: 'asc' },
+      take: size + 1,
+    });
+    return toPage(rows, size, (row) => String(row.id), (row) => viewFor(actor, row));
+  }
+
+  async get(actor: Actor, id: number): Promise<OfferFor> {
+    const row = await this.prisma.offer.findFirst({ where: { AND: [offerScope(actor), { id }] }, include: approvalOf(actor) });
+    if (!row) throw notFound('offer', id);
+    return viewFor(actor, row);
+  }
+
+  async create(actor: Actor, input: OfferInput): Promise<OfferView> {
+    if (!isAdmin(actor)) throw forbidden('only admin keys create offers');
+    return this.changes.apply(actor, async (tx, trail) => {
+      const advertiser = await tx.advertiser.findUnique({ where: { id: input.advertiserId } });
+      if (!advertiser) throw invalid('advertiserId', `names no advertiser (${input.advertiserId})`);
+      if (advertiser.status === 'archived') throw invalid('advertiserId', `names an archived advertiser (${input.advertiserId})`);
+      const data = offerData(input);
+      checkTiming(data);
+      const row = await tx.offer.create({
+        data: { ...data, advertiserId: input.advertiserId, name: input.name, destinationUrl: input.destinationUrl },
+      });
+      trail.record({ action: 'create', entity: 'offer', entityId: row.id, before: null, after: row });
+      return offerView(row);
+    });
+  }
+
+  async update(actor: Actor, id: number, patch: OfferPatch): Promise<OfferView> {
+    if (affiliateOf(actor) !== null) throw forbidden('affiliate keys cannot change offers');
+    if (!isAdmin(actor)) onlyFields(patch, ADVERTISER_OFFER_FIELDS, 'advertiser keys');
+    return this.changes.apply(actor, async (tx, trail) => {
+      const before = await this.findLocked(tx, actor, id);
+      const data = offerData(patch);
+      checkTiming({ ...before, ...stripUndefined(data) });
+      const restoring = patch.status !== undefined && before.status === 'archived';
+      const after = await tx.offer.update({ where: { id }, data: { ...data, archivedAt: restoring ? null : undefined } });
+      trail.record({ action: restoring ? 'restore' : 'update', entity: 'offer', entityId: id, before, after });
+      return offerView(after);
+    });
+  }
+
+  /** Deletes an offer (and its goals) without history; archives one with history. */
+  async remove(actor: Actor, id: number): Promise<Removal> {
+    if (!isAdmin(actor)) throw forbidden('only admin keys delete offers');
+    return this.changes.apply(actor, async (tx, trail) => {
+      const before = await this.findLocked(tx, actor, id);
+      if (before.status === 'archived') return { id, outcome: 'archived', reason: 'it was already archived' };
+      const reason = await offerHistory(tx, id);
+      if (reason === null) {
+        for (const goal of await tx.goal.findMany({ where: { offerId: id } })) {
+          await tx.goal.delete({ where: { id: goal.id } });
+          trail.record({ action: 'delete', entity: 'goal', entityId: goal.id, before: goal, after: null });
+        }
+        await tx.offer.delete({ where: { id } });
+        trail.record({ action: 'delete', entity: 'offer', entityId: id, before, after: null });
+        return { id, outcome: 'deleted', reason: null };
+      }
+      const after = await tx.offer.update({ where: { id }, data: { status: 'archived', archivedAt: new Date() } });
+      trail.record({ action: 'archive', entity: 'offer', entityId: id, before, after });
+      return { id, outcome: 'archived', reason };
+    });
+  }
+
+  private async findLocked(tx: Tx, actor: Actor, id: number): Promise<Offer> {
+    await lockRow(tx, 'offers', id);
+    const row = await tx.offer.findFirst({ where: { AND: [offerScope(actor), { id }] } });
+    if (!row) throw notFound('offer', id);
+    return row;
+  }
+}
+
+/** For an affiliate, its approval row on each offer comes along (its status and caps). */
+function approvalOf(actor: Actor) {
+  const affiliateId = affiliateOf(actor);
+  return { affiliates: { where: { affiliateId: affiliateId ?? -1 } } };
+}
+
+function viewFor(actor: Actor, row: Offer & { affiliates: OfferAffiliate[] }): OfferFor {
+  return affiliateOf(actor) !== null ? affiliateOfferView(row, row.affiliates[0]) : offerView(row);
+}
+
+/** Input as stored (times as dates); absent fields stay untouched. */
+function offerData(input: OfferPatch) {
+  return {
+    name: input.name,
+    status: input.status,
+    visibility: input.visibility,
+    destinationUrl: input.destinationUrl,
+    fallbackUrl: input.fallbackUrl,
+    expiresAt: input.expiresAt && new Date(input.expiresAt),
+    timeZone: input.timeZone,
+    currency: input.currency,
+    attributionWindowSeconds: input.attributionWindowSeconds,
+    minClickToConversionSeconds: input.minClickToConversionSeconds,
+    dailyCap: input.dailyCap,
+    monthlyCap: input.monthlyCap,
+    affiliateDailyCap: input.affiliateDailyCap,
+    affiliateMonthlyCap: input.affiliateMonthlyCap,
+    onBot: input.onBot,
+    onRateLimited: input.onRateLimited,
+    onNonUnique: input.onNonUnique,
+  };
+}
+
+function checkTiming(offer: { attributionWindowSeconds?: unknown; minClickToConversionSeconds?: unknown }): void {
+  const window = Number(offer.attributionWindowSeconds ?? 2_592_000);
+  const minimum = Number(offer.minClickToConversionSeconds ?? 0);
+  if (minimum >= window) {
+    throw invalid('minClickToConversionSeconds', `must be less than attributionWindowSeconds (${window})`);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
