@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'management',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

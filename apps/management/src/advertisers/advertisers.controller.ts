@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller, Roles } from '@tracklane/api-auth';
+import { Principal } from '@tracklane/api-keys';
+import { AdvertisersService } from '@tracklane/network-admin';
+import { IdParam } from '../http/id-param';
+import { PageOf, RemovalResponse } from '../http/responses';
+import {
+  AdvertiserListQueryDto,
+  AdvertiserPostbackUrlResponse,
+  AdvertiserResponse,
+  CreateAdvertiserDto,
+  CreatedAdvertiserResponse,
+  SigningSecretResponse,
+  UpdateAdvertiserDto,
+} from './advertiser.dto';
+
+@ApiTags('advertisers')
+@Controller('v1/advertisers')
+export class AdvertisersController {
+  constructor(private readonly advertisers: AdvertisersService) {}
+
+  @Get()
+  @Roles('admin', 'advertiser')
+  @ApiOperation({ summary: 'List advertisers (an advertiser key sees itself)' })
+  @ApiOkResponse({ type: PageOf(AdvertiserResponse) })
+  list(@Caller() caller: Principal, @Query() query: AdvertiserListQueryDto) {
+    return this.advertisers.list(caller, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create an advertiser; its postback token and signing secret are generated' })
+  @ApiCreatedResponse({ type: CreatedAdvertiserResponse })
+  create(@Caller() caller: Principal, @Body() body: CreateAdvertiserDto) {
+    return this.advertisers.create(caller, body);
+  }
+
+  @Get(':advertiserId')
+  @Roles('admin', 'advertiser')
+  @ApiOkResponse({ type: AdvertiserResponse })
+  get(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
+    return this.advertisers.get(caller, id);
+  }
+
+  @Patch(':advertiserId')
+  @Roles('admin', 'advertiser')
+  @ApiOperation({ summary: 'Change an advertiser (an advertiser key: its postback settings only)' })
+  @ApiOkResponse({ type: AdvertiserResponse })
+  update(@Caller() caller: Principal, @IdParam('advertiserId') id: number, @Body() body: UpdateAdvertiserDto) {
+    return this.advertisers.update(caller, id, body);
+  }
+
+  @Delete(':advertiserId')
+  @ApiOperation({ summary: 'Delete an advertiser, or archive it (with its offers and keys) when it has history' })
+  @ApiOkResponse({ type: RemovalResponse })
+  remove(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
+    return this.advertisers.remove(caller, id);
+  }
+
+  @Post(':advertiserId/postback-token')
+  @HttpCode(200)
+  @Roles('admin', 'advertiser')
+  @ApiOperation({ summary: 'Replace the postback token; the old one stops working at once' })
+  @ApiOkResponse({ type: AdvertiserResponse })
+  rotateToken(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
+    return this.advertisers.rotatePostbackToken(caller, id);
+  }
+
+  @Post(':advertiserId/signing-secret')
+  @HttpCode(200)
+  @Roles('admin', 'advertiser')
+  @ApiOperation({ summary: 'Replace the signing secret and show the new one, once' })
+  @ApiOkResponse({ type: SigningSecretResponse })
+  rotateSigningSecret(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
+    return this.advertisers.rotateSigningSecret(caller, id);
+  }
+
+  @Get(':advertiserId/postback-url')
+  @Roles('admin', 'advertiser')
+  @ApiOperation({ summary: "The postback URL template for the advertiser's server, with its token" })
+  @ApiOkResponse({ type: AdvertiserPostbackUrlResponse })
+  postbackUrl(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
+    return this.advertisers.postbackUrl(caller, id);
+  }
+}

@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AffiliatePostbackInput, AffiliatePostbackView, IsAffiliatePostbackUrl, Optional } from '@tracklane/network-admin';
+import { IsIn } from 'class-validator';
+import { POSTBACK_MACROS } from '../affiliates/affiliate.dto';
+
+export class PutAffiliatePostbackDto implements AffiliatePostbackInput {
+  @ApiProperty({ example: 'https://tracker.example/pb?cid={aff_click_id}&goal={goal}', description: `http(s). ${POSTBACK_MACROS}` })
+  @IsAffiliatePostbackUrl()
+  url!: string;
+
+  @ApiPropertyOptional({ enum: ['GET', 'POST'], default: 'GET' })
+  @Optional()
+  @IsIn(['GET', 'POST'])
+  method?: 'GET' | 'POST';
+}
+
+export class AffiliatePostbackResponse implements AffiliatePostbackView {
+  @ApiProperty() affiliateId!: number;
+  @ApiProperty() offerId!: number;
+  @ApiProperty() url!: string;
+  @ApiProperty({ enum: ['GET', 'POST'] }) method!: 'GET' | 'POST';
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

@@ -1,0 +1,4 @@
+import { runService } from '@tracklane/observability';
+import { managementService } from './management.definition';
+
+runService(managementService);

@@ -1,0 +1,182 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FraudAction } from '@tracklane/catalog';
+import {
+  IsCurrencyCode,
+  IsDestinationUrl,
+  IsIanaTimeZone,
+  IsInstant,
+  OfferInput,
+  OfferPatch,
+  OfferStatus,
+  OfferVisibility,
+  Optional,
+  OptionalNullable,
+} from '@tracklane/network-admin';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IdFilter, PageQueryDto } from '../http/queries';
+
+const LIVE_STATUSES = ['active', 'paused', 'expired'] as const;
+const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;
+const VISIBILITIES = ['public', 'approval_required'] as const;
+const FRAUD_ACTIONS = ['allow', 'pending', 'reject'] as const;
+const YEAR_SECONDS = 31_536_000;
+const MAX_CAP = 2_147_483_647;
+const MACROS =
+  'Macros: {click_id} (alias {transaction_id}), {offer_id}, {aff_id}, {advertiser_id}, {sub1}..{sub5}, {source}, {aff_click_id}, {timestamp}';
+
+/** The offer's settings, each optional, shared by creation and change. */
+class OfferSettingsDto {
+  @ApiPropertyOptional({ enum: LIVE_STATUSES, description: 'Also restores an archived offer' })
+  @Optional()
+  @IsIn(LIVE_STATUSES)
+  status?: Exclude<OfferStatus, 'archived'>;
+
+  @ApiPropertyOptional({ enum: VISIBILITIES, description: 'public: any active affiliate may run it; approval_required: only approved ones' })
+  @Optional()
+  @IsIn(VISIBILITIES)
+  visibility?: OfferVisibility;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Where clicks go that the offer cannot take (paused, not approved…); same rules and macros as destinationUrl' })
+  @OptionalNullable()
+  @IsDestinationUrl()
+  fallbackUrl?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @OptionalNullable()
+  @IsInstant()
+  expiresAt?: string | null;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone of caps and the day boundaries in its reports' })
+  @Optional()
+  @IsIanaTimeZone()
+  timeZone?: string;
+
+  @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217' })
+  @Optional()
+  @IsCurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: YEAR_SECONDS, default: 2_592_000, description: 'How long after a click a conversion is still attributed' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(YEAR_SECONDS)
+  attributionWindowSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Conversions sooner than this after the click are held for review' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(YEAR_SECONDS)
+  minClickToConversionSeconds?: number;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Conversions per day in the offer time zone; null: no cap' })
+  @OptionalNullable()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CAP)
+  dailyCap?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
+  @OptionalNullable()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CAP)
+  monthlyCap?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Default daily cap of each affiliate (approvals may override it)' })
+  @OptionalNullable()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CAP)
+  affiliateDailyCap?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
+  @OptionalNullable()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CAP)
+  affiliateMonthlyCap?: number | null;
+
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS, default: 'reject', description: 'What a conversion from a bot-flagged click becomes' })
+  @Optional()
+  @IsIn(FRAUD_ACTIONS)
+  onBot?: FraudAction;
+
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS, default: 'pending', description: 'What a conversion from a rate-limited click becomes' })
+  @Optional()
+  @IsIn(FRAUD_ACTIONS)
+  onRateLimited?: FraudAction;
+
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS, default: 'allow', description: 'What a conversion from a non-unique click becomes' })
+  @Optional()
+  @IsIn(FRAUD_ACTIONS)
+  onNonUnique?: FraudAction;
+}
+
+export class CreateOfferDto extends OfferSettingsDto implements OfferInput {
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  advertiserId!: number;
+
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 'https://shop.example/landing?cid={click_id}&pub={aff_id}', description: `http(s) only. ${MACROS}` })
+  @IsDestinationUrl()
+  destinationUrl!: string;
+}
+
+/** Every field but the advertiser may change. */
+export class UpdateOfferDto extends OfferSettingsDto implements OfferPatch {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @Optional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'https://shop.example/landing?cid={click_id}&pub={aff_id}', description: `http(s) only. ${MACROS}` })
+  @Optional()
+  @IsDestinationUrl()
+  destinationUrl?: string;
+}
+
+export class OfferListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ALL_STATUSES, description: 'Default: all but archived' })
+  @Optional()
+  @IsIn(ALL_STATUSES)
+  status?: OfferStatus;
+
+  @IdFilter('Admin keys: only this advertiser')
+  advertiser_id?: number;
+}
+
+export class OfferResponse {
+  @ApiProperty() id!: number;
+  @ApiPropertyOptional({ description: 'Not shown to affiliates' }) advertiserId?: number;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ALL_STATUSES }) status!: OfferStatus;
+  @ApiProperty({ enum: VISIBILITIES }) visibility!: OfferVisibility;
+  @ApiPropertyOptional({ description: 'Not shown to affiliates' }) destinationUrl?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) fallbackUrl?: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt!: string | null;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty() attributionWindowSeconds!: number;
+  @ApiPropertyOptional() minClickToConversionSeconds?: number;
+  @ApiProperty({ type: Number, nullable: true, description: "For affiliates: their own cap" }) dailyCap!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "For affiliates: their own cap" }) monthlyCap!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) affiliateDailyCap?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) affiliateMonthlyCap?: number | null;
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onBot?: FraudAction;
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onRateLimited?: FraudAction;
+  @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
+  @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
+  approvalStatus?: string | null;
+  @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) archivedAt?: string | null;
+}
