@@ -1,0 +1,383 @@
+import { newId } from '@tracklane/contracts';
+import { bookConversion, ManagementUnderTest, startManagement } from './management-harness';
+
+describe('management API: the catalogue, round trip', () => {
+  let api: ManagementUnderTest;
+
+  beforeAll(async () => {
+    api = await startManagement();
+  });
+  afterAll(() => api?.close());
+
+  const offerBody = (advertiserId: number, extra: object = {}) => ({
+    advertiserId,
+    name: 'Sneakers',
+    destinationUrl: 'https://shop.example/landing?cid={click_id}&pub={aff_id}&s={sub1}',
+    ...extra,
+  });
+
+  describe('advertisers', () => {
+    it('are created with a random postback token and a signing secret shown once', async () => {
+      const created = await api.admin.post('/v1/advertisers', {
+        name: 'Acme',
+        ipAllowlist: ['203.0.113.7', '198.51.100.0/24'],
+        paramMapping: { params: { txn: 'click_id' }, values: { status: { sale: 'approved' } } },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'Acme', status: 'active', requireSignature: false, hasSigningSecret: true });
+      expect(created.body.postbackToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(created.body.signingSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+      const other = await api.admin.post('/v1/advertisers', { name: 'Other' });
+      expect(other.body.postbackToken).not.toBe(created.body.postbackToken);
+      expect(other.body.signingSecret).not.toBe(created.body.signingSecret);
+
+      const read = await api.admin.get(`/v1/advertisers/${created.body.id}`);
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual({ ...created.body, signingSecret: undefined });
+      expect(read.body).not.toHaveProperty('signingSecret');
+      expect(read.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('are listed, changed, and have their credentials rotated', async () => {
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Rotating' });
+      const list = await api.admin.get('/v1/advertisers?limit=500');
+      expect(list.body.data.map((each: { id: number }) => each.id)).toContain(advertiser.id);
+
+      const changed = await api.admin.patch(`/v1/advertisers/${advertiser.id}`, { requireSignature: true, ipAllowlist: ['2001:db8::/32'] });
+      expect(changed.body).toMatchObject({ requireSignature: true, ipAllowlist: ['2001:db8::/32'] });
+
+      const rotated = await api.admin.post(`/v1/advertisers/${advertiser.id}/postback-token`);
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.postbackToken).not.toBe(advertiser.postbackToken);
+
+      const secret = await api.admin.post(`/v1/advertisers/${advertiser.id}/signing-secret`);
+      expect(secret.body).toEqual({ advertiserId: advertiser.id, signingSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      expect(secret.body.signingSecret).not.toBe(advertiser.signingSecret);
+    });
+
+    it('give the advertiser its postback URL template with its token and goal codes', async () => {
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Templated' });
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiser.id));
+      await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'purchase', name: 'Purchase' });
+      const template = await api.admin.get(`/v1/advertisers/${advertiser.id}/postback-url`);
+      expect(template.body.url).toBe(
+        `http://127.0.0.1:8081/postback?click_id={click_id}&token=${advertiser.postbackToken}` +
+          '&goal={goal}&amount={amount}&currency={currency}&order_id={order_id}&status={status}',
+      );
+      expect(template.body.goals).toEqual([{ offerId: offer.id, offerName: 'Sneakers', code: 'purchase', name: 'Purchase', isDefault: true }]);
+    });
+
+    it('are deleted when nothing refers to them, archived with their offers and keys when something does', async () => {
+      const { body: unused } = await api.admin.post('/v1/advertisers', { name: 'Unused' });
+      expect((await api.admin.delete(`/v1/advertisers/${unused.id}`)).body).toEqual({ id: unused.id, outcome: 'deleted', reason: null });
+      expect((await api.admin.get(`/v1/advertisers/${unused.id}`)).status).toBe(404);
+
+      const { body: used } = await api.admin.post('/v1/advertisers', { name: 'Used' });
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(used.id));
+      const key = await api.admin.post('/v1/api-keys', { name: 'theirs', role: 'advertiser', advertiserId: used.id });
+      const removal = await api.admin.delete(`/v1/advertisers/${used.id}`);
+      expect(removal.body).toEqual({ id: used.id, outcome: 'archived', reason: 'it has offers' });
+      expect((await api.admin.get(`/v1/advertisers/${used.id}`)).body).toMatchObject({ status: 'archived', archivedAt: expect.any(String) });
+      expect((await api.admin.get(`/v1/offers/${offer.id}`)).body.status).toBe('archived');
+      expect((await api.as(key.body.key).get('/v1/me')).status).toBe(401);
+      expect((await api.admin.get('/v1/advertisers?limit=500')).body.data.map((each: { id: number }) => each.id)).not.toContain(used.id);
+      expect((await api.admin.get('/v1/advertisers?status=archived')).body.data.map((each: { id: number }) => each.id)).toContain(used.id);
+
+      const restored = await api.admin.patch(`/v1/advertisers/${used.id}`, { status: 'active' });
+      expect(restored.body).toMatchObject({ status: 'active', archivedAt: null });
+    });
+  });
+
+  describe('offers and goals', () => {
+    let advertiserId: number;
+    beforeAll(async () => {
+      advertiserId = (await api.admin.post('/v1/advertisers', { name: 'Offer owner' })).body.id;
+    });
+
+    it('round-trip every setting', async () => {
+      const created = await api.admin.post(
+        '/v1/offers',
+        offerBody(advertiserId, {
+          status: 'paused',
+          visibility: 'public',
+          fallbackUrl: 'https://shop.example/sold-out',
+          expiresAt: '2030-01-01T00:00:00Z',
+          timeZone: 'America/New_York',
+          currency: 'EUR',
+          attributionWindowSeconds: 86_400,
+          minClickToConversionSeconds: 30,
+          dailyCap: 100,
+          monthlyCap: 2000,
+          affiliateDailyCap: 10,
+          affiliateMonthlyCap: null,
+          onBot: 'pending',
+          onRateLimited: 'reject',
+          onNonUnique: 'pending',
+        }),
+      );
+      expect(created.status).toBe(201);
+      const read = await api.admin.get(`/v1/offers/${created.body.id}`);
+      expect(read.body).toEqual(created.body);
+      expect(read.body).toMatchObject({
+        advertiserId,
+        status: 'paused',
+        visibility: 'public',
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        timeZone: 'America/New_York',
+        currency: 'EUR',
+        attributionWindowSeconds: 86_400,
+        minClickToConversionSeconds: 30,
+        dailyCap: 100,
+        affiliateMonthlyCap: null,
+        onBot: 'pending',
+      });
+
+      const changed = await api.admin.patch(`/v1/offers/${created.body.id}`, { status: 'active', dailyCap: null, fallbackUrl: null });
+      expect(changed.body).toMatchObject({ status: 'active', dailyCap: null, fallbackUrl: null, monthlyCap: 2000 });
+    });
+
+    it('keep goals exact, with one default and codes unique regardless of case', async () => {
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiserId));
+      const sale = await api.admin.post(`/v1/offers/${offer.id}/goals`, {
+        code: 'sale',
+        name: 'Sale',
+        revenue: { type: 'fixed_plus_percent', amount: '0.1', percent: '12.3456' },
+        payout: { type: 'percent', percent: '7.5' },
+      });
+      expect(sale.status).toBe(201);
+      expect(sale.body).toMatchObject({
+        isDefault: true,
+        revenue: { type: 'fixed_plus_percent', amount: '0.1000', percent: '12.3456' },
+        payout: { type: 'percent', amount: '0.0000', percent: '7.5000' },
+      });
+      const { rows } = await api.pool.query('SELECT revenue_amount::text, payout_percent::text FROM goals WHERE id = $1', [sale.body.id]);
+      expect(rows[0]).toEqual({ revenue_amount: '0.1000', payout_percent: '7.5000' });
+
+      const lead = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'lead', name: 'Lead', isDefault: true, allowMultiple: true });
+      expect(lead.body.isDefault).toBe(true);
+      expect((await api.admin.get(`/v1/offers/${offer.id}/goals/${sale.body.id}`)).body.isDefault).toBe(false);
+
+      const clash = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'SALE', name: 'Again' });
+      expect(clash.status).toBe(409);
+      expect(clash.body.errors).toEqual([{ field: 'code', reason: `"SALE" is already used by goal ${sale.body.id} of offer ${offer.id}` }]);
+
+      const goals = await api.admin.get(`/v1/offers/${offer.id}/goals`);
+      expect(goals.body.map((goal: { code: string }) => goal.code)).toEqual(['sale', 'lead']);
+    });
+
+    it('delete a goal without history, archive one with conversions, and restore it', async () => {
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiserId));
+      const { body: fresh } = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'fresh', name: 'Fresh' });
+      const { body: booked } = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'booked', name: 'Booked', isDefault: true });
+      await bookConversion(api.pool, { conversionId: newId(), advertiserId, offerId: offer.id, affiliateId: 999_999, goalId: booked.id, revenue: '1', payout: '0.5' });
+
+      expect((await api.admin.delete(`/v1/offers/${offer.id}/goals/${fresh.id}`)).body.outcome).toBe('deleted');
+      expect((await api.admin.delete(`/v1/offers/${offer.id}/goals/${booked.id}`)).body).toEqual({
+        id: booked.id,
+        outcome: 'archived',
+        reason: 'it has conversions',
+      });
+      expect((await api.admin.get(`/v1/offers/${offer.id}/goals/${booked.id}`)).body).toMatchObject({ status: 'archived', isDefault: false });
+      const restored = await api.admin.patch(`/v1/offers/${offer.id}/goals/${booked.id}`, { status: 'active' });
+      expect(restored.body).toMatchObject({ status: 'active', archivedAt: null });
+      // The offer has history now (a conversion): it is archived, not deleted.
+      expect((await api.admin.delete(`/v1/offers/${offer.id}`)).body).toMatchObject({ outcome: 'archived', reason: 'it has conversions' });
+    });
+
+    it('delete an offer without history together with its goals', async () => {
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiserId));
+      const { body: goal } = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'sale', name: 'Sale' });
+      expect((await api.admin.delete(`/v1/offers/${offer.id}`)).body.outcome).toBe('deleted');
+      expect((await api.admin.get(`/v1/offers/${offer.id}`)).status).toBe(404);
+      expect((await api.pool.query('SELECT 1 FROM goals WHERE id = $1', [goal.id])).rowCount).toBe(0);
+    });
+  });
+
+  describe('affiliates, approvals, payouts and postbacks', () => {
+    let offerId: number;
+    let goalId: number;
+    beforeAll(async () => {
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Payer' });
+      offerId = (await api.admin.post('/v1/offers', offerBody(advertiser.id))).body.id;
+      goalId = (await api.admin.post(`/v1/offers/${offerId}/goals`, { code: 'sale', name: 'Sale', payout: { type: 'fixed', amount: '5' } })).body.id;
+    });
+
+    it('create an affiliate with a postback secret shown once, and change its postback settings', async () => {
+      const created = await api.admin.post('/v1/affiliates', {
+        name: 'Coupon Heroes',
+        postbackUrl: 'https://tracker.example/pb?c={aff_click_id}&p={payout}&s={status}',
+        postbackStatuses: ['approved', 'refunded'],
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ status: 'active', postbackMethod: 'GET', postbackStatuses: ['approved', 'refunded'], hasPostbackSecret: true });
+      expect(created.body.postbackSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect((await api.admin.get(`/v1/affiliates/${created.body.id}`)).body).not.toHaveProperty('postbackSecret');
+
+      const changed = await api.admin.patch(`/v1/affiliates/${created.body.id}`, { postbackMethod: 'POST', postbackUrl: null });
+      expect(changed.body).toMatchObject({ postbackMethod: 'POST', postbackUrl: null });
+      const rotated = await api.admin.post(`/v1/affiliates/${created.body.id}/postback-secret`);
+      expect(rotated.body.postbackSecret).not.toBe(created.body.postbackSecret);
+      expect((await api.admin.delete(`/v1/affiliates/${created.body.id}`)).body.outcome).toBe('deleted');
+    });
+
+    it('approve an affiliate with its own caps, then withdraw the approval', async () => {
+      const { body: affiliate } = await api.admin.post('/v1/affiliates', { name: 'Approved' });
+      const approval = await api.admin.put(`/v1/approvals/${offerId}/${affiliate.id}`, { status: 'approved', dailyCap: 5 });
+      expect(approval.body).toMatchObject({ offerId, affiliateId: affiliate.id, status: 'approved', dailyCap: 5, monthlyCap: null });
+      const blocked = await api.admin.put(`/v1/approvals/${offerId}/${affiliate.id}`, { status: 'blocked' });
+      expect(blocked.body).toMatchObject({ status: 'blocked', dailyCap: null });
+      expect((await api.admin.get(`/v1/approvals?offer_id=${offerId}`)).body.data).toHaveLength(1);
+      // Approved for an offer: that is history, so the affiliate is archived, not deleted.
+      expect((await api.admin.delete(`/v1/affiliates/${affiliate.id}`)).body).toEqual({
+        id: affiliate.id,
+        outcome: 'archived',
+        reason: 'it was approved for offers',
+      });
+      expect((await api.admin.delete(`/v1/approvals/${offerId}/${affiliate.id}`)).body.outcome).toBe('deleted');
+      expect((await api.admin.get(`/v1/approvals/${offerId}/${affiliate.id}`)).status).toBe(404);
+    });
+
+    it('override an affiliate payout per goal or for the whole offer, one of each', async () => {
+      const { body: affiliate } = await api.admin.post('/v1/affiliates', { name: 'Better paid' });
+      const perGoal = await api.admin.post('/v1/payout-overrides', { offerId, affiliateId: affiliate.id, goalId, payout: { type: 'fixed', amount: '6.25' } });
+      expect(perGoal.status).toBe(201);
+      expect(perGoal.body).toMatchObject({ goalId, payout: { type: 'fixed', amount: '6.2500', percent: '0.0000' } });
+      const offerWide = await api.admin.post('/v1/payout-overrides', { offerId, affiliateId: affiliate.id, payout: { type: 'percent', percent: '10' } });
+      expect(offerWide.body.goalId).toBeNull();
+
+      const again = await api.admin.post('/v1/payout-overrides', { offerId, affiliateId: affiliate.id, goalId, payout: { type: 'fixed', amount: '7' } });
+      expect(again.status).toBe(409);
+      expect(again.body.errors[0].field).toBe('goalId');
+
+      const changed = await api.admin.patch(`/v1/payout-overrides/${perGoal.body.id}`, { payout: { type: 'fixed', amount: '6.5' } });
+      expect(changed.body.payout.amount).toBe('6.5000');
+      expect((await api.admin.get(`/v1/payout-overrides?affiliate_id=${affiliate.id}`)).body.data).toHaveLength(2);
+      expect((await api.admin.delete(`/v1/payout-overrides/${offerWide.body.id}`)).body.outcome).toBe('deleted');
+
+      const foreignGoal = await api.admin.post('/v1/payout-overrides', { offerId: offerId + 1000, affiliateId: affiliate.id, payout: { type: 'fixed', amount: '1' } });
+      expect(foreignGoal.body.errors).toEqual([{ field: 'offerId', reason: `names no offer (${offerId + 1000})` }]);
+    });
+
+    it("set an affiliate's postback for one offer", async () => {
+      const { body: affiliate } = await api.admin.post('/v1/affiliates', { name: 'Per-offer postbacks' });
+      const put = await api.admin.put(`/v1/affiliates/${affiliate.id}/postbacks/${offerId}`, { url: 'https://pb.example/?c={click_id}&g={goal}', method: 'POST' });
+      expect(put.body).toMatchObject({ affiliateId: affiliate.id, offerId, url: 'https://pb.example/?c={click_id}&g={goal}', method: 'POST' });
+      expect((await api.admin.get(`/v1/affiliates/${affiliate.id}/postbacks`)).body).toHaveLength(1);
+      expect((await api.admin.delete(`/v1/affiliates/${affiliate.id}/postbacks/${offerId}`)).body.outcome).toBe('deleted');
+      expect((await api.admin.get(`/v1/affiliates/${affiliate.id}/postbacks/${offerId}`)).status).toBe(404);
+    });
+
+    it('build tracking links with sub-id placeholders', async () => {
+      const { body: affiliate } = await api.admin.post('/v1/affiliates', { name: 'Linker' });
+      const link = await api.admin.get(`/v1/offers/${offerId}/tracking-link?affiliate_id=${affiliate.id}&sub1=spring%20sale`);
+      expect(link.body).toMatchObject({ offerId, affiliateId: affiliate.id, approvalStatus: null });
+      expect(link.body.url).toBe(
+        `http://127.0.0.1:8080/c/${offerId}?aff_id=${affiliate.id}&sub1=spring%20sale&sub2={sub2}&sub3={sub3}&sub4={sub4}&sub5={sub5}&source={source}&aff_click_id={aff_click_id}`,
+      );
+      expect((await api.admin.get(`/v1/offers/${offerId}/tracking-link`)).body.errors).toEqual([
+        { field: 'affiliate_id', reason: 'is required with an admin key' },
+      ]);
+    });
+  });
+
+  describe('API keys and settings', () => {
+    it('issue a key shown once and stored only as a hash; list and revoke it', async () => {
+      const created = await api.admin.post('/v1/api-keys', { name: 'ops', role: 'admin', readOnly: true });
+      expect(created.status).toBe(201);
+      expect(created.body.key).toMatch(/^tl_[0-9a-z]{8}_/);
+      expect(created.body.key.startsWith(`tl_${created.body.prefix}_`)).toBe(true);
+      const { rows } = await api.pool.query('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
+      expect(rows[0].key_hash).not.toContain(created.body.key.slice(12));
+
+      const read = await api.admin.get(`/v1/api-keys/${created.body.id}`);
+      expect(read.body).not.toHaveProperty('key');
+      expect(read.body).toMatchObject({ name: 'ops', role: 'admin', readOnly: true, revokedAt: null });
+
+      expect((await api.as(created.body.key).get('/v1/me')).body).toMatchObject({ keyId: created.body.id, role: 'admin', readOnly: true });
+      const revoked = await api.admin.delete(`/v1/api-keys/${created.body.id}`);
+      expect(revoked.body.revokedAt).toEqual(expect.any(String));
+      expect((await api.admin.get('/v1/api-keys')).body.data.map((key: { id: number }) => key.id)).not.toContain(created.body.id);
+      expect((await api.admin.get('/v1/api-keys?include_revoked=true')).body.data.map((key: { id: number }) => key.id)).toContain(created.body.id);
+    });
+
+    it('change the network settings', async () => {
+      const changed = await api.admin.patch('/v1/network-settings', { name: 'Acme Network', advertisersSeePayouts: true, defaultFallbackUrl: 'https://acme.example/' });
+      expect(changed.body).toMatchObject({ name: 'Acme Network', advertisersSeePayouts: true, defaultFallbackUrl: 'https://acme.example/' });
+      expect((await api.admin.get('/v1/network-settings')).body).toEqual(changed.body);
+      await api.admin.patch('/v1/network-settings', { advertisersSeePayouts: false });
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://{sub1}.example/' }, 'destinationUrl', /host/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/?c={clickid}' }, 'destinationUrl', /unknown macro \{clickid\}/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'ftp://a.example/' }, 'destinationUrl', /http/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', timeZone: 'Mars/Base' }, 'timeZone', /IANA/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', currency: 'XYZ' }, 'currency', /ISO 4217/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', dailyCap: -1 }, 'dailyCap', /less than 0/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', expiresAt: '2030-01-01' }, 'expiresAt', /offset/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', onBot: 'drop' }, 'onBot', /one of/],
+      ['/v1/offers', { advertiserId: 999_999, name: 'x', destinationUrl: 'https://a.example/' }, 'advertiserId', /names no advertiser/],
+      [
+        '/v1/offers',
+        { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', minClickToConversionSeconds: 90, attributionWindowSeconds: 60 },
+        'minClickToConversionSeconds',
+        /less than attributionWindowSeconds/,
+      ],
+      ['/v1/advertisers', { name: 'x', ipAllowlist: ['300.1.1.1'] }, 'ipAllowlist', /not an IP address/],
+      ['/v1/advertisers', { name: 'x', paramMapping: { params: { t: 'nope' } } }, 'paramMapping', /unknown parameter/],
+      ['/v1/advertisers', { name: '' }, 'name', /longer than or equal to 1/],
+      ['/v1/advertisers', { name: 'x', status: 'archived' }, 'status', /one of/],
+      ['/v1/affiliates', { name: 'x', postbackUrl: 'https://pb.example/?r={revenue}' }, 'postbackUrl', /unknown macro \{revenue\}/],
+      ['/v1/affiliates', { name: 'x', postbackStatuses: ['paid'] }, 'postbackStatuses', /one of/],
+      ['/v1/api-keys', { name: 'x', role: 'advertiser' }, 'advertiserId', /required for an advertiser key/],
+      ['/v1/api-keys', { name: 'x', role: 'root' }, 'role', /one of/],
+    ])('POST %s %j → 400 naming %s', async (path, body, field, reason) => {
+      const answer = await api.admin.post(path, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toEqual([{ field, reason: expect.stringMatching(reason) }]);
+      expect(answer.body.message).toContain(field);
+    });
+
+    it('refuses money that is not an exact decimal string', async () => {
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Exact' });
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiser.id));
+      for (const [rule, field] of [
+        [{ type: 'fixed', amount: 2.5 }, 'revenue.amount'],
+        [{ type: 'fixed', amount: '2.50001' }, 'revenue.amount'],
+        [{ type: 'fixed', amount: '-1' }, 'revenue.amount'],
+        [{ type: 'percent', percent: '100.5' }, 'revenue.percent'],
+        [{ type: 'fixed', amount: '1', percent: '3' }, 'revenue.percent'],
+        [{ type: 'bonus' }, 'revenue.type'],
+      ] as const) {
+        const answer = await api.admin.post(`/v1/offers/${offer.id}/goals`, { code: 'sale', name: 'Sale', revenue: rule });
+        expect([answer.status, answer.body.errors?.[0]?.field]).toEqual([400, field]);
+      }
+      expect((await api.pool.query('SELECT 1 FROM goals WHERE offer_id = $1', [offer.id])).rowCount).toBe(0);
+    });
+
+    it('refuses unknown fields, malformed ids and non-JSON bodies with a 4xx, never a 5xx', async () => {
+      expect((await api.admin.post('/v1/advertisers', { name: 'x', colour: 'red' })).body.errors).toEqual([
+        { field: 'colour', reason: 'is not a known field' },
+      ]);
+      expect((await api.admin.get('/v1/offers/abc')).body.errors).toEqual([{ field: 'offerId', reason: 'must be a positive integer id' }]);
+      expect((await api.admin.get('/v1/offers/99999999999')).status).toBe(400);
+      expect((await api.admin.get('/v1/offers?limit=0')).body.errors[0].field).toBe('limit');
+      expect((await api.admin.get('/v1/offers?after=x')).body.errors[0].field).toBe('after');
+      const adminKey = (await api.key('admin')).key;
+      for (const [type, body] of [
+        ['application/json', '{"name": '],
+        ['application/json', '[1, 2]'],
+        ['text/plain', 'name=x'],
+        ['application/xml', '<a/>'],
+      ]) {
+        const answer = await fetch(`${api.url}/v1/advertisers`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': type }, body });
+        expect([type, answer.status]).toEqual([type, expect.any(Number)]);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      }
+    });
+  });
+});
