@@ -54,6 +54,9 @@ describe('management API: roles and tenancy', () => {
       expect(own.body).not.toHaveProperty('destinationUrl');
       expect(own.body).not.toHaveProperty('advertiserId');
 
+      const filtered = await affiliateX.get(`/v1/offers?advertiser_id=${ids.advertiserB}`);
+      expect(filtered.body.data.map((offer: { id: number }) => offer.id)).toEqual([ids.offerA, ids.publicOfferB]);
+
       const foreign = await affiliateX.get(`/v1/offers/${ids.offerB}`);
       expect(foreign.status).toBe(404);
       expect(JSON.stringify(foreign.body)).not.toContain('shop.example');
@@ -153,6 +156,8 @@ describe('management API: roles and tenancy', () => {
     it("reads its own conversions; another advertiser's answer 404", async () => {
       const list = await advertiserA.get('/v1/conversions');
       expect(list.body.data.map((conversion: { conversionId: string }) => conversion.conversionId)).toEqual([conversions.ofX]);
+      // Filtering by affiliate would reveal who brought a conversion: the filter is for admins only.
+      expect((await advertiserA.get(`/v1/conversions?affiliate_id=${ids.affiliateY}`)).body.data).toHaveLength(1);
       expect((await advertiserA.get(`/v1/conversions/${conversions.ofY}`)).status).toBe(404);
     });
 

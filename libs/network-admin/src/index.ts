@@ -1,4 +1,6 @@
 export * from './access';
+export * from './lists';
+export * from './secrets';
 export * from './advertisers/advertiser.view';
 export * from './advertisers/advertisers.service';
 export * from './advertisers/postback-url';

@@ -4,7 +4,7 @@ import { IdFilter, PageQueryDto } from '../http/queries';
 
 export class ConversionListQueryDto extends PageQueryDto {
   @IdFilter() offer_id?: number;
-  @IdFilter('Admin keys') affiliate_id?: number;
+  @IdFilter('Admin keys only') affiliate_id?: number;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Converted at or after' })
   @Optional()

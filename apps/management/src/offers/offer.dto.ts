@@ -150,7 +150,7 @@ export class OfferListQueryDto extends PageQueryDto {
   @IsIn(ALL_STATUSES)
   status?: OfferStatus;
 
-  @IdFilter('Admin keys: only this advertiser')
+  @IdFilter('Admin keys only: offers of this advertiser')
   advertiser_id?: number;
 }
 

@@ -1,24 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ParamMapping } from '@tracklane/catalog';
 import { Advertiser, Prisma, PrismaService } from '@tracklane/db';
-import {
-  Actor,
-  advertiserOf,
-  forbidden,
-  idCursor,
-  isAdmin,
-  listedStatus,
-  newPostbackToken,
-  newSigningSecret,
-  notFound,
-  onlyFields,
-  Page,
-  PageQuery,
-  pageSize,
-  Removal,
-  toPage,
-} from '../access';
-import { advertiserHistory, archiveOffers, ChangeLog, lockRow, revokeApiKeys, Tx } from '../changes';
+import { Actor, advertiserOf, forbidden, isAdmin, notFound, onlyFields } from '../access';
+import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
+import { newPostbackToken, newSigningSecret } from '../secrets';
+import { advertiserHistory, archiveOffers, ChangeLog, lockRow, Removal, revokeApiKeys, Tx } from '../changes';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { AdvertiserStatus, AdvertiserView, advertiserView } from './advertiser.view';
 import { ADVERTISER_POSTBACK_PARAMETERS, advertiserPostbackUrl } from './postback-url';

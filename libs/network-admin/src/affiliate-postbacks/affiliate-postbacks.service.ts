@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@tracklane/db';
-import { Actor, affiliateOf, isAdmin, notFound, Removal } from '../access';
-import { ChangeLog, Tx } from '../changes';
+import { Actor, affiliateOf, isAdmin, notFound } from '../access';
+import { ChangeLog, Removal, Tx } from '../changes';
 import { offerScope } from '../offers/offer-scope';
 import { AffiliatePostbackView, affiliatePostbackView } from './affiliate-postback.view';
 

@@ -1,23 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PostbackStatus } from '@tracklane/contracts';
 import { Affiliate, Prisma, PrismaService } from '@tracklane/db';
-import {
-  Actor,
-  affiliateOf,
-  forbidden,
-  idCursor,
-  isAdmin,
-  listedStatus,
-  newSigningSecret,
-  notFound,
-  onlyFields,
-  Page,
-  PageQuery,
-  pageSize,
-  Removal,
-  toPage,
-} from '../access';
-import { affiliateHistory, ChangeLog, lockRow, revokeApiKeys, Tx } from '../changes';
+import { Actor, affiliateOf, forbidden, isAdmin, notFound, onlyFields } from '../access';
+import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
+import { newSigningSecret } from '../secrets';
+import { affiliateHistory, ChangeLog, lockRow, Removal, revokeApiKeys, Tx } from '../changes';
 import { AffiliateStatus, AffiliateView, affiliateView } from './affiliate.view';
 
 export interface AffiliateInput {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeyRole, issueApiKey } from '@tracklane/api-keys';
 import { Prisma, PrismaService } from '@tracklane/db';
-import { Actor, forbidden, idCursor, invalid, isAdmin, notFound, Page, PageQuery, pageSize, toPage } from '../access';
+import { Actor, forbidden, invalid, isAdmin, notFound } from '../access';
+import { idCursor, Page, PageQuery, pageSize, toPage } from '../lists';
 import { ChangeLog, lockRow, Tx } from '../changes';
 import { ApiKeyView, apiKeyView, IssuedApiKeyView } from './api-key.view';
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@tracklane/db';
-import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, Page, PageQuery, pageSize, Removal, toPage } from '../access';
-import { ChangeLog } from '../changes';
+import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound } from '../access';
+import { Page, PageQuery, pageSize, toPage } from '../lists';
+import { ChangeLog, Removal } from '../changes';
 import { ApprovalStatus, ApprovalView, approvalView } from './approval.view';
 
 export interface ApprovalInput {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog, PrismaService } from '@tracklane/db';
-import { Actor, forbidden, invalid, isAdmin, Page, PageQuery, pageSize, toPage } from '../access';
+import { Actor, forbidden, invalid, isAdmin } from '../access';
+import { Page, PageQuery, pageSize, toPage } from '../lists';
 
 export interface AuditEntryView {
   id: string;

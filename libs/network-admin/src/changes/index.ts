@@ -3,3 +3,4 @@ export * from './change-log';
 export * from './row-lock';
 export * from './history';
 export * from './cascades';
+export * from './removal';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ID_PATTERN } from '@tracklane/contracts';
 import { Prisma, PrismaService } from '@tracklane/db';
-import { Actor, advertiserOf, affiliateOf, invalid, isAdmin, notFound, Page, PageQuery, pageSize, toPage } from '../access';
+import { Actor, advertiserOf, affiliateOf, invalid, isAdmin, notFound } from '../access';
+import { Page, PageQuery, pageSize, toPage } from '../lists';
 import { ConversionView, conversionView } from './conversion.view';
 
 export interface ConversionListQuery extends PageQuery {
@@ -34,7 +35,8 @@ export class ConversionsService {
           scope(actor),
           {
             offerId: query.offerId,
-            affiliateId: query.affiliateId,
+            // Advertisers do not learn which affiliate brought a conversion, not even by filtering.
+            affiliateId: isAdmin(actor) ? query.affiliateId : undefined,
             convertedAt: { gte: query.from ? new Date(query.from) : undefined, lt: query.to ? new Date(query.to) : undefined },
             conversionId: { lt: query.after },
           },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Goal, PrismaService } from '@tracklane/db';
-import { Actor, advertiserOf, affiliateOf, conflict, forbidden, isAdmin, notFound, Removal } from '../access';
-import { AuditTrail, ChangeLog, goalHistory, lockRow, Tx } from '../changes';
+import { Actor, advertiserOf, affiliateOf, conflict, forbidden, isAdmin, notFound } from '../access';
+import { AuditTrail, ChangeLog, goalHistory, lockRow, Removal, Tx } from '../changes';
 import { offerScope } from '../offers/offer-scope';
 import { payoutOverrideView } from '../payout-overrides/payout-override.view';
 import { goalPayout, GoalAudience, GoalView, goalView } from './goal.view';

@@ -1,23 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { FraudAction } from '@tracklane/catalog';
 import { Offer, OfferAffiliate, PrismaService } from '@tracklane/db';
-import {
-  Actor,
-  affiliateOf,
-  forbidden,
-  idCursor,
-  invalid,
-  isAdmin,
-  listedStatus,
-  notFound,
-  onlyFields,
-  Page,
-  PageQuery,
-  pageSize,
-  Removal,
-  toPage,
-} from '../access';
-import { ChangeLog, lockRow, offerHistory, Tx } from '../changes';
+import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
+import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
+import { ChangeLog, lockRow, offerHistory, Removal, Tx } from '../changes';
 import { offerScope } from './offer-scope';
 import { AffiliateOfferView, affiliateOfferView, OfferStatus, OfferView, offerView, OfferVisibility } from './offer.view';
 
@@ -68,7 +54,8 @@ export class OffersService {
         AND: [
           offerScope(actor),
           listedStatus(query.status),
-          { advertiserId: query.advertiserId, id: { gt: idCursor(query) } },
+          // Affiliates do not learn which advertiser is behind an offer, not even by filtering.
+          { advertiserId: isAdmin(actor) ? query.advertiserId : undefined, id: { gt: idCursor(query) } },
         ],
       },
       include: approvalOf(actor),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@tracklane/db';
-import { Actor, conflict, forbidden, idCursor, invalid, isAdmin, notFound, Page, PageQuery, pageSize, Removal, toPage } from '../access';
-import { ChangeLog, lockRow, Tx } from '../changes';
+import { Actor, conflict, forbidden, invalid, isAdmin, notFound } from '../access';
+import { idCursor, Page, PageQuery, pageSize, toPage } from '../lists';
+import { ChangeLog, lockRow, Removal, Tx } from '../changes';
 import { MoneyRuleInput, moneyRule } from '../goals/money-rule';
 import { PayoutOverrideView, payoutOverrideView } from './payout-override.view';
 

@@ -1,4 +1,4 @@
-import { invalid } from './errors';
+import { invalid } from '../access/errors';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
