@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dispatch',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

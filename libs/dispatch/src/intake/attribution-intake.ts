@@ -1,0 +1,47 @@
+import { CatalogSnapshot } from '@tracklane/catalog';
+import { AttributionV1 } from '@tracklane/contracts';
+import { ConsumedMessage } from '@tracklane/messaging';
+import type { Logger } from 'pino';
+import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
+import { planPostback } from '../planning/postback-plan';
+
+export interface AttributionIntakeDeps {
+  deliveries: DeliveryRepository;
+  catalog: () => CatalogSnapshot;
+  /** Called when new deliveries were recorded, so they go out without waiting for the next poll. */
+  onRecorded: () => void;
+  logger: Logger;
+}
+
+/**
+ * The attributions.v1 batch handler: decides which decisions become
+ * postbacks and records them, in one statement per batch, before the
+ * offsets are committed. Sending happens elsewhere (DeliveryDispatcher), so
+ * the partition moves on however slow the affiliates are. A replayed
+ * message finds its delivery already recorded and changes nothing.
+ */
+export function attributionIntake(deps: AttributionIntakeDeps) {
+  return async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {
+    const snapshot = deps.catalog();
+    const planned = new Map<string, NewDelivery>();
+    for (const message of messages) {
+      const plan = planPostback(message.value, snapshot);
+      if (!plan || planned.has(plan.deliveryKey)) continue;
+      planned.set(plan.deliveryKey, {
+        ...plan,
+        event: message.raw?.toString('utf8') ?? JSON.stringify(message.value),
+        sourceTopic: message.topic,
+        sourcePartition: message.partition,
+        sourceOffset: message.offset,
+      });
+      if (plan.refusal) {
+        deps.logger.warn(
+          { deliveryKey: plan.deliveryKey, conversionId: plan.conversionId, affiliateId: plan.affiliateId, url: plan.urlMasked, error: plan.refusal },
+          'postback refused: unusable URL',
+        );
+      }
+    }
+    const recorded = await deps.deliveries.insert([...planned.values()]);
+    if (recorded > 0) deps.onRecorded();
+  };
+}
