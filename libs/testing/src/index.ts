@@ -1,4 +1,5 @@
 export * from './database';
+export * from './http-receiver';
 export * from './kafka';
 export * from './kafka-broker';
 export * from './platform';
