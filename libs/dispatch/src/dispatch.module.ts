@@ -1,9 +1,9 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Catalog, CatalogModule } from '@tracklane/catalog';
 import { ServiceEnv } from '@tracklane/config';
 import { attributionsV1, AttributionV1 } from '@tracklane/contracts';
 import { ConsumerFactory, DEAD_LETTER_HEADERS, MESSAGE_PRODUCER, MessageProducer, Topics } from '@tracklane/messaging';
-import { LOGGER, Logger } from '@tracklane/observability';
+import { HealthRegistry, LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import { AffiliateHealthRepository, PausePolicy } from './delivery/affiliate-health.repository';
@@ -29,7 +29,7 @@ export const DISPATCH_DEAD_LETTER_HEADERS = {
 } as const;
 
 @Injectable()
-class PostbackDispatch implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class PostbackDispatch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly deliveries: DeliveryRepository;
   private readonly dispatcher: DeliveryDispatcher;
 
@@ -41,6 +41,7 @@ class PostbackDispatch implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly catalog: Catalog,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly healthChecks: HealthRegistry,
     pool: Pool,
     private readonly metrics: Registry,
   ) {
@@ -62,10 +63,35 @@ class PostbackDispatch implements OnApplicationBootstrap, BeforeApplicationShutd
     this.registerGauges(deliveries, health);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Starts sending at once and joins the consumer group in the background:
+   * after a crash, Kafka holds the group for the dead member's session
+   * timeout, and the retries already in Postgres should not wait for that.
+   * /readyz reports the consumer until it has joined.
+   */
+  onApplicationBootstrap(): void {
     this.dispatcher.start();
+    let joined = false;
+    let failure: Error | null = null;
+    this.healthChecks.register({
+      name: 'attributions-consumer',
+      check: async () => {
+        if (failure) throw failure;
+        if (!joined) throw new Error('joining the consumer group');
+      },
+    });
+    this.startConsumer().then(
+      () => (joined = true),
+      (error: Error) => {
+        failure = error;
+        this.logger.error({ err: error }, 'the attributions consumer could not start');
+      },
+    );
+  }
+
+  private startConsumer(): Promise<void> {
     const topics = this.topics.of(attributionsV1);
-    await this.consumers
+    return this.consumers
       .create<AttributionV1>({
         groupId: `${this.env.KAFKA_TOPIC_PREFIX}postback-dispatch`,
         topics: { [topics.main]: (bytes) => attributionsV1.decode(bytes) },
@@ -80,7 +106,8 @@ class PostbackDispatch implements OnApplicationBootstrap, BeforeApplicationShutd
       .start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Runs before the consumers and the producer stop, so attempts in flight are finished and recorded first. */
+  async onModuleDestroy(): Promise<void> {
     await this.dispatcher.stop();
   }
 

@@ -52,7 +52,7 @@ export class AffiliateHealthRepository {
     return { consecutiveFailures: row.consecutive_failures, paused: row.paused, pausedUntil: row.paused_until };
   }
 
-  /** Clears the failure count; returns when the affiliate had been paused (null when it was not). */
+  /** The endpoint answered: clears the failure count; returns when the affiliate had been paused (null when it was not). */
   async recordSuccess(affiliateId: number): Promise<{ wasPausedAt: Date | null }> {
     const { rows } = await this.pool.query<{ paused_at: Date | null; state: string }>(
       `WITH previous AS (

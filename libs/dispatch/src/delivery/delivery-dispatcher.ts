@@ -61,7 +61,7 @@ export class DeliveryDispatcher {
     private readonly settings: DispatcherSettings,
   ) {
     // Long enough that an attempt always ends (it is aborted at timeoutMs) before another process may retry it.
-    this.leaseMs = settings.timeoutMs * 2 + 5_000;
+    this.leaseMs = settings.timeoutMs * 2 + 2_000;
     const registers = [deps.metrics];
     this.outcomes = new Counter({
       name: 'tracklane_postback_attempts_total',
@@ -192,16 +192,12 @@ export class DeliveryDispatcher {
     const record = recordOf(outcome);
 
     switch (outcome.kind) {
-      case 'delivered': {
+      case 'delivered':
         await persist(() => this.deps.deliveries.recordDelivered(claim, record));
         this.finished.inc({ state: 'delivered' });
         this.deps.logger.info({ ...context, statusCode: outcome.statusCode, latencyMs: outcome.latencyMs }, 'postback delivered');
-        if (claim.probe || claim.affiliateFailures > 0) {
-          const { wasPausedAt } = await persist(() => this.deps.health.recordSuccess(claim.affiliateId));
-          if (wasPausedAt) this.deps.logger.warn({ affiliateId: claim.affiliateId, pausedAt: wasPausedAt }, 'affiliate postbacks resumed');
-        }
+        await this.endpointAnswered(claim);
         return;
-      }
       case 'retryable': {
         const health = await persist(() => this.deps.health.recordFailure(claim.affiliateId, outcome.error, claim.probe));
         if (health.paused) {
@@ -222,12 +218,20 @@ export class DeliveryDispatcher {
       }
       case 'rejected':
         await this.giveUp(claim, record);
+        await this.endpointAnswered(claim);
         return;
       case 'refused':
         await persist(() => this.deps.deliveries.recordGaveUp(claim, record, 'refused'));
         this.finished.inc({ state: 'refused' });
         this.deps.logger.warn({ ...context, error: outcome.error }, 'postback refused: target not allowed');
     }
+  }
+
+  /** Any answer, even a 4xx, shows the endpoint is up again: its failure count restarts and a pause ends. */
+  private async endpointAnswered(claim: ClaimedDelivery): Promise<void> {
+    if (!claim.probe && claim.affiliateFailures === 0) return;
+    const { wasPausedAt } = await persist(() => this.deps.health.recordSuccess(claim.affiliateId));
+    if (wasPausedAt) this.deps.logger.warn({ affiliateId: claim.affiliateId, pausedAt: wasPausedAt }, 'affiliate postbacks resumed');
   }
 
   /** Dead-letter first, then the final state: a crash in between dead-letters it again rather than losing it. */
