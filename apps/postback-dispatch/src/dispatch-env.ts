@@ -1,0 +1,95 @@
+import { ServiceEnv } from '@tracklane/config';
+import { TargetPolicy } from '@tracklane/dispatch';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+
+export function allowedTargets(list: string): string[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function problemWith(list: unknown): string | null {
+  try {
+    new TargetPolicy(allowedTargets(String(list)));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const IsTargetList = () =>
+  ValidateBy({
+    name: 'isTargetList',
+    validator: {
+      validate: (value) => problemWith(value) === null,
+      defaultMessage: (args) => `POSTBACK_ALLOWED_HOSTS must list host names, IP addresses or CIDR ranges: ${problemWith(args?.value)}`,
+    },
+  });
+
+/** postback-dispatch's settings; defaults suit production, tests shorten the delays. */
+export class DispatchEnv extends ServiceEnv {
+  /** Deadline of one attempt: DNS, connect, TLS, response and body. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  POSTBACK_TIMEOUT_MS: number = 10_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  POSTBACK_MAX_ATTEMPTS: number = 10;
+
+  /** Delay before the first retry; doubles each attempt (with jitter) up to POSTBACK_RETRY_MAX_MS. */
+  @IsInt()
+  @Min(10)
+  POSTBACK_RETRY_BASE_MS: number = 30_000;
+
+  @IsInt()
+  @Min(10)
+  POSTBACK_RETRY_MAX_MS: number = 3_600_000;
+
+  /** Requests in flight per process. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  POSTBACK_CONCURRENCY: number = 200;
+
+  /** Requests in flight per receiving host:port and process, so one slow affiliate cannot take every slot. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  POSTBACK_PER_HOST_CONCURRENCY: number = 8;
+
+  /** Consecutive failed attempts (network errors, timeouts, 5xx) after which an affiliate is paused. */
+  @IsInt()
+  @Min(1)
+  POSTBACK_PAUSE_AFTER_FAILURES: number = 20;
+
+  /** First pause; every failed probe doubles it, up to POSTBACK_PAUSE_MAX_MS. */
+  @IsInt()
+  @Min(10)
+  POSTBACK_PAUSE_MS: number = 60_000;
+
+  @IsInt()
+  @Min(10)
+  POSTBACK_PAUSE_MAX_MS: number = 900_000;
+
+  /** How often due retries are looked for (new postbacks go out at once). */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  POSTBACK_POLL_MS: number = 1_000;
+
+  /**
+   * Targets that may be reached although they are loopback, private, link-local or
+   * metadata addresses: comma-separated host names, IP addresses and CIDR ranges.
+   */
+  @IsTargetList()
+  POSTBACK_ALLOWED_HOSTS: string = '';
+
+  /** Attempts in flight finish before the process exits, so this exceeds POSTBACK_TIMEOUT_MS. */
+  @IsInt()
+  @Min(0)
+  override SHUTDOWN_GRACE_MS: number = 20_000;
+}
