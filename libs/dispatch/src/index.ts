@@ -1,5 +1,6 @@
 export * from './delivery/affiliate-health.repository';
 export * from './delivery/backoff';
+export * from './delivery/dead-letter';
 export * from './delivery/delivery-dispatcher';
 export * from './delivery/delivery.repository';
 export * from './delivery/postback-sender';
@@ -9,5 +10,6 @@ export * from './intake/attribution-intake';
 export * from './planning/macros';
 export * from './planning/postback-plan';
 export * from './planning/url-masking';
+export * from './postback-dispatch';
 export * from './safety/guarded-lookup';
 export * from './safety/target-policy';
