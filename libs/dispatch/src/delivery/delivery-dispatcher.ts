@@ -202,7 +202,12 @@ export class DeliveryDispatcher {
         const health = await persist(() => this.deps.health.recordFailure(claim.affiliateId, outcome.error, claim.probe));
         if (health.paused) {
           this.deps.logger.warn(
-            { affiliateId: claim.affiliateId, consecutiveFailures: health.consecutiveFailures, pausedUntil: health.pausedUntil, error: outcome.error },
+            {
+              affiliateId: claim.affiliateId,
+              consecutiveFailures: health.consecutiveFailures,
+              pausedUntil: health.pausedUntil,
+              error: outcome.error,
+            },
             'affiliate postbacks paused: the endpoint keeps failing',
           );
         }
@@ -213,7 +218,10 @@ export class DeliveryDispatcher {
         const backoff = retryDelayMs(this.settings.backoff, claim.attempts);
         const delayMs = Math.min(this.settings.backoff.maxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
         await persist(() => this.deps.deliveries.recordRetry(claim, record, delayMs));
-        this.deps.logger.warn({ ...context, error: outcome.error, statusCode: outcome.statusCode, retryInMs: delayMs }, 'postback attempt failed; will retry');
+        this.deps.logger.warn(
+          { ...context, error: outcome.error, statusCode: outcome.statusCode, retryInMs: delayMs },
+          'postback attempt failed; will retry',
+        );
         return;
       }
       case 'rejected':
@@ -231,7 +239,9 @@ export class DeliveryDispatcher {
   private async endpointAnswered(claim: ClaimedDelivery): Promise<void> {
     if (!claim.probe && claim.affiliateFailures === 0) return;
     const { wasPausedAt } = await persist(() => this.deps.health.recordSuccess(claim.affiliateId));
-    if (wasPausedAt) this.deps.logger.warn({ affiliateId: claim.affiliateId, pausedAt: wasPausedAt }, 'affiliate postbacks resumed');
+    if (wasPausedAt) {
+      this.deps.logger.warn({ affiliateId: claim.affiliateId, pausedAt: wasPausedAt }, 'affiliate postbacks resumed');
+    }
   }
 
   /** Dead-letter first, then the final state: a crash in between dead-letters it again rather than losing it. */
@@ -240,10 +250,8 @@ export class DeliveryDispatcher {
     await this.deps.deadLetter(claim, error);
     await persist(() => this.deps.deliveries.recordGaveUp(claim, record, 'dead_lettered'));
     this.finished.inc({ state: 'dead_lettered' });
-    this.deps.logger.warn(
-      { deliveryKey: claim.deliveryKey, conversionId: claim.conversionId, affiliateId: claim.affiliateId, attempts: claim.attempts, error },
-      'postback dead-lettered',
-    );
+    const { deliveryKey, conversionId, affiliateId, attempts } = claim;
+    this.deps.logger.warn({ deliveryKey, conversionId, affiliateId, attempts, error }, 'postback dead-lettered');
   }
 
   private headers(claim: ClaimedDelivery): Record<string, string> {

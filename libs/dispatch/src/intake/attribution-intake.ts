@@ -35,10 +35,8 @@ export function attributionIntake(deps: AttributionIntakeDeps) {
         sourceOffset: message.offset,
       });
       if (plan.refusal) {
-        deps.logger.warn(
-          { deliveryKey: plan.deliveryKey, conversionId: plan.conversionId, affiliateId: plan.affiliateId, url: plan.urlMasked, error: plan.refusal },
-          'postback refused: unusable URL',
-        );
+        const { deliveryKey, conversionId, affiliateId, urlMasked: url, refusal: error } = plan;
+        deps.logger.warn({ deliveryKey, conversionId, affiliateId, url, error }, 'postback refused: unusable URL');
       }
     }
     const recorded = await deps.deliveries.insert([...planned.values()]);

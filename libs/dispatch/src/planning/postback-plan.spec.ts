@@ -1,8 +1,8 @@
-import { CatalogAffiliate, CatalogSnapshot } from '@tracklane/catalog';
+import { AffiliatePostback, CatalogAffiliate, CatalogSnapshot } from '@tracklane/catalog';
 import { attribution } from '../../test/attribution-fixture';
 import { planPostback } from './postback-plan';
 
-function catalog(affiliates: Partial<CatalogAffiliate>[], overrides: { affiliateId: number; offerId: number; url: string; method: 'GET' | 'POST' }[] = []) {
+function catalog(affiliates: Partial<CatalogAffiliate>[], overrides: AffiliatePostback[] = []) {
   const empty = CatalogSnapshot.empty();
   return new CatalogSnapshot(
     {

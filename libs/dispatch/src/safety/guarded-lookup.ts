@@ -30,8 +30,11 @@ export function guardedLookup(policy: TargetPolicy, resolve: Resolver = systemRe
           if (refusal) return callback(new TargetRefused(`${hostname} resolves to ${refusal}`), '', 0);
         }
       }
-      const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-      if (wanted.length === 0) return callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
+      const family = options.family === 4 || options.family === 6 ? options.family : null;
+      const wanted = family ? addresses.filter((address) => address.family === family) : addresses;
+      if (wanted.length === 0) {
+        return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
+      }
       if (options.all) return callback(null, wanted);
       callback(null, wanted[0].address, wanted[0].family);
     });
