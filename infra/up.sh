@@ -30,6 +30,9 @@ if [ "${#services[@]}" -gt 0 ]; then
   npx nx run-many -t build --projects="$names" --outputStyle=static >/dev/null
 fi
 
+# The demo's affiliate server (demo-receiver) listens on loopback, which postback-dispatch refuses unless allowed.
+export POSTBACK_ALLOWED_HOSTS="${POSTBACK_ALLOWED_HOSTS:-127.0.0.1}"
+
 for line in "${services[@]}"; do
   read -r name port <<<"$line"
   pid_file="$run_dir/$name.pid"

@@ -19,7 +19,7 @@ describe('DispatchEnv', () => {
       POSTBACK_MAX_ATTEMPTS: 10,
       POSTBACK_RETRY_BASE_MS: 30_000,
       POSTBACK_ALLOWED_HOSTS: '',
-      SHUTDOWN_GRACE_MS: 20_000,
+      SHUTDOWN_GRACE_MS: 45_000,
     });
     expect(env.SHUTDOWN_GRACE_MS).toBeGreaterThan(env.POSTBACK_TIMEOUT_MS);
   });

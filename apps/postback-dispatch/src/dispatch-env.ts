@@ -88,8 +88,12 @@ export class DispatchEnv extends ServiceEnv {
   @IsTargetList()
   POSTBACK_ALLOWED_HOSTS: string = '';
 
-  /** Attempts in flight finish before the process exits, so this exceeds POSTBACK_TIMEOUT_MS. */
+  /**
+   * Covers an attempt in flight (POSTBACK_TIMEOUT_MS) and, right after a
+   * crash, a consumer still joining its group: it can only leave once Kafka
+   * has given up on the dead member (its 30 s session timeout).
+   */
   @IsInt()
   @Min(0)
-  override SHUTDOWN_GRACE_MS: number = 20_000;
+  override SHUTDOWN_GRACE_MS: number = 45_000;
 }
