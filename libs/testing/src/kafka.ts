@@ -21,7 +21,17 @@ export async function createTestTopics(options: { partitions?: number; brokers?:
   const prefix = `${uniqueName('t')}.`;
   const kafka = createKafka({ brokers, clientId: 'tracklane-test' });
   const specs = allTopics({ prefix, partitions: options.partitions ?? 3 });
-  await ensureTopics(kafka, specs);
+  // A busy broker can answer the leader check right after creation with "does not host this
+  // topic-partition"; the topics exist by then, and asking again settles it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(kafka, specs);
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
   return {
     prefix,
     kafka,

@@ -16,11 +16,14 @@ export interface TestStack {
  * private to one test suite. Call destroy() in afterAll.
  */
 export async function createTestStack(options: { partitions?: number; brokers?: string } = {}): Promise<TestStack> {
-  const [database, topics, redis] = await Promise.all([
-    createTestDatabase(),
-    createTestTopics(options),
-    createTestRedis(),
-  ]);
+  const settled = await Promise.allSettled([createTestDatabase(), createTestTopics(options), createTestRedis()]);
+  const [databaseResult, topicsResult, redisResult] = settled;
+  if (databaseResult.status === 'rejected' || topicsResult.status === 'rejected' || redisResult.status === 'rejected') {
+    // Leave nothing behind: an open Redis client would keep the test run from exiting.
+    await Promise.allSettled(settled.map((result) => (result.status === 'fulfilled' ? result.value.drop() : undefined)));
+    throw settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))[0];
+  }
+  const [database, topics, redis] = [databaseResult.value, topicsResult.value, redisResult.value];
   return {
     database,
     topics,
