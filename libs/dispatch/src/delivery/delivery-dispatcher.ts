@@ -95,6 +95,7 @@ export class DeliveryDispatcher {
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.wake(), this.settings.pollMs);
+    this.timer.unref(); // the HTTP server keeps a service alive; this timer alone should not
     this.wake();
   }
 
