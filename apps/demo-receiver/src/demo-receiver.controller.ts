@@ -2,7 +2,7 @@ import { All, Controller, Get, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ReceivedPostback, ReceivedPostbacks } from './received-postbacks';
 
-const SHOWN_HEADERS = ['idempotency-key', 'x-tracklane-signature', 'x-tracklane-timestamp', 'content-type', 'user-agent'];
+const SHOWN_HEADERS = ['idempotency-key', 'x-tracklane-signature', 'x-tracklane-delivery-attempt', 'content-type', 'user-agent'];
 
 /**
  * Stands in for an affiliate's server in demo mode: accepts any outbound
