@@ -1,0 +1,102 @@
+import { CatalogAdvertiser, CatalogSnapshot } from '@tracklane/catalog';
+import type { Logger } from '@tracklane/observability';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { compilePartnerMapping, PartnerMapping } from '../params/partner-mapping';
+import { RequestParam } from '../params/read-postback';
+import { PostbackRefusal } from '../refusals';
+import { signPostback } from './canonical-request';
+import { IpAllowlist } from './ip-allowlist';
+
+/** What a request offers as proof of who sent it. Never logged. */
+export interface PostbackCredentials {
+  token: string | undefined;
+  signature: string | undefined;
+  timestamp: string | undefined;
+  clientAddress: string;
+  method: string;
+  path: string;
+  params: readonly RequestParam[];
+}
+
+export interface AuthenticatedAdvertiser {
+  advertiser: CatalogAdvertiser;
+  mapping: PartnerMapping;
+}
+
+/** An advertiser's settings in the form the hot path needs, built once per catalogue snapshot. */
+interface PreparedAdvertiser {
+  tokenDigest: Buffer;
+  allowlist: IpAllowlist;
+  mapping: PartnerMapping;
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+const TIMESTAMP = /^\d{1,12}$/;
+const SIGNATURE = /^(?:sha256=)?([0-9a-fA-F]{64})$/;
+
+/**
+ * Decides which advertiser sent a postback, or refuses it (401/403 with a
+ * machine-readable reason): the security token, the IP allowlist, then the
+ * HMAC signature when the advertiser requires one (or sent one anyway).
+ * Tokens and signatures are compared in constant time.
+ */
+export class AdvertiserAuthenticator {
+  // Snapshots are immutable and replaced on reload, so their advertisers key this cache.
+  private readonly prepared = new WeakMap<CatalogAdvertiser, PreparedAdvertiser>();
+
+  constructor(
+    private readonly signatureWindowSeconds: number,
+    private readonly logger: Logger,
+  ) {}
+
+  authenticate(snapshot: CatalogSnapshot, credentials: PostbackCredentials, now = Date.now()): AuthenticatedAdvertiser {
+    const { token } = credentials;
+    if (!token) throw PostbackRefusal.unauthorized('missing_token');
+    const advertiser = snapshot.advertiserByToken(token);
+    if (!advertiser) throw PostbackRefusal.unauthorized('unknown_token');
+    const prepared = this.prepare(advertiser);
+    if (!timingSafeEqual(sha256(token), prepared.tokenDigest)) throw PostbackRefusal.unauthorized('unknown_token');
+
+    if (!prepared.allowlist.allows(credentials.clientAddress)) throw PostbackRefusal.forbidden('ip_not_allowed');
+
+    if (advertiser.signingSecret && (advertiser.requireSignature || credentials.signature !== undefined)) {
+      this.verifySignature(advertiser.signingSecret, credentials, now);
+    }
+    return { advertiser, mapping: prepared.mapping };
+  }
+
+  private verifySignature(secret: string, credentials: PostbackCredentials, now: number): void {
+    const { signature, timestamp } = credentials;
+    if (!signature) throw PostbackRefusal.unauthorized('missing_signature');
+    if (!timestamp) throw PostbackRefusal.unauthorized('missing_timestamp');
+    if (!TIMESTAMP.test(timestamp)) throw PostbackRefusal.unauthorized('malformed_timestamp');
+    if (Math.abs(now / 1000 - Number(timestamp)) > this.signatureWindowSeconds) {
+      throw PostbackRefusal.unauthorized('stale_timestamp');
+    }
+    const given = SIGNATURE.exec(signature)?.[1].toLowerCase();
+    const expected = signPostback(secret, { ...credentials, timestamp });
+    if (!given || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+      throw PostbackRefusal.unauthorized('bad_signature');
+    }
+  }
+
+  private prepare(advertiser: CatalogAdvertiser): PreparedAdvertiser {
+    let prepared = this.prepared.get(advertiser);
+    if (!prepared) {
+      prepared = {
+        tokenDigest: sha256(advertiser.postbackToken),
+        allowlist: IpAllowlist.of(advertiser.ipAllowlist),
+        mapping: compilePartnerMapping(advertiser.paramMapping),
+      };
+      const problems = [
+        ...prepared.allowlist.invalidEntries.map((entry) => `ip_allowlist: ${JSON.stringify(entry)} is not an address or CIDR range`),
+        ...prepared.mapping.problems.map((problem) => `param_mapping.${problem}`),
+      ];
+      if (problems.length > 0) {
+        this.logger.warn({ advertiserId: advertiser.id, problems }, 'advertiser settings partly unusable; ignoring those entries');
+      }
+      this.prepared.set(advertiser, prepared);
+    }
+    return prepared;
+  }
+}

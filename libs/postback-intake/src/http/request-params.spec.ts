@@ -1,0 +1,49 @@
+import { PostbackRefusal } from '../refusals';
+import { MAX_PARAMS, requestParams } from './request-params';
+
+function refusal(run: () => unknown): PostbackRefusal {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PostbackRefusal) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('requestParams', () => {
+  it('reads the query string and a form or JSON body, in order', () => {
+    expect(requestParams({ token: 't', click_id: 'c' }, { amount: 9.5, approved: true, goal: null, note: 'x' })).toEqual([
+      ['token', 't'],
+      ['click_id', 'c'],
+      ['amount', '9.5'],
+      ['approved', 'true'],
+      ['note', 'x'],
+    ]);
+  });
+
+  it('refuses a parameter given twice, in the query, the body or both', () => {
+    expect(refusal(() => requestParams({ a: ['1', '2'] }, undefined)).problems[0]).toMatchObject({ field: 'a', rule: 'singleValue' });
+    expect(refusal(() => requestParams({ a: '1' }, { a: '1' })).problems[0]).toMatchObject({ field: 'a', rule: 'singleValue' });
+  });
+
+  it('refuses nested JSON values and bodies that are not objects', () => {
+    expect(refusal(() => requestParams({}, { amount: { value: 1 } })).problems[0]).toMatchObject({ field: 'amount', rule: 'scalar' });
+    expect(refusal(() => requestParams({}, { amount: [1] })).problems[0].rule).toBe('scalar');
+    expect(refusal(() => requestParams({}, { amount: Infinity })).problems[0].rule).toBe('scalar');
+    expect(refusal(() => requestParams({}, [1, 2])).error).toBe('invalid_body');
+    expect(refusal(() => requestParams({}, 'text')).error).toBe('invalid_body');
+  });
+
+  it('refuses what Postgres could not store: control characters and broken Unicode', () => {
+    for (const value of ['a\u0000b', '\u001b[31m', '\ud800', 'x\udc00']) {
+      expect(refusal(() => requestParams({ order_id: value }, undefined)).problems[0]).toMatchObject({ field: 'order_id', rule: 'printable' });
+    }
+    expect(requestParams({ note: 'tab\tand newline\n and emoji 🎉' }, undefined)).toHaveLength(1);
+  });
+
+  it('bounds the number of parameters', () => {
+    const many = Object.fromEntries(Array.from({ length: MAX_PARAMS + 1 }, (_, index) => [`p${index}`, 'v']));
+    expect(refusal(() => requestParams(many, undefined)).status).toBe(400);
+  });
+});

@@ -1,0 +1,73 @@
+import { RequestParam } from '../params/read-postback';
+import { FieldProblem, PostbackRefusal } from '../refusals';
+
+/** Far above any real postback; bounds the work an abusive request can cause. */
+export const MAX_PARAMS = 200;
+
+// NUL and other control characters, and lone UTF-16 surrogates, cannot be stored in Postgres text or jsonb.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function invalidBody(reason: string): PostbackRefusal {
+  return new PostbackRefusal(400, 'invalid_body', reason);
+}
+
+/**
+ * The parameters of a request, from the query string and a form or JSON
+ * body, in the order received. Each name may occur once; JSON values must
+ * be strings, numbers or booleans (null counts as absent). Anything that
+ * could not be stored as sent is refused here, before any other step.
+ */
+export function requestParams(query: unknown, body: unknown): RequestParam[] {
+  const params: RequestParam[] = [];
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+
+  const add = (name: string, value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (seen.has(name)) {
+      problems.push({ field: name, rule: 'singleValue', reason: `${name} must be given once` });
+      return;
+    }
+    seen.add(name);
+    let text: string;
+    if (typeof value === 'string') text = value;
+    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') text = String(value);
+    else if (Array.isArray(value) && value.every((each) => typeof each === 'string')) {
+      problems.push({ field: name, rule: 'singleValue', reason: `${name} must be given once` });
+      return;
+    } else {
+      problems.push({ field: name, rule: 'scalar', reason: `${name} must be a string or a number` });
+      return;
+    }
+    if (UNSTORABLE.test(name) || UNSTORABLE.test(text)) {
+      problems.push({ field: name, rule: 'printable', reason: `${name} must not contain control characters or invalid Unicode` });
+      return;
+    }
+    params.push([name, text]);
+  };
+
+  const addAll = (source: object): void => {
+    const names = Object.keys(source);
+    if (names.length + params.length > MAX_PARAMS) {
+      throw new PostbackRefusal(400, 'invalid_parameter', `a postback may have at most ${MAX_PARAMS} parameters`);
+    }
+    for (const name of names) add(name, (source as Record<string, unknown>)[name]);
+  };
+
+  if (query !== null && typeof query === 'object') addAll(query);
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+      throw invalidBody('the body must be a JSON object or a form (application/x-www-form-urlencoded)');
+    }
+    addAll(body);
+  }
+  if (problems.length > 0) throw PostbackRefusal.invalid(problems);
+  return params;
+}
+
+/** A parameter by name, any case. */
+export function paramValue(params: readonly RequestParam[], name: string): string | undefined {
+  for (const [each, value] of params) if (each.toLowerCase() === name) return value;
+  return undefined;
+}

@@ -1,0 +1,254 @@
+import { conversionsV1, newId, PostbackStatus } from '@tracklane/contracts';
+import { MessageProducer } from '@tracklane/messaging';
+import type { Logger } from '@tracklane/observability';
+import { PostbackReceipts } from '../receipts/postback-receipts.repository';
+import { Answer, goalKey, NewReceipt, Receipt } from '../receipts/receipt';
+import { PostbackRefusal, PostbackUnavailable } from '../refusals';
+import { ValidPostback } from '../validation/validate-postback';
+import { conversionEvent, EventIdentity } from './conversion-event';
+
+export interface Accepted {
+  answer: Answer;
+  /** The answer was given before, to an earlier copy of this postback. */
+  replayed: boolean;
+}
+
+export interface IntakeOptions {
+  /** conversions.v1 topic of this deployment. */
+  topic: string;
+  /** Longest wait for Kafka's acknowledgement (or for a duplicate being recorded elsewhere) before answering 503. */
+  publishTimeoutMs: number;
+  /** How often a duplicate of a postback in flight in another instance checks whether it was recorded. */
+  pollIntervalMs: number;
+}
+
+const REVERSALS: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | null>(['rejected', 'refunded']);
+
+/**
+ * Turns a valid, authenticated postback into exactly one conversions.v1
+ * event, and answers only once Kafka acknowledged it.
+ *
+ * - A postback with an order id or Idempotency-Key first gets a receipt
+ *   (postback_receipts) with its ids and event; a copy of it (same
+ *   advertiser, goal and order, or same key) gets the first answer instead
+ *   of a new event. Copies in flight in this process share one attempt;
+ *   copies in other instances wait for the receipt to be published.
+ * - An attempt whose publication failed leaves its receipt for the retry,
+ *   which publishes the very same event, so even an acknowledgement lost on
+ *   the way cannot turn into two different conversions.
+ * - A rejected or refunded postback for a known order becomes a
+ *   status_change event of that conversion (once per status).
+ * - A postback with neither order id nor key cannot be recognised again: it
+ *   is published without a receipt.
+ */
+export class PostbackIntake {
+  /** Attempts in flight in this process, by the identities a copy would share. */
+  private readonly inFlight = new Map<string, Promise<Answer>>();
+  /** Publications waiting for Kafka, by event id (they may outlive the request that started them). */
+  private readonly sending = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly receipts: PostbackReceipts,
+    private readonly producer: MessageProducer,
+    private readonly options: IntakeOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async accept(advertiserId: number, postback: ValidPostback, receivedAt = new Date()): Promise<Accepted> {
+    const goal = goalKey(postback.goal);
+    if (postback.orderId !== null && REVERSALS.has(postback.status)) {
+      // A conversion of this order still being recorded here comes first.
+      await this.inFlight.get(orderIdentity(advertiserId, goal, postback.orderId))?.catch(() => undefined);
+      const conversion = await this.receipts.findConversion(advertiserId, goal, postback.orderId);
+      if (conversion && conversion.status !== postback.status) {
+        return this.changeStatus(advertiserId, goal, conversion, postback, receivedAt);
+      }
+    }
+    return this.recordConversion(advertiserId, goal, postback, receivedAt);
+  }
+
+  private async recordConversion(advertiserId: number, goal: string, postback: ValidPostback, receivedAt: Date): Promise<Accepted> {
+    const identity: EventIdentity = { kind: 'conversion', eventId: newId(), conversionId: newId(), clickId: postback.clickId };
+    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt);
+    if (postback.orderId === null && postback.idempotencyKey === null) {
+      await this.publish(receipt.eventId, receipt.clickId, receipt.message, false);
+      this.logAccepted(advertiserId, receipt);
+      return { answer: receipt.answer, replayed: false };
+    }
+    const identities = [
+      postback.orderId !== null && orderIdentity(advertiserId, goal, postback.orderId),
+      keyIdentity(advertiserId, postback.idempotencyKey),
+    ];
+    return this.claim(receipt, identities);
+  }
+
+  private async changeStatus(
+    advertiserId: number,
+    goal: string,
+    conversion: Receipt,
+    postback: ValidPostback,
+    receivedAt: Date,
+  ): Promise<Accepted> {
+    if (conversion.clickId !== postback.clickId) {
+      throw new PostbackRefusal(409, 'conflict', 'order_belongs_to_another_click', [
+        { field: 'click_id', rule: 'sameClick', reason: `order ${postback.orderId} was recorded for another click id` },
+      ]);
+    }
+    // The status of a conversion can only change once Kafka has the conversion.
+    await this.settle(conversion);
+    const identity: EventIdentity = {
+      kind: 'status_change',
+      eventId: newId(),
+      conversionId: conversion.conversionId,
+      clickId: conversion.clickId,
+    };
+    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt);
+    return this.claim(receipt, [
+      identityOf('s', advertiserId, goal, postback.orderId, postback.status),
+      keyIdentity(advertiserId, postback.idempotencyKey),
+    ]);
+  }
+
+  private receiptOf(
+    identity: EventIdentity,
+    advertiserId: number,
+    goal: string,
+    postback: ValidPostback,
+    receivedAt: Date,
+  ): NewReceipt {
+    const event = conversionEvent(identity, advertiserId, postback, receivedAt);
+    return {
+      ...identity,
+      advertiserId,
+      goal,
+      orderId: postback.orderId,
+      status: postback.status,
+      idempotencyKey: postback.idempotencyKey,
+      answer: { ok: true, ...identity, status: postback.status },
+      message: conversionsV1.encode(event).toString(),
+    };
+  }
+
+  /** Records and publishes a receipt once, however many copies of the postback arrive at the same time. */
+  private async claim(receipt: NewReceipt, identities: (string | false)[]): Promise<Accepted> {
+    const keys = identities.filter((identity): identity is string => identity !== false);
+    for (const key of keys) {
+      const earlier = this.inFlight.get(key);
+      if (earlier) return { answer: await earlier, replayed: true };
+    }
+    const attempt = this.reserveAndPublish(receipt);
+    const answer = attempt.then((accepted) => accepted.answer);
+    answer.catch(() => undefined); // copies that wait on it handle the failure; nobody else must
+    for (const key of keys) this.inFlight.set(key, answer);
+    try {
+      return await attempt;
+    } finally {
+      for (const key of keys) if (this.inFlight.get(key) === answer) this.inFlight.delete(key);
+    }
+  }
+
+  private async reserveAndPublish(receipt: NewReceipt): Promise<Accepted> {
+    if (await this.receipts.reserve(receipt)) {
+      await this.publish(receipt.eventId, receipt.clickId, receipt.message, true);
+      this.logAccepted(receipt.advertiserId, receipt);
+      return { answer: receipt.answer, replayed: false };
+    }
+    const existing = await this.receipts.findExisting(receipt);
+    if (!existing) throw new Error(`receipt ${receipt.eventId} collided with a receipt that cannot be found`);
+    const answer = await this.settle(existing);
+    this.logger.debug({ advertiserId: receipt.advertiserId, eventId: answer.eventId, conversionId: answer.conversionId }, 'duplicate postback');
+    return { answer, replayed: true };
+  }
+
+  /** The answer of an earlier receipt once its event is in Kafka, publishing it if its own attempt gave up. */
+  private async settle(receipt: Receipt): Promise<Answer> {
+    const deadline = Date.now() + this.options.publishTimeoutMs;
+    for (let current = receipt; ; ) {
+      if (current.message === null) return current.answer;
+      const local = this.sending.get(current.eventId);
+      if (local) {
+        await this.withinTimeout(local);
+        return current.answer;
+      }
+      if (!current.leased) {
+        const message = await this.receipts.takeOver(current.eventId);
+        if (message !== null) {
+          this.logger.info({ eventId: current.eventId, conversionId: current.conversionId }, 'publishing an earlier attempt');
+          await this.publish(current.eventId, current.clickId, message, true);
+          return current.answer;
+        }
+      }
+      if (Date.now() >= deadline) throw new PostbackUnavailable('duplicate_in_progress');
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs));
+      current = (await this.receipts.get(current.eventId)) ?? current;
+    }
+  }
+
+  /** Resolves once Kafka acknowledged the event; one publication per event id at a time. */
+  private publish(eventId: string, clickId: string, message: string, hasReceipt: boolean): Promise<void> {
+    let sending = this.sending.get(eventId);
+    if (!sending) {
+      sending = this.producer.send(this.options.topic, [{ key: clickId, value: message }]).then(
+        async () => {
+          // Kafka has it, so the answer is yes even if this bookkeeping fails: a later copy republishes the same event.
+          if (hasReceipt) {
+            await this.receipts.markPublished(eventId).catch((error: unknown) => {
+              this.logger.error({ err: error, eventId }, 'could not mark a published receipt');
+            });
+          }
+        },
+        async (error: unknown) => {
+          if (hasReceipt) await this.receipts.release(eventId).catch(() => undefined);
+          throw new PostbackUnavailable('kafka_unavailable', { cause: error });
+        },
+      );
+      const tracked = sending.finally(() => {
+        if (this.sending.get(eventId) === tracked) this.sending.delete(eventId);
+      });
+      tracked.catch(() => undefined);
+      this.sending.set(eventId, tracked);
+      sending = tracked;
+    }
+    return this.withinTimeout(sending);
+  }
+
+  private async withinTimeout(publication: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PostbackUnavailable('kafka_unavailable')), this.options.publishTimeoutMs);
+    });
+    try {
+      await Promise.race([publication, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private logAccepted(advertiserId: number, receipt: NewReceipt): void {
+    this.logger.info(
+      {
+        advertiserId,
+        kind: receipt.kind,
+        conversionId: receipt.conversionId,
+        eventId: receipt.eventId,
+        clickId: receipt.clickId,
+        orderId: receipt.orderId,
+        status: receipt.status,
+      },
+      receipt.kind === 'conversion' ? 'conversion accepted' : 'status change accepted',
+    );
+  }
+}
+
+// NUL never occurs in a postback value (refused as unstorable), so it cannot blur the parts.
+function identityOf(...parts: (string | number | null)[]): string {
+  return parts.join('\u0000');
+}
+
+function orderIdentity(advertiserId: number, goal: string, orderId: string): string {
+  return identityOf('o', advertiserId, goal, orderId);
+}
+
+function keyIdentity(advertiserId: number, key: string | null): string | false {
+  return key !== null && identityOf('k', advertiserId, key);
+}

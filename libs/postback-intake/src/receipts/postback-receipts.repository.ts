@@ -1,0 +1,187 @@
+import { Pool } from 'pg';
+import { PostbackUnavailable } from '../refusals';
+import { MicroBatcher } from './micro-batcher';
+import { NewReceipt, Receipt } from './receipt';
+
+const RECEIPT_COLUMNS = `event_id, kind, status, conversion_id, click_id, answer, message,
+  lease_until > now() AS leased`;
+
+interface ReceiptRow {
+  event_id: string;
+  kind: Receipt['kind'];
+  status: Receipt['status'];
+  conversion_id: string;
+  click_id: string;
+  answer: Receipt['answer'];
+  message: string | null;
+  leased: boolean;
+}
+
+const toReceipt = (row: ReceiptRow): Receipt => ({
+  eventId: row.event_id,
+  kind: row.kind,
+  status: row.status,
+  conversionId: row.conversion_id,
+  clickId: row.click_id,
+  answer: row.answer,
+  message: row.message,
+  leased: row.leased,
+});
+
+const DEADLOCK_DETECTED = '40P01';
+
+export interface ReceiptsOptions {
+  /** How long a new receipt's publication belongs to the attempt that wrote it. */
+  leaseMs: number;
+  /** Batch statements running at once (each holds a pool connection). */
+  maxConcurrentBatches: number;
+}
+
+/**
+ * The postback_receipts table (migration 0200). Writes on the hot path are
+ * batched: concurrent postbacks share one INSERT … SELECT FROM unnest … ON
+ * CONFLICT DO NOTHING and one UPDATE. Every database failure surfaces as
+ * PostbackUnavailable, so the advertiser is told to retry.
+ */
+export class PostbackReceipts {
+  private readonly reservations: MicroBatcher<NewReceipt, boolean>;
+  private readonly publications: MicroBatcher<string, void>;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: ReceiptsOptions,
+  ) {
+    const batching = { maxBatch: 1000, maxConcurrent: options.maxConcurrentBatches };
+    this.reservations = new MicroBatcher((receipts) => this.insert(receipts), batching);
+    this.publications = new MicroBatcher((eventIds) => this.markPublishedNow(eventIds), batching);
+  }
+
+  /**
+   * Writes the receipt unless one with the same order, status change or
+   * Idempotency-Key exists. True when this call wrote it (and so owns its
+   * publication for the lease), false when an earlier one is there.
+   */
+  reserve(receipt: NewReceipt): Promise<boolean> {
+    return this.reservations.add(receipt);
+  }
+
+  /** The receipt a reservation collided with, by Idempotency-Key first, then by order. */
+  async findExisting(receipt: NewReceipt): Promise<Receipt | undefined> {
+    const { rows } = await this.query<ReceiptRow>(
+      `SELECT ${RECEIPT_COLUMNS} FROM postback_receipts
+        WHERE advertiser_id = $1
+          AND (idempotency_key = $2::text
+               OR (kind = $3 AND goal = $4 AND order_id = $5 AND (kind = 'conversion' OR status = $6)))
+        ORDER BY idempotency_key = $2::text DESC NULLS LAST
+        LIMIT 1`,
+      [receipt.advertiserId, receipt.idempotencyKey, receipt.kind, receipt.goal, receipt.orderId, receipt.status],
+    );
+    return rows[0] && toReceipt(rows[0]);
+  }
+
+  /** The conversion an advertiser recorded for an order of a goal, if any. */
+  async findConversion(advertiserId: number, goal: string, orderId: string): Promise<Receipt | undefined> {
+    const { rows } = await this.query<ReceiptRow>(
+      `SELECT ${RECEIPT_COLUMNS} FROM postback_receipts
+        WHERE advertiser_id = $1 AND kind = 'conversion' AND goal = $2 AND order_id = $3`,
+      [advertiserId, goal, orderId],
+    );
+    return rows[0] && toReceipt(rows[0]);
+  }
+
+  async get(eventId: string): Promise<Receipt | undefined> {
+    const { rows } = await this.query<ReceiptRow>(`SELECT ${RECEIPT_COLUMNS} FROM postback_receipts WHERE event_id = $1`, [
+      eventId,
+    ]);
+    return rows[0] && toReceipt(rows[0]);
+  }
+
+  /** Kafka acknowledged the event: duplicates get the answer from now on, and the message is no longer kept. */
+  markPublished(eventId: string): Promise<void> {
+    return this.publications.add(eventId);
+  }
+
+  /** Publication failed: the next attempt may take over at once instead of waiting for the lease. */
+  async release(eventId: string): Promise<void> {
+    await this.query(`UPDATE postback_receipts SET lease_until = now() WHERE event_id = $1 AND published_at IS NULL`, [eventId]);
+  }
+
+  /** Takes over the publication of an unpublished receipt whose lease ran out; its message, or null if another attempt has it. */
+  async takeOver(eventId: string): Promise<string | null> {
+    const { rows } = await this.query<{ message: string }>(
+      `UPDATE postback_receipts SET lease_until = now() + $2 * interval '1 millisecond'
+        WHERE event_id = $1 AND published_at IS NULL AND lease_until <= now()
+        RETURNING message`,
+      [eventId, this.options.leaseMs],
+    );
+    return rows[0]?.message ?? null;
+  }
+
+  private async insert(receipts: NewReceipt[]): Promise<boolean[]> {
+    const columns = {
+      eventId: [] as string[],
+      advertiserId: [] as number[],
+      kind: [] as string[],
+      goal: [] as string[],
+      orderId: [] as (string | null)[],
+      status: [] as (string | null)[],
+      idempotencyKey: [] as (string | null)[],
+      conversionId: [] as string[],
+      clickId: [] as string[],
+      answer: [] as string[],
+      message: [] as string[],
+    };
+    for (const receipt of receipts) {
+      columns.eventId.push(receipt.eventId);
+      columns.advertiserId.push(receipt.advertiserId);
+      columns.kind.push(receipt.kind);
+      columns.goal.push(receipt.goal);
+      columns.orderId.push(receipt.orderId);
+      columns.status.push(receipt.status);
+      columns.idempotencyKey.push(receipt.idempotencyKey);
+      columns.conversionId.push(receipt.conversionId);
+      columns.clickId.push(receipt.clickId);
+      columns.answer.push(JSON.stringify(receipt.answer));
+      columns.message.push(receipt.message);
+    }
+    const sql = `INSERT INTO postback_receipts (event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
+        conversion_id, click_id, answer, message, lease_until)
+      SELECT event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
+        conversion_id, click_id, answer::jsonb, message, now() + $12 * interval '1 millisecond'
+        FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::text[], $9::text[], $10::text[], $11::text[])
+          AS r(event_id, advertiser_id, kind, goal, order_id, status, idempotency_key, conversion_id, click_id, answer, message)
+      ON CONFLICT DO NOTHING
+      RETURNING event_id`;
+    const values = [...Object.values(columns), this.options.leaseMs];
+    // Batches from several instances can wait on each other's keys; Postgres then aborts one, which simply runs again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ event_id: string }>(sql, values);
+        const written = new Set(rows.map((row) => row.event_id));
+        return receipts.map((receipt) => written.has(receipt.eventId));
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt === 3) {
+          throw new PostbackUnavailable('database_unavailable', { cause: error });
+        }
+      }
+    }
+  }
+
+  private async markPublishedNow(eventIds: string[]): Promise<void[]> {
+    await this.query(
+      `UPDATE postback_receipts SET published_at = now(), message = NULL
+        WHERE event_id = ANY($1::text[]) AND published_at IS NULL`,
+      [eventIds],
+    );
+    return eventIds.map(() => undefined);
+  }
+
+  private async query<R extends object>(sql: string, values: unknown[]): Promise<{ rows: R[] }> {
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      throw new PostbackUnavailable('database_unavailable', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { newId } from '@tracklane/contracts';
+import { NO_MAPPING } from '../params/partner-mapping';
+import { readPostback, RequestParam } from '../params/read-postback';
+import { FieldProblem, PostbackRefusal } from '../refusals';
+import { validatePostback } from './validate-postback';
+
+const clickId = newId();
+
+/** The problems of a postback without the default click id. */
+function problemsWithout(params: RequestParam[], idempotencyKey?: string): FieldProblem[] {
+  try {
+    validatePostback(readPostback(params, NO_MAPPING), idempotencyKey);
+  } catch (error) {
+    if (error instanceof PostbackRefusal) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+function problems(params: RequestParam[], idempotencyKey?: string): FieldProblem[] {
+  return problemsWithout([['click_id', clickId], ...params], idempotencyKey);
+}
+
+describe('validatePostback', () => {
+  it('returns the event fields, normalising case where partners differ', () => {
+    const params: RequestParam[] = [
+      ['transaction_id', ` ${clickId.toUpperCase()} `],
+      ['amount', '19.9900'],
+      ['currency', 'eur'],
+      ['status', 'Approved'],
+      ['goal', 'Sale'],
+      ['adv_sub3', 'x'],
+    ];
+    const postback = validatePostback(readPostback(params, NO_MAPPING), 'key-1');
+    expect(postback).toEqual({
+      clickId,
+      goal: 'Sale',
+      amount: '19.9900',
+      currency: 'EUR',
+      orderId: null,
+      status: 'approved',
+      advSub1: null,
+      advSub2: null,
+      advSub3: 'x',
+      advSub4: null,
+      advSub5: null,
+      raw: {},
+      idempotencyKey: 'key-1',
+    });
+  });
+
+  it('requires a click id and names its aliases', () => {
+    const [missing] = problemsWithout([['amount', '1']]);
+    expect(missing).toMatchObject({ field: 'click_id', rule: 'isDefined' });
+    expect(missing.reason).toContain('transaction_id');
+  });
+
+  it.each(['not-an-id', `${clickId}x`, "' OR 1=1 --"])('refuses the click id %j, naming the parameter it came in', (value) => {
+    expect(problemsWithout([['cid', value]])).toEqual([expect.objectContaining({ field: 'click_id', param: 'cid', rule: 'isClickId' })]);
+  });
+
+  it.each([
+    ['0', true],
+    ['19.99', true],
+    ['12345678901234.1234', true],
+    ['-1', 'nonNegative'],
+    ['1.23456', 'maxDecimalPlaces'],
+    ['123456789012345', 'maxIntegerDigits'],
+    ['1,50', 'isDecimal'],
+    ['1e3', 'isDecimal'],
+    ['.5', 'isDecimal'],
+    ['5.', 'isDecimal'],
+    ['NaN', 'isDecimal'],
+    ['{amount}', 'isDecimal'],
+  ])('amount %j → %s', (amount, outcome) => {
+    const found = problems([['amount', amount]]);
+    if (outcome === true) expect(found).toEqual([]);
+    else expect(found[0]).toMatchObject({ field: 'amount', rule: outcome });
+  });
+
+  it('lists every broken rule of a field, the most basic first', () => {
+    expect(problems([['sale_amount', '-1.23456']]).map((problem) => [problem.field, problem.param, problem.rule])).toEqual([
+      ['amount', 'sale_amount', 'nonNegative'],
+      ['amount', 'sale_amount', 'maxDecimalPlaces'],
+    ]);
+  });
+
+  it('accepts real ISO 4217 codes only', () => {
+    expect(problems([['currency', 'JPY']])).toEqual([]);
+    expect(problems([['currency', 'chf']])).toEqual([]);
+    for (const code of ['XYZ', 'EURO', 'E', 'ABC', 'US$']) {
+      expect(problems([['currency', code]])[0]).toMatchObject({ field: 'currency', rule: 'isISO4217CurrencyCode' });
+    }
+  });
+
+  it('accepts our four statuses only', () => {
+    expect(problems([['status', 'REFUNDED']])).toEqual([]);
+    expect(problems([['status', 'sale']])[0]).toMatchObject({ field: 'status', rule: 'isIn' });
+  });
+
+  it('bounds the text fields as conversions.v1 does', () => {
+    expect(problems([['goal', 'g'.repeat(129)]])[0]).toMatchObject({ field: 'goal', rule: 'maxLength' });
+    expect(problems([['order_id', 'o'.repeat(256)]])[0]).toMatchObject({ field: 'order_id', rule: 'maxLength' });
+    expect(problems([['adv_sub5', 's'.repeat(513)]])[0]).toMatchObject({ field: 'adv_sub5', rule: 'maxLength' });
+  });
+
+  it('checks the Idempotency-Key header', () => {
+    expect(problems([], 'k'.repeat(256))[0]).toMatchObject({ field: 'Idempotency-Key', rule: 'matches' });
+    expect(problems([], 'two words')[0]).toMatchObject({ field: 'Idempotency-Key' });
+  });
+});
