@@ -81,8 +81,10 @@ delete.topic.enable=true
 PROPS
 }
 
+# With java_exec=exec the calling shell becomes the JVM, so the pid that start
+# records is the broker's own and stop/kill signal the broker, not a wrapper.
 java_cmd() {
-  java -Xms128m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+  ${java_exec:-} java -Xms128m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$here/log4j2.xml" \
     -cp "$lib_dir/*" "$@"
 }
@@ -101,7 +103,7 @@ start() {
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$state_dir/server.properties" --ignore-formatted >/dev/null
   fi
   : > "$log_file"
-  setsid nohup bash -c "$(declare -f java_cmd); heap='$heap' here='$here' lib_dir='$lib_dir' java_cmd kafka.Kafka '$state_dir/server.properties'" \
+  setsid nohup bash -c "$(declare -f java_cmd); java_exec=exec heap='$heap' here='$here' lib_dir='$lib_dir' java_cmd kafka.Kafka '$state_dir/server.properties'" \
     >>"$log_file" 2>&1 < /dev/null &
   echo $! > "$pid_file"
   wait_ready || { log "not ready within ${start_timeout}s; see $log_file"; tail -n 20 "$log_file" >&2; exit 1; }
