@@ -23,8 +23,8 @@ CREATE TABLE postback_receipts (
   idempotency_key text,
   conversion_id   text NOT NULL,
   click_id        text NOT NULL,
-  -- The response body of the first answer, replayed to duplicates.
-  answer          jsonb NOT NULL,
+  -- The response body of the first answer, replayed to duplicates (json keeps it as written).
+  answer          json NOT NULL,
   -- The event to (re)publish; cleared once Kafka acknowledged it.
   message         text,
   -- Until then the attempt that wrote the row owns its publication; afterwards a retry may take over.

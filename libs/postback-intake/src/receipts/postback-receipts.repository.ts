@@ -147,7 +147,7 @@ export class PostbackReceipts {
     const sql = `INSERT INTO postback_receipts (event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
         conversion_id, click_id, answer, message, lease_until)
       SELECT event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
-        conversion_id, click_id, answer::jsonb, message, now() + $12 * interval '1 millisecond'
+        conversion_id, click_id, answer::json, message, now() + $12 * interval '1 millisecond'
         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                     $8::text[], $9::text[], $10::text[], $11::text[])
           AS r(event_id, advertiser_id, kind, goal, order_id, status, idempotency_key, conversion_id, click_id, answer, message)

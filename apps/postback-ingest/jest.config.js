@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'postback-ingest',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

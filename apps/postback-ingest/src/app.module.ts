@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CacheModule } from '@tracklane/cache';
+import { DbModule } from '@tracklane/db';
+import { MessagingModule } from '@tracklane/messaging';
+import { PostbackIntakeModule } from '@tracklane/postback-intake';
+import { PostbackIngestEnv } from './postback-ingest.env';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: PostbackIngestEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DbModule.forRoot({ poolSize: env.DB_POOL_SIZE }),
+        CacheModule.forRoot({ failFast: true }),
+        MessagingModule.forRoot({ clientId: 'postback-ingest' }),
+        PostbackIntakeModule.forRoot({
+          signatureWindowSeconds: env.SIGNATURE_WINDOW_SECONDS,
+          publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
+          receiptLeaseMs: env.RECEIPT_LEASE_MS,
+          trustedProxies: env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
+          maxConcurrentBatches: Math.max(1, Math.floor(env.DB_POOL_SIZE / 4)),
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { runService } from '@tracklane/observability';
+import { postbackIngest } from './postback-ingest.service';
+
+runService(postbackIngest);

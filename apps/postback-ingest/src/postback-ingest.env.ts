@@ -1,0 +1,32 @@
+import { ServiceEnv } from '@tracklane/config';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+
+const ADDRESS_LIST = /^[0-9A-Fa-f.:/,\s]*$/;
+
+/** postback-ingest's settings on top of every service's (see README). */
+export class PostbackIngestEnv extends ServiceEnv {
+  /** How far a signed postback's timestamp may be from the server's clock, either way. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SIGNATURE_WINDOW_SECONDS: number = 300;
+
+  /** Longest wait for Kafka's acknowledgement before the advertiser gets a 503. */
+  @IsInt()
+  @Min(100)
+  PUBLISH_TIMEOUT_MS: number = 5_000;
+
+  /** How long an unanswered attempt owns its receipt before a retry may publish the same event. */
+  @IsInt()
+  @Min(1_000)
+  RECEIPT_LEASE_MS: number = 60_000;
+
+  /** Comma-separated addresses/CIDR ranges of load balancers whose X-Forwarded-For is trusted; empty: none. */
+  @Matches(ADDRESS_LIST, { message: 'TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges' })
+  TRUSTED_PROXIES: string = '';
+
+  /** Postgres connections of this instance. */
+  @IsInt()
+  @Min(2)
+  DB_POOL_SIZE: number = 8;
+}
