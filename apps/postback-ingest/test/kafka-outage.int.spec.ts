@@ -1,6 +1,6 @@
 import { newId } from '@tracklane/contracts';
 import { Answer } from '@tracklane/postback-intake';
-import { createTestStack, DedicatedKafkaBroker, TestStack } from '@tracklane/testing';
+import { createTestStack, DedicatedKafkaBroker, TestStack, waitFor } from '@tracklane/testing';
 import { PostbackKit, startPostbackKit } from './postback-test-kit';
 
 describe('postback-ingest while Kafka is down', () => {
@@ -63,7 +63,10 @@ describe('postback-ingest while Kafka is down', () => {
     expect(keylessEvents.map((event) => event.eventId)).toContain(keylessAnswer.eventId);
     expect(events).toHaveLength(1 + orders.length + keylessEvents.length);
 
-    const { rows } = await kit.pool.query(`SELECT count(*)::int AS unpublished FROM postback_receipts WHERE published_at IS NULL`);
-    expect(rows[0].unpublished).toBe(0);
+    // Receipts are marked published just after the answer.
+    await waitFor(async () => {
+      const { rows } = await kit.pool.query(`SELECT count(*)::int AS unpublished FROM postback_receipts WHERE published_at IS NULL`);
+      return rows[0].unpublished === 0;
+    }, { what: 'every receipt marked published' });
   }, 180_000);
 });

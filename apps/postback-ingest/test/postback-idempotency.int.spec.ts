@@ -31,7 +31,11 @@ describe('postback-ingest never counts a conversion twice', () => {
 
   async function send(kitToUse: PostbackKit, params: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
     const response = await kitToUse.get('/postback', { token: 'tok-1', ...params }, headers);
-    const reply = { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: await response.json() };
+    const reply: Reply = {
+      status: response.status,
+      replayed: response.headers.get('idempotent-replayed') === 'true',
+      body: (await response.json()) as Reply['body'],
+    };
     if (reply.status === 200 && !reply.replayed) published++;
     return reply;
   }

@@ -1,3 +1,4 @@
+import { OnApplicationShutdown } from '@nestjs/common';
 import { conversionsV1, newId, PostbackStatus } from '@tracklane/contracts';
 import { MessageProducer } from '@tracklane/messaging';
 import type { Logger } from '@tracklane/observability';
@@ -41,7 +42,7 @@ const REVERSALS: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | n
  * - A postback with neither order id nor key cannot be recognised again: it
  *   is published without a receipt.
  */
-export class PostbackIntake {
+export class PostbackIntake implements OnApplicationShutdown {
   /** Attempts in flight in this process, by the identities a copy would share. */
   private readonly inFlight = new Map<string, Promise<Answer>>();
   /** Publications waiting for Kafka, by event id (they may outlive the request that started them). */
@@ -53,6 +54,11 @@ export class PostbackIntake {
     private readonly options: IntakeOptions,
     private readonly logger: Logger,
   ) {}
+
+  /** Runs after the HTTP server stopped and before the producer and the pool close: lets receipts catch up. */
+  async onApplicationShutdown(): Promise<void> {
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending.values()]);
+  }
 
   async accept(advertiserId: number, postback: ValidPostback, receivedAt = new Date()): Promise<Accepted> {
     const goal = goalKey(postback.goal);
@@ -184,32 +190,33 @@ export class PostbackIntake {
     }
   }
 
-  /** Resolves once Kafka acknowledged the event; one publication per event id at a time. */
+  /**
+   * Resolves once Kafka acknowledged the event; one publication per event id
+   * at a time. Marking the receipt published happens after the answer: a
+   * copy that arrives meanwhile waits for it through `sending`.
+   */
   private publish(eventId: string, clickId: string, message: string, hasReceipt: boolean): Promise<void> {
-    let sending = this.sending.get(eventId);
-    if (!sending) {
-      sending = this.producer.send(this.options.topic, [{ key: clickId, value: message }]).then(
-        async () => {
-          // Kafka has it, so the answer is yes even if this bookkeeping fails: a later copy republishes the same event.
-          if (hasReceipt) {
-            await this.receipts.markPublished(eventId).catch((error: unknown) => {
-              this.logger.error({ err: error, eventId }, 'could not mark a published receipt');
-            });
-          }
-        },
-        async (error: unknown) => {
-          if (hasReceipt) await this.receipts.release(eventId).catch(() => undefined);
-          throw new PostbackUnavailable('kafka_unavailable', { cause: error });
-        },
-      );
-      const tracked = sending.finally(() => {
-        if (this.sending.get(eventId) === tracked) this.sending.delete(eventId);
+    const pending = this.sending.get(eventId);
+    if (pending) return this.withinTimeout(pending);
+    const acknowledged = this.producer.send(this.options.topic, [{ key: clickId, value: message }]).catch(async (error: unknown) => {
+      if (hasReceipt) await this.receipts.release(eventId).catch(() => undefined);
+      throw new PostbackUnavailable('kafka_unavailable', { cause: error });
+    });
+    const recorded: Promise<void> = acknowledged
+      .then(async () => {
+        // Kafka has it, so the answer stays yes if this fails: a later copy republishes the same event.
+        if (hasReceipt) {
+          await this.receipts.markPublished(eventId).catch((error: unknown) => {
+            this.logger.error({ err: error, eventId }, 'could not mark a published receipt');
+          });
+        }
+      })
+      .finally(() => {
+        if (this.sending.get(eventId) === recorded) this.sending.delete(eventId);
       });
-      tracked.catch(() => undefined);
-      this.sending.set(eventId, tracked);
-      sending = tracked;
-    }
-    return this.withinTimeout(sending);
+    recorded.catch(() => undefined); // the failure reaches the caller through `acknowledged`
+    this.sending.set(eventId, recorded);
+    return this.withinTimeout(acknowledged);
   }
 
   private async withinTimeout(publication: Promise<void>): Promise<void> {
