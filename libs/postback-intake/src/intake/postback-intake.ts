@@ -1,5 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { conversionsV1, newId, PostbackStatus } from '@tracklane/contracts';
+import { newId, PostbackStatus } from '@tracklane/contracts';
 import { MessageProducer } from '@tracklane/messaging';
 import type { Logger } from '@tracklane/observability';
 import { PostbackReceipts } from '../receipts/postback-receipts.repository';
@@ -131,7 +131,8 @@ export class PostbackIntake implements OnApplicationShutdown {
       status: postback.status,
       idempotencyKey: postback.idempotencyKey,
       answer: { ok: true, ...identity, status: postback.status },
-      message: conversionsV1.encode(event).toString(),
+      // conversionsV1.encode's bytes, kept as the text the receipt stores.
+      message: JSON.stringify(event),
     };
   }
 

@@ -39,8 +39,8 @@ export interface ReceiptsOptions {
 
 /**
  * The postback_receipts table (migration 0200). Writes on the hot path are
- * batched: concurrent postbacks share one INSERT … SELECT FROM unnest … ON
- * CONFLICT DO NOTHING and one UPDATE. Every database failure surfaces as
+ * batched: concurrent postbacks share one INSERT … SELECT FROM
+ * json_to_recordset … ON CONFLICT DO NOTHING and one UPDATE. Every database failure surfaces as
  * PostbackUnavailable, so the advertiser is told to retry.
  */
 export class PostbackReceipts {
@@ -118,48 +118,36 @@ export class PostbackReceipts {
   }
 
   private async insert(receipts: NewReceipt[]): Promise<boolean[]> {
-    const columns = {
-      eventId: [] as string[],
-      advertiserId: [] as number[],
-      kind: [] as string[],
-      goal: [] as string[],
-      orderId: [] as (string | null)[],
-      status: [] as (string | null)[],
-      idempotencyKey: [] as (string | null)[],
-      conversionId: [] as string[],
-      clickId: [] as string[],
-      answer: [] as string[],
-      message: [] as string[],
-    };
-    for (const receipt of receipts) {
-      columns.eventId.push(receipt.eventId);
-      columns.advertiserId.push(receipt.advertiserId);
-      columns.kind.push(receipt.kind);
-      columns.goal.push(receipt.goal);
-      columns.orderId.push(receipt.orderId);
-      columns.status.push(receipt.status);
-      columns.idempotencyKey.push(receipt.idempotencyKey);
-      columns.conversionId.push(receipt.conversionId);
-      columns.clickId.push(receipt.clickId);
-      columns.answer.push(JSON.stringify(receipt.answer));
-      columns.message.push(receipt.message);
-    }
+    // One JSON document of rows: serialised natively, where pg's array literals escape every value in JS.
+    const rows = JSON.stringify(
+      receipts.map((receipt) => ({
+        event_id: receipt.eventId,
+        advertiser_id: receipt.advertiserId,
+        kind: receipt.kind,
+        goal: receipt.goal,
+        order_id: receipt.orderId,
+        status: receipt.status,
+        idempotency_key: receipt.idempotencyKey,
+        conversion_id: receipt.conversionId,
+        click_id: receipt.clickId,
+        answer: receipt.answer,
+        message: receipt.message,
+      })),
+    );
     const sql = `INSERT INTO postback_receipts (event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
         conversion_id, click_id, answer, message, lease_until)
       SELECT event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
-        conversion_id, click_id, answer::json, message, now() + $12 * interval '1 millisecond'
-        FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::text[], $11::text[])
-          AS r(event_id, advertiser_id, kind, goal, order_id, status, idempotency_key, conversion_id, click_id, answer, message)
+        conversion_id, click_id, answer, message, now() + $2 * interval '1 millisecond'
+        FROM json_to_recordset($1::json) AS r(event_id text, advertiser_id int, kind text, goal text, order_id text,
+          status text, idempotency_key text, conversion_id text, click_id text, answer json, message text)
       ON CONFLICT DO NOTHING
       RETURNING event_id`;
-    const values = [...Object.values(columns), this.options.leaseMs];
     // Batches from several instances can wait on each other's keys; Postgres then aborts one, which simply runs again.
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await this.pool.query<{ event_id: string }>(sql, values);
-        const written = new Set(rows.map((row) => row.event_id));
-        return receipts.map((receipt) => written.has(receipt.eventId));
+        const { rows: written } = await this.pool.query<{ event_id: string }>(sql, [rows, this.options.leaseMs]);
+        const writtenIds = new Set(written.map((row) => row.event_id));
+        return receipts.map((receipt) => writtenIds.has(receipt.eventId));
       } catch (error) {
         if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt === 3) {
           throw new PostbackUnavailable('database_unavailable', { cause: error });
