@@ -3,7 +3,7 @@ import { CacheModule } from '@tracklane/cache';
 import { DbModule } from '@tracklane/db';
 import { MessagingModule } from '@tracklane/messaging';
 import { PostbackIntakeModule } from '@tracklane/postback-intake';
-import { PostbackIngestEnv } from './postback-ingest.env';
+import { addressList, PostbackIngestEnv } from './postback-ingest.env';
 
 @Module({})
 export class AppModule {
@@ -18,7 +18,7 @@ export class AppModule {
           signatureWindowSeconds: env.SIGNATURE_WINDOW_SECONDS,
           publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
           receiptLeaseMs: env.RECEIPT_LEASE_MS,
-          trustedProxies: env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
+          trustedProxies: addressList(env.TRUSTED_PROXIES),
           maxConcurrentBatches: Math.max(1, Math.floor(env.DB_POOL_SIZE / 4)),
         }),
       ],

@@ -1,7 +1,23 @@
 import { ServiceEnv } from '@tracklane/config';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IpAllowlist } from '@tracklane/postback-intake';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 
-const ADDRESS_LIST = /^[0-9A-Fa-f.:/,\s]*$/;
+export function addressList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function IsAddressList(message: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAddressList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && IpAllowlist.of(addressList(value)).invalidEntries.length === 0,
+      defaultMessage: () => message,
+    },
+  });
+}
 
 /** postback-ingest's settings on top of every service's (see README). */
 export class PostbackIngestEnv extends ServiceEnv {
@@ -22,7 +38,7 @@ export class PostbackIngestEnv extends ServiceEnv {
   RECEIPT_LEASE_MS: number = 60_000;
 
   /** Comma-separated addresses/CIDR ranges of load balancers whose X-Forwarded-For is trusted; empty: none. */
-  @Matches(ADDRESS_LIST, { message: 'TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges' })
+  @IsAddressList('TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges')
   TRUSTED_PROXIES: string = '';
 
   /** Postgres connections of this instance. */

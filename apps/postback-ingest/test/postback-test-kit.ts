@@ -52,6 +52,7 @@ export async function startPostbackKit(
 ): Promise<PostbackKit> {
   const stack = options.stack ?? (await createTestStack());
   const pool = new Pool({ connectionString: stack.database.url, max: 4 });
+  pool.on('error', () => undefined); // idle connections cut by a fault test; the next query reconnects
   await seedAdvertisers(pool, advertisers);
   const env = Object.assign(new PostbackIngestEnv(), stack.env, { LOG_LEVEL: 'warn' }, options.env);
   const service = await startService(postbackIngest, env);
