@@ -2,10 +2,23 @@ import { clicksV1, conversionsV1, topicNames } from '@tracklane/contracts';
 import { createKafka } from '@tracklane/messaging';
 import { DedicatedKafkaBroker, WORKSPACE_ROOT } from '@tracklane/testing';
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/** Whether anything accepts TCP connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 describe('infra scripts against a real broker', () => {
   let broker: DedicatedKafkaBroker;
@@ -49,6 +62,8 @@ describe('infra scripts against a real broker', () => {
 
   it('stop is clean and may be repeated; the broker comes back with its data', async () => {
     await broker.stop();
+    // The broker itself is gone, not only the shell that started it.
+    expect(await accepts(broker.port)).toBe(false);
     await broker.stop();
     await broker.start();
     const admin = createKafka({ brokers: broker.brokers, clientId: 'infra-test' }).admin();

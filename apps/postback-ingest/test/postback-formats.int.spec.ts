@@ -6,7 +6,7 @@ import { waitFor } from '@tracklane/testing';
 import { PostbackKit, startPostbackKit } from './postback-test-kit';
 
 const PARTNER_MAPPING = {
-  params: { tid: 'click_id', payout: 'sale_amount', state: 'status', ord: 'order_id', subid: 'adv_sub1' },
+  params: { tid: 'click_id', payout: 'sale_amount', state: 'status', ord: 'order_id', subid: 'adv_sub1', api_key: 'token' },
   values: { status: { sale: 'approved', chargeback: 'refunded' } },
 };
 
@@ -118,10 +118,18 @@ describe('postback-ingest accepts the formats advertisers already use', () => {
     expect(event.raw).toEqual({});
   });
 
-  it("accepts a partner's own format through its configured mapping", async () => {
+  it('treats placeholders the advertiser left unfilled in the URL template as absent', async () => {
     const clickId = newId();
     const event = await eventOf(
-      await kit.get('/postback', { token: 'tok-partner', tid: clickId, payout: '7.25', state: 'SALE', ord: 'P-1', subid: 'pub-9', extra: 'kept' }),
+      await kit.get('/postback', { token: 'tok-plain', click_id: clickId, goal: '{goal}', amount: '{amount}', currency: '{currency}', order_id: 'U-1', status: '{status}' }),
+    );
+    expect(event).toMatchObject({ clickId, goal: null, amount: null, currency: null, status: null, orderId: 'U-1' });
+  });
+
+  it("accepts a partner's own format through its configured mapping, its name for the token included", async () => {
+    const clickId = newId();
+    const event = await eventOf(
+      await kit.get('/postback', { api_key: 'tok-partner', tid: clickId, payout: '7.25', state: 'SALE', ord: 'P-1', subid: 'pub-9', extra: 'kept' }),
     );
     expect(event).toMatchObject({ advertiserId: 2, clickId, amount: '7.25', status: 'approved', orderId: 'P-1', advSub1: 'pub-9' });
     expect(event.raw).toEqual({ extra: 'kept' });

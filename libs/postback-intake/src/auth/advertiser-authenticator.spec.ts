@@ -38,6 +38,7 @@ describe('AdvertiserAuthenticator', () => {
     advertiser({ id: 2, postbackToken: 'tok-signed', signingSecret: 's3cret', requireSignature: true }),
     advertiser({ id: 3, postbackToken: 'tok-office', ipAllowlist: ['203.0.113.0/24'] }),
     advertiser({ id: 4, postbackToken: 'tok-optional', signingSecret: 'opt' }),
+    advertiser({ id: 5, postbackToken: 'tok-partner', paramMapping: { params: { api_key: 'token' } } }),
   );
   const base: PostbackCredentials = {
     token: 'tok-acme',
@@ -67,6 +68,13 @@ describe('AdvertiserAuthenticator', () => {
     expect(authenticator.authenticate(snapshot, base, NOW).advertiser.id).toBe(1);
     expect(reason({ token: undefined })).toBe('401 missing_token');
     expect(reason({ token: 'tok-acme ' })).toBe('401 unknown_token');
+  });
+
+  it("finds the token under the partner's own name, only where that advertiser's mapping says so", () => {
+    const viaPartnerName = { token: undefined, params: [['click_id', 'c'], ['API_KEY', 'tok-partner']] as [string, string][] };
+    expect(authenticator.authenticate(snapshot, { ...base, ...viaPartnerName }, NOW).advertiser.id).toBe(5);
+    expect(reason({ token: undefined, params: [['api_key', 'tok-acme']] })).toBe('401 missing_token');
+    expect(reason({ token: undefined, params: [['key', 'tok-partner']] })).toBe('401 missing_token');
   });
 
   it('applies the IP allowlist', () => {

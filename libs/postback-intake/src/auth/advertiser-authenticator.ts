@@ -49,9 +49,10 @@ export class AdvertiserAuthenticator {
   ) {}
 
   authenticate(snapshot: CatalogSnapshot, credentials: PostbackCredentials, now = Date.now()): AuthenticatedAdvertiser {
-    const { token } = credentials;
+    const { advertiser, token } = credentials.token
+      ? { advertiser: snapshot.advertiserByToken(credentials.token), token: credentials.token }
+      : this.byPartnerTokenName(snapshot, credentials.params);
     if (!token) throw PostbackRefusal.unauthorized('missing_token');
-    const advertiser = snapshot.advertiserByToken(token);
     if (!advertiser) throw PostbackRefusal.unauthorized('unknown_token');
     const prepared = this.prepare(advertiser);
     // The map lookup matched the exact string; the constant-time comparison is what the decision rests on.
@@ -66,6 +67,22 @@ export class AdvertiserAuthenticator {
       this.verifySignature(advertiser.signingSecret, credentials, now);
     }
     return { advertiser, mapping: prepared.mapping };
+  }
+
+  /**
+   * A partner that sends the token under its own name (param_mapping maps it
+   * to "token"): the advertiser whose token a parameter holds, if its own
+   * mapping names that parameter.
+   */
+  private byPartnerTokenName(
+    snapshot: CatalogSnapshot,
+    params: readonly RequestParam[],
+  ): { advertiser?: CatalogAdvertiser; token?: string } {
+    for (const [name, value] of params) {
+      const advertiser = value ? snapshot.advertiserByToken(value) : undefined;
+      if (advertiser && this.prepare(advertiser).mapping.isToken(name)) return { advertiser, token: value };
+    }
+    return {};
   }
 
   private verifySignature(secret: string, credentials: PostbackCredentials, now: number): void {

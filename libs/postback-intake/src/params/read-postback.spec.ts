@@ -40,8 +40,10 @@ describe('readPostback', () => {
     ]);
   });
 
-  it('treats empty values of postback fields as absent', () => {
-    expect(readPostback([['amount', '  '], ['goal', '']], NO_MAPPING).fields).toEqual({});
+  it('treats empty values and unfilled template placeholders of postback fields as absent', () => {
+    expect(readPostback([['amount', '  '], ['goal', ''], ['currency', '{currency}'], ['order_id', ' {order_id} ']], NO_MAPPING).fields).toEqual({});
+    expect(readPostback([['amount', '{1.5}']], NO_MAPPING).fields.amount?.value).toBe('{1.5}');
+    expect(Object.entries(readPostback([['note', '{note}']], NO_MAPPING).raw)).toEqual([['note', '{note}']]);
   });
 
   it('accepts the same value under two aliases but refuses two different ones, naming both', () => {
@@ -67,6 +69,12 @@ describe('readPostback', () => {
     expect({ ...raw }).toEqual({ other: 'x' });
     expect(readPostback([['status', 'Chargeback']], mapping).fields.status?.value).toBe('refunded');
     expect(readPostback([['status', 'pending']], mapping).fields.status?.value).toBe('pending');
+  });
+
+  it("never keeps a partner's own name of the security token as raw data", () => {
+    const mapping = compilePartnerMapping({ params: { API_Key: 'token' } });
+    expect(mapping.isToken('api_key')).toBe(true);
+    expect(Object.keys(readPostback([['api_key', 'secret'], ['other', 'x']], mapping).raw)).toEqual(['other']);
   });
 
   it('reports mapping entries it cannot use and applies the rest', () => {

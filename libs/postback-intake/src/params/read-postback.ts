@@ -22,10 +22,14 @@ export const MAX_RAW_PARAMS = 64;
 export const MAX_RAW_VALUE_LENGTH = 2048;
 export const MAX_PARAM_NAME_LENGTH = 128;
 
+/** A macro of a postback URL template the advertiser's system left as it was, e.g. {currency}. */
+const UNFILLED_PLACEHOLDER = /^\{[A-Za-z0-9_]+\}$/;
+
 /**
  * Turns request parameters into postback fields: the partner's mapping
  * first, then the standard aliases; values are trimmed and translated by the
- * mapping, empty ones count as absent. Refuses (400) two parameters that
+ * mapping; empty ones and unfilled {placeholders} count as absent (advertiser
+ * systems leave macros they have no value for). Refuses (400) two parameters that
  * name the same field with different values, and raw data beyond the
  * event's bounds.
  */
@@ -36,7 +40,7 @@ export function readPostback(params: readonly RequestParam[], mapping: PartnerMa
   let rawCount = 0;
 
   for (const [name, value] of params) {
-    if (RESERVED_PARAMS.has(name.toLowerCase())) continue;
+    if (RESERVED_PARAMS.has(name.toLowerCase()) || mapping.isToken(name)) continue;
     const field = mapping.fieldOf(name) ?? standardFieldOf(name);
     if (!field) {
       if (name.length > MAX_PARAM_NAME_LENGTH) {
@@ -51,7 +55,7 @@ export function readPostback(params: readonly RequestParam[], mapping: PartnerMa
       continue;
     }
     const trimmed = value.trim();
-    if (trimmed === '') continue;
+    if (trimmed === '' || UNFILLED_PLACEHOLDER.test(trimmed)) continue;
     const translated = mapping.translate(field, trimmed);
     const earlier = fields[field];
     if (earlier && earlier.value !== translated) {
