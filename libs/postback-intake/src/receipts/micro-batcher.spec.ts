@@ -29,6 +29,18 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[0], [1, 2], [3]]);
   });
 
+  it('lingers before a batch when asked to, gathering calls made across event-loop turns', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items;
+    }, { maxBatch: 100, maxConcurrent: 1, lingerMs: 30 });
+    const first = batcher.add(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await Promise.all([first, batcher.add(2)]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
   it('fails every call of a failed batch, and keeps working afterwards', async () => {
     let fail = true;
     const batcher = new MicroBatcher(async (items: number[]) => {

@@ -9,6 +9,8 @@ export interface MicroBatcherOptions {
   maxBatch: number;
   /** Batch calls running at once; further items wait and join the next batch. */
   maxConcurrent: number;
+  /** Collect items this long before a batch starts, where latency matters less than cost (default: one event-loop turn). */
+  lingerMs?: number;
 }
 
 /**
@@ -38,10 +40,12 @@ export class MicroBatcher<I, O> {
   private schedule(): void {
     if (this.scheduled || this.running >= this.options.maxConcurrent) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const start = () => {
       this.scheduled = false;
       this.start();
-    });
+    };
+    if (this.options.lingerMs) setTimeout(start, this.options.lingerMs);
+    else setImmediate(start);
   }
 
   private start(): void {
