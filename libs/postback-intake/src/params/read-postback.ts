@@ -29,9 +29,9 @@ const UNFILLED_PLACEHOLDER = /^\{[A-Za-z0-9_]+\}$/;
  * Turns request parameters into postback fields: the partner's mapping
  * first, then the standard aliases; values are trimmed and translated by the
  * mapping; empty ones and unfilled {placeholders} count as absent (advertiser
- * systems leave macros they have no value for). Refuses (400) two parameters that
- * name the same field with different values, and raw data beyond the
- * event's bounds.
+ * systems leave macros they have no value for). Refuses (400) two
+ * parameters that name the same field with different values, and raw data
+ * beyond the event's bounds.
  */
 export function readPostback(params: readonly RequestParam[], mapping: PartnerMapping): PostbackParams {
   const fields: Partial<Record<StandardField, FieldValue>> = {};
