@@ -2,8 +2,15 @@ import { defineContract } from '../event-contract';
 import { ID_PATTERN } from '../ids';
 import { arrayOf, boolean, integer, isoInstant, literal, nullable, object, oneOf, string, stringMap } from '../validation';
 
-/** clicks.v1 — one message per tracking-link hit, keyed by click id. */
-export const CLICK_FLAGS = ['bot', 'rate_limited'] as const;
+/**
+ * clicks.v1 — one message per tracking-link hit, keyed by click id.
+ *
+ * Flags: bot (user agent of a crawler, preview fetcher or script),
+ * rate_limited (the IP clicked more than the per-IP limit allows),
+ * unverified (uniqueness and rate could not be checked; `unique` is then
+ * reported as true and rate_limited is never set).
+ */
+export const CLICK_FLAGS = ['bot', 'rate_limited', 'unverified'] as const;
 export type ClickFlag = (typeof CLICK_FLAGS)[number];
 
 /** Why the browser went where it went. Anything but "accepted" went to a fallback URL. */
