@@ -1,0 +1,128 @@
+import type { MessageProducer, OutgoingMessage } from '@tracklane/messaging';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DurablePublisher } from './durable-publisher';
+import { Spool } from './spool';
+
+/** A stand-in for Kafka whose answers the test decides: ack at once, fail at once, or hold until released. */
+class ScriptedProducer implements MessageProducer {
+  mode: 'ack' | 'fail' | 'hold' = 'ack';
+  /** Keys Kafka acknowledged, in order: what the topic would hold. */
+  readonly delivered: string[] = [];
+  sends = 0;
+  private held: Array<{ keys: string[]; resolve: () => void; reject: (error: Error) => void }> = [];
+
+  send(_topic: string, messages: OutgoingMessage[]): Promise<void> {
+    this.sends++;
+    const keys = messages.map((message) => message.key);
+    if (this.mode === 'fail') return Promise.reject(new Error('broker unreachable'));
+    if (this.mode === 'ack') {
+      this.delivered.push(...keys);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.held.push({ keys, resolve, reject }));
+  }
+
+  /** Answers every held send: acknowledged (landing in the topic) or failed. */
+  release(outcome: 'ack' | 'fail'): void {
+    for (const send of this.held.splice(0)) {
+      if (outcome === 'ack') {
+        this.delivered.push(...send.keys);
+        send.resolve();
+      } else {
+        send.reject(new Error('request timed out'));
+      }
+    }
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const click = (key: string) => ({ topic: 'clicks.v1', key, value: Buffer.from(key) });
+const keysOf = (count: number, stem: string) => Array.from({ length: count }, (_, i) => `${stem}${i}`);
+
+async function eventually(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('DurablePublisher', () => {
+  let dir: string;
+  let spool: Spool;
+  let producer: ScriptedProducer;
+  let publisher: DurablePublisher;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'publisher-test-'));
+    spool = await Spool.open({ dir });
+    producer = new ScriptedProducer();
+    publisher = new DurablePublisher(producer, spool, { deadlineMs: 30, replayBackoffMs: 5, maxReplayBackoffMs: 20 });
+    publisher.start();
+  });
+  afterEach(async () => {
+    producer.release('fail');
+    await publisher.stop();
+    await spool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers once Kafka acknowledged, without touching the spool', async () => {
+    await expect(publisher.publish(click('a'))).resolves.toBe('kafka');
+    expect(producer.delivered).toEqual(['a']);
+    expect(spool.depth).toBe(0);
+  });
+
+  it('spools a message whose send failed and replays it once Kafka answers again', async () => {
+    producer.mode = 'fail';
+    await expect(publisher.publish(click('a'))).resolves.toBe('spool');
+    producer.mode = 'ack';
+    await eventually(() => spool.drained, 'spool drained');
+    expect(producer.delivered).toEqual(['a']);
+  });
+
+  it('after a miss, spools straight away until replay has drained the spool, then sends directly again', async () => {
+    producer.mode = 'fail';
+    await publisher.publish(click('first'));
+    const sendsAfterMiss = producer.sends;
+    await expect(Promise.all(keysOf(20, 'k').map((key) => publisher.publish(click(key))))).resolves.toEqual(
+      Array(20).fill('spool'),
+    );
+    // Straight to disk: no send per message piles up behind a dead broker (only replay probes it).
+    expect(producer.sends - sendsAfterMiss).toBeLessThan(20);
+
+    producer.mode = 'ack';
+    await eventually(() => spool.drained, 'spool drained');
+    await expect(publisher.publish(click('after'))).resolves.toBe('kafka');
+    expect(producer.delivered).toEqual(['first', ...keysOf(20, 'k'), 'after']);
+  });
+
+  it('delivers every message exactly once when the sends that missed the deadline succeed late', async () => {
+    producer.mode = 'hold';
+    const keys = keysOf(10, 'late');
+    await expect(Promise.all(keys.map((key) => publisher.publish(click(key))))).resolves.toEqual(Array(10).fill('spool'));
+    producer.mode = 'ack';
+    producer.release('ack');
+    await eventually(() => spool.drained, 'spool drained');
+    expect(producer.delivered.sort()).toEqual([...keys].sort());
+  });
+
+  it('replays the sends that missed the deadline and then failed, exactly once', async () => {
+    producer.mode = 'hold';
+    const keys = keysOf(10, 'lost');
+    await Promise.all(keys.map((key) => publisher.publish(click(key))));
+    producer.mode = 'ack';
+    producer.release('fail');
+    await eventually(() => spool.drained, 'spool drained');
+    expect(producer.delivered).toEqual(keys);
+  });
+});

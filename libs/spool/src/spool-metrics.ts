@@ -1,0 +1,78 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+function counter(registry: Registry, name: string, help: string): Counter {
+  return (
+    (registry.getSingleMetric(name) as Counter | undefined) ??
+    new Counter({ name, help, labelNames: ['spool'], registers: [registry] })
+  );
+}
+
+function gauge(registry: Registry, name: string, help: string): Gauge {
+  return (
+    (registry.getSingleMetric(name) as Gauge | undefined) ??
+    new Gauge({ name, help, labelNames: ['spool'], registers: [registry] })
+  );
+}
+
+/** What a spool reports to /metrics, labelled with the spool's name. */
+export class SpoolMetrics {
+  private readonly depth: Gauge.Internal<string>;
+  private readonly bytes: Gauge.Internal<string>;
+  private readonly appendedTotal: Counter.Internal;
+  private readonly replayedTotal: Counter.Internal;
+  private readonly lateAckedTotal: Counter.Internal;
+  private readonly replayFailuresTotal: Counter.Internal;
+
+  constructor(registry: Registry, spool: string) {
+    this.depth = gauge(registry, 'tracklane_spool_depth', 'Spooled messages not yet delivered to Kafka').labels(spool);
+    this.bytes = gauge(registry, 'tracklane_spool_bytes', 'Bytes of spool segment files on disk').labels(spool);
+    this.appendedTotal = counter(
+      registry,
+      'tracklane_spool_appended_total',
+      'Messages written to the spool because Kafka did not acknowledge them in time',
+    ).labels(spool);
+    this.replayedTotal = counter(registry, 'tracklane_spool_replayed_total', 'Spooled messages replayed to Kafka').labels(spool);
+    this.lateAckedTotal = counter(
+      registry,
+      'tracklane_spool_late_acks_total',
+      'Spooled messages whose original send succeeded after its deadline (not replayed)',
+    ).labels(spool);
+    this.replayFailuresTotal = counter(
+      registry,
+      'tracklane_spool_replay_failures_total',
+      'Replay attempts Kafka did not acknowledge (retried)',
+    ).labels(spool);
+  }
+
+  appended(count: number, depth: number): void {
+    this.appendedTotal.inc(count);
+    this.depth.set(depth);
+  }
+
+  replayed(count: number, depth: number): void {
+    this.replayedTotal.inc(count);
+    this.depth.set(depth);
+  }
+
+  lateAcked(count: number, depth: number): void {
+    this.lateAckedTotal.inc(count);
+    this.depth.set(depth);
+  }
+
+  replayFailed(): void {
+    this.replayFailuresTotal.inc();
+  }
+
+  depthIs(depth: number): void {
+    this.depth.set(depth);
+  }
+
+  segmentBytes(bytes: number): void {
+    this.bytes.set(bytes);
+  }
+
+  recovered(depth: number, bytes: number): void {
+    this.depth.set(depth);
+    this.bytes.set(bytes);
+  }
+}
