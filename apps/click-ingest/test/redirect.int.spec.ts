@@ -1,0 +1,316 @@
+import { announceCatalogChange } from '@tracklane/catalog';
+import { InvalidationBus } from '@tracklane/cache';
+import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/contracts';
+import { RunningService, startService } from '@tracklane/observability';
+import { createTestStack, TestStack } from '@tracklane/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { ClickIngestEnv } from '../src/click-ingest.env';
+import { clickIngest } from '../src/click-ingest.service';
+import { seedCatalog } from './support/catalog-fixture';
+import { ClickTap } from './support/click-tap';
+
+const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+
+describe('click-ingest redirects', () => {
+  let stack: TestStack;
+  let service: RunningService<ClickIngestEnv>;
+  let tap: ClickTap;
+  let spoolDir: string;
+  let visitorSeq = 0;
+
+  beforeAll(async () => {
+    // One partition: clicks arrive in the order they were made, so "nothing was recorded" can be shown.
+    stack = await createTestStack({ partitions: 1 });
+    await seedCatalog(stack.database.url);
+    spoolDir = mkdtempSync(join(tmpdir(), 'click-spool-'));
+    const env = Object.assign(new ClickIngestEnv(), stack.env, {
+      PORT: 0,
+      LOG_LEVEL: 'warn',
+      CLICK_SPOOL_DIR: spoolDir,
+      CLICK_CLIENT_IP_HEADER: 'x-forwarded-for',
+      CLICK_RATE_LIMIT_MAX: 5,
+      CLICK_BOT_PATTERNS: 'acme-scanner',
+    });
+    service = await startService(clickIngest, env);
+    tap = await ClickTap.start(stack.topics.kafka, topicNames(clicksV1, stack.topics.prefix).main);
+  });
+
+  afterAll(async () => {
+    await tap?.stop();
+    await service?.close();
+    await stack?.destroy();
+    rmSync(spoolDir, { recursive: true, force: true });
+  });
+
+  /** Every request comes from a visitor of its own unless a test says otherwise (uniqueness and rate are per visitor). */
+  function visit(path: string, options: { method?: string; headers?: Record<string, string> } = {}) {
+    visitorSeq++;
+    return fetch(`${service.url}${path}`, {
+      method: options.method ?? 'GET',
+      redirect: 'manual',
+      headers: {
+        'user-agent': `${BROWSER} visitor/${visitorSeq}`,
+        'x-forwarded-for': `203.0.113.${visitorSeq % 250}, 198.18.${visitorSeq >> 8}.${visitorSeq & 255}`,
+        ...options.headers,
+      },
+    });
+  }
+
+  async function clickBehind(response: Response): Promise<{ location: URL; click: ClickV1 }> {
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location') ?? '');
+    const clickId = location.searchParams.get('cid') ?? '';
+    expect(clickId).toMatch(ID_PATTERN);
+    return { location, click: await tap.click(clickId) };
+  }
+
+  it('sends the browser to the offer with every macro filled in, once the click is in clicks.v1', async () => {
+    const before = Date.now();
+    const response = await visit(
+      '/c/10?aff_id=7&sub1=s-one&sub2=s-two&sub3=s-three&sub4=s-four&sub5=s-five&source=newsletter&aff_click_id=pub-42&campaign=spring',
+      { headers: { 'cf-ipcountry': 'de', referer: 'https://publisher.example/page' } },
+    );
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { location, click } = await clickBehind(response);
+
+    expect(location.origin + location.pathname).toBe('https://shop.example/land');
+    const macros = Object.fromEntries(location.searchParams);
+    expect(macros).toEqual({
+      cid: click.clickId,
+      tid: click.clickId,
+      o: '10',
+      a: '7',
+      adv: '1',
+      s1: 's-one',
+      s2: 's-two',
+      s3: 's-three',
+      s4: 's-four',
+      s5: 's-five',
+      src: 'newsletter',
+      acid: 'pub-42',
+      ts: expect.stringMatching(/^\d{10}$/),
+      x: '',
+    });
+    expect(Number(macros.ts) * 1000).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+
+    const clickIndex = tap.clicks.indexOf(click);
+    expect(tap.keys[clickIndex]).toBe(click.clickId);
+    expect(click).toMatchObject({
+      offerId: 10,
+      advertiserId: 1,
+      affiliateId: 7,
+      sub1: 's-one',
+      sub5: 's-five',
+      source: 'newsletter',
+      affClickId: 'pub-42',
+      params: { campaign: 'spring' },
+      country: 'DE',
+      device: 'desktop',
+      referrer: 'https://publisher.example/page',
+      unique: true,
+      flags: [],
+      disposition: 'accepted',
+    });
+    expect(click.ip).toMatch(/^198\.18\./);
+    expect(idTime(click.clickId)).toBe(Date.parse(click.occurredAt));
+  });
+
+  it('accepts the query form and the common aliases; a canonical name beats its alias', async () => {
+    const { click } = await clickBehind(
+      await visit(
+        '/click?offer_id=10&affiliate_id=7&aff_sub=a1&aff_sub2=a2&aff_sub3=a3&aff_sub4=a4&aff_sub5=a5&source_id=src&sub5=canonical',
+      ),
+    );
+    expect(click).toMatchObject({
+      offerId: 10,
+      affiliateId: 7,
+      sub1: 'a1',
+      sub2: 'a2',
+      sub3: 'a3',
+      sub4: 'a4',
+      sub5: 'canonical',
+      source: 'src',
+      params: {},
+    });
+  });
+
+  it('URL-encodes hostile values so they stay inside their parameter and out of the headers', async () => {
+    const hostile = {
+      sub1: 'a&cid=forged#frag',
+      sub2: '\r\nSet-Cookie: owned=1',
+      sub3: '"><script>alert(1)</script>',
+      sub4: 'https://evil.example/',
+      sub5: 'Grüße €\u0000\u0007',
+    };
+    const query = Object.entries(hostile)
+      .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+      .join('&');
+    const response = await visit(`/c/10?aff_id=7&${query}&url=https://evil.example/&redirect=https://evil.example/`);
+    const raw = response.headers.get('location') ?? '';
+    // Printable ASCII only, without the characters that could end an attribute or a tag.
+    expect(raw).toMatch(/^[!-~]+$/);
+    expect(raw).not.toMatch(/["<>]/);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    const { location, click } = await clickBehind(response);
+    expect(location.host).toBe('shop.example');
+    expect(location.searchParams.getAll('cid')).toEqual([click.clickId]);
+    expect(location.searchParams.get('s1')).toBe(hostile.sub1);
+    expect(location.searchParams.get('s2')).toBe(hostile.sub2);
+    expect(location.searchParams.get('s3')).toBe(hostile.sub3);
+    expect(location.searchParams.get('s4')).toBe(hostile.sub4);
+    expect(location.searchParams.get('s5')).toBe(hostile.sub5);
+    expect(click.sub2).toBe(hostile.sub2);
+    expect(click.params).toEqual({ url: 'https://evil.example/', redirect: 'https://evil.example/' });
+  });
+
+  it('percent-encodes what an operator typed that a Location header cannot carry', async () => {
+    const response = await visit('/c/17?aff_id=7');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toMatch(/^https:\/\/shop\.example\/a%20b%09c\?cid=[0-9a-z]{30}&name=%C3%84rger$/);
+  });
+
+  it.each([
+    ['a paused offer', '/c/12?aff_id=7&sub1=p', 'https://fallback.example/offer', 'offer_paused'],
+    ['an offer past its expiry date', '/c/13?aff_id=7', 'https://network.example/fallback', 'offer_expired'],
+    ['an expired offer', '/c/14?aff_id=7', 'https://network.example/fallback', 'offer_expired'],
+    ["a paused advertiser's offer", '/c/15?aff_id=7', 'https://network.example/fallback', 'offer_paused'],
+    ['an affiliate whose application is pending', '/c/10?aff_id=8', 'https://fallback.example/offer', 'affiliate_not_approved'],
+    ['a suspended affiliate', '/c/10?aff_id=9', 'https://fallback.example/offer', 'affiliate_inactive'],
+    ['an affiliate that does not exist', '/c/10?aff_id=999', 'https://fallback.example/offer', 'affiliate_not_approved'],
+    ['an affiliate blocked on a public offer', '/c/11?aff_id=20', 'https://network.example/fallback', 'affiliate_not_approved'],
+  ])('sends %s to the fallback and records the click with its reason', async (_case, path, fallback, disposition) => {
+    const { location, click } = await clickBehind(await visit(path));
+    expect(location.origin + location.pathname).toBe(fallback);
+    expect(click.disposition).toBe(disposition);
+    if (fallback.includes('network')) expect(location.searchParams.get('o')).toBe(String(click.offerId));
+    else expect(location.searchParams.get('s1')).toBe(click.sub1 ?? '');
+  });
+
+  it('lets any active affiliate run a public offer', async () => {
+    const { location, click } = await clickBehind(await visit('/c/11?aff_id=8'));
+    expect(location.pathname).toBe('/public');
+    expect(click.disposition).toBe('accepted');
+  });
+
+  it('answers a small page when there is no fallback anywhere, with the click recorded', async () => {
+    const pool = new Pool({ connectionString: stack.database.url });
+    const bus = service.app.get(InvalidationBus);
+    try {
+      await pool.query('UPDATE network_settings SET default_fallback_url = NULL');
+      await announceCatalogChange(bus, 'network_settings', 1);
+      let marker = '';
+      let response: Response | undefined;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        marker = `nowhere-${Date.now()}-${attempt}`;
+        response = await visit(`/c/14?aff_id=7&sub1=${marker}`);
+        if (response.status !== 302) break;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the reload is still on its way
+      }
+      expect(response?.status).toBe(404);
+      expect(response?.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await response?.text()).toBe('This offer is not available.\n');
+      const click = await tap.one((candidate) => candidate.sub1 === marker, marker);
+      expect(click).toMatchObject({ offerId: 14, disposition: 'offer_expired' });
+    } finally {
+      await pool.query(`UPDATE network_settings SET default_fallback_url = 'https://network.example/fallback?cid={click_id}&o={offer_id}'`);
+      await announceCatalogChange(bus, 'network_settings', 1);
+      await pool.end();
+    }
+  });
+
+  it.each([
+    ['an unknown offer', '/c/4040?aff_id=7'],
+    ['an archived offer', '/c/16?aff_id=7'],
+  ])('answers %s with a plain 404 page', async (_case, path) => {
+    const response = await visit(path);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await response.text()).toBe('Offer not found.\n');
+  });
+
+  it('answers HEAD without counting a click', async () => {
+    const marker = `head-${Date.now()}`;
+    const head = await visit(`/c/10?aff_id=7&sub1=${marker}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('location')).toBeNull();
+    expect((await visit('/c/4040?aff_id=7', { method: 'HEAD' })).status).toBe(404);
+    expect((await visit('/c/10?aff_id=x', { method: 'HEAD' })).status).toBe(400);
+
+    // With one partition, clicks arrive in order: once a later click is in, an earlier one would be too.
+    const { click } = await clickBehind(await visit(`/c/10?aff_id=7&sub1=${marker}-get`));
+    expect(click.sub1).toBe(`${marker}-get`);
+    expect(tap.clicks.filter((candidate) => candidate.sub1 === marker)).toEqual([]);
+  });
+
+  it.each([
+    ['no affiliate', '/c/10?sub1=x', 'aff_id: is required'],
+    ['a non-numeric affiliate', '/c/10?aff_id=seven', 'aff_id: must be a positive integer'],
+    ['an affiliate id out of range', '/c/10?aff_id=99999999999', 'aff_id: must be a positive integer'],
+    ['a non-numeric offer', '/c/ten?aff_id=7', 'offer_id: must be a positive integer'],
+    ['the query form without an offer', '/click?aff_id=7', 'offer_id: is required'],
+    ['a sub value longer than 512 characters', `/c/10?aff_id=7&sub1=${'x'.repeat(513)}`, 'sub1: must be at most 512 characters'],
+    ['an extra value longer than 1024 characters', `/c/10?aff_id=7&note=${'x'.repeat(1025)}`, 'note: must be at most 1024 characters'],
+    ['a parameter name longer than 64 characters', `/c/10?aff_id=7&${'n'.repeat(65)}=1`, 'parameter names must be at most 64 characters'],
+    [
+      'more than 64 parameters',
+      `/c/10?aff_id=7&${Array.from({ length: 64 }, (_, i) => `p${i}=1`).join('&')}`,
+      'query: must have at most 64 parameters',
+    ],
+  ])('refuses %s with a 400 that names the field and the reason', async (_case, path, reason) => {
+    const response = await visit(path);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).toContain(reason);
+  });
+
+  it('marks a repeat visit by the same IP and user agent as not unique', async () => {
+    const visitor = { 'user-agent': `${BROWSER} repeat-${Date.now()}`, 'x-forwarded-for': '192.0.2.10' };
+    const first = await clickBehind(await visit('/c/10?aff_id=7', { headers: visitor }));
+    const second = await clickBehind(await visit('/c/10?aff_id=7', { headers: visitor }));
+    const otherAgent = await clickBehind(
+      await visit('/c/10?aff_id=7', { headers: { ...visitor, 'user-agent': `${visitor['user-agent']} other` } }),
+    );
+    const otherOffer = await clickBehind(await visit('/c/11?aff_id=7', { headers: visitor }));
+    expect([first, second, otherAgent, otherOffer].map(({ click }) => click.unique)).toEqual([true, false, true, true]);
+    expect(second.click.flags).toEqual([]);
+  });
+
+  it('flags the clicks of an IP past the rate limit instead of dropping them', async () => {
+    const flags: string[][] = [];
+    for (let i = 0; i < 7; i++) {
+      const { click } = await clickBehind(
+        await visit('/c/10?aff_id=7', { headers: { 'x-forwarded-for': '192.0.2.99', 'user-agent': `${BROWSER} n${i}` } }),
+      );
+      flags.push(click.flags);
+    }
+    expect(flags).toEqual([[], [], [], [], [], ['rate_limited'], ['rate_limited']]);
+  });
+
+  it.each([
+    ['a crawler', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    ['a link-preview fetcher', 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)'],
+    ['a script', 'python-requests/2.32.3'],
+    ['an operator-listed agent', 'ACME-Scanner/3.0'],
+    ['no user agent at all', ''],
+  ])('redirects %s but flags the click as a bot', async (_case, userAgent) => {
+    const { click } = await clickBehind(await visit('/c/10?aff_id=7', { headers: { 'user-agent': userAgent } }));
+    expect(click.flags).toContain('bot');
+  });
+
+  it('reads the device from the user agent and ignores a country header that is not a country', async () => {
+    const phone = await clickBehind(await visit('/c/10?aff_id=7', { headers: { 'user-agent': IPHONE, 'cf-ipcountry': 'T1' } }));
+    expect(phone.click).toMatchObject({ device: 'mobile', country: null, flags: [] });
+  });
+
+  it('counts clicks and outcomes in /metrics', async () => {
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tracklane_clicks_total\{disposition="accepted",durability="kafka"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^tracklane_click_requests_total\{outcome="bad_request"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^tracklane_spool_depth\{spool="clicks"\} 0$/m);
+  });
+});

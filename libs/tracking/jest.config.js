@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tracking',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

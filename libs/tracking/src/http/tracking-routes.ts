@@ -1,0 +1,90 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Catalog } from '@tracklane/catalog';
+import { LOGGER, Logger } from '@tracklane/observability';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BadTrackingLink, parseTrackingLink, RawQuery, TrackingLink } from '../link/tracking-link';
+import { ClickRecorder, RecordedClick } from '../recording/click-recorder';
+import { DestinationTemplates } from '../redirect/destination-template';
+import { decideRedirect } from '../redirect/redirect-decision';
+import { VisitorReader } from '../visitor/visitor';
+import { respond } from './responses';
+import { TrackingMetrics } from './tracking-metrics';
+
+type TrackingRequest = FastifyRequest<{ Params: { offerId?: string }; Querystring: RawQuery }>;
+
+/**
+ * The tracking links, registered straight on Fastify rather than as a Nest
+ * controller: the redirect is the hot path, and Nest's per-request
+ * pipeline (guards, interceptors, pipes, exception filters) roughly halves
+ * what a route can answer. Input is checked by hand (parseTrackingLink).
+ */
+@Injectable()
+export class TrackingRoutes implements OnModuleInit {
+  private readonly templates = new DestinationTemplates();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly catalog: Catalog,
+    private readonly recorder: ClickRecorder,
+    private readonly visitors: VisitorReader,
+    private readonly metrics: TrackingMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    const server = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const click = (request: TrackingRequest, reply: FastifyReply) => this.handle(request, reply, true);
+    const preview = (request: TrackingRequest, reply: FastifyReply) => this.handle(request, reply, false);
+    for (const url of ['/c/:offerId', '/click']) {
+      server.route({ method: 'GET', url, exposeHeadRoute: false, handler: click });
+      server.route({ method: 'HEAD', url, handler: preview });
+    }
+  }
+
+  private async handle(request: TrackingRequest, reply: FastifyReply, counted: boolean): Promise<FastifyReply> {
+    let link: TrackingLink;
+    try {
+      link = parseTrackingLink(request.query, request.params.offerId);
+    } catch (error) {
+      if (!(error instanceof BadTrackingLink)) throw error;
+      this.metrics.request('bad_request');
+      return respond.badLink(reply, error.field, error.reason);
+    }
+
+    const nowMs = Date.now();
+    const catalog = this.catalog.current();
+    const visitor = this.visitors.read(request.headers, request.socket.remoteAddress);
+    const decision = decideRedirect(catalog, link, visitor, nowMs);
+    if (decision.kind === 'unknown_offer') {
+      this.metrics.request('unknown_offer');
+      return respond.unknownOffer(reply);
+    }
+    if (!counted) {
+      this.metrics.request('head');
+      return decision.template === null ? respond.offerUnavailable(reply) : respond.wouldRedirect(reply);
+    }
+
+    let recorded: RecordedClick;
+    try {
+      recorded = await this.recorder.record(link, visitor, decision.offer, decision.disposition, nowMs);
+    } catch (error) {
+      // Neither Kafka nor the spool took the click: do not send the visitor on with an id that does not exist.
+      this.logger.error({ err: error, offerId: link.offerId, affiliateId: link.affiliateId }, 'click not recorded');
+      this.metrics.request('not_recorded');
+      return respond.notRecorded(reply);
+    }
+    const { click, durability } = recorded;
+    this.metrics.click(decision.disposition, durability);
+    this.logger.debug(
+      { clickId: click.clickId, offerId: click.offerId, affiliateId: click.affiliateId, disposition: click.disposition, durability },
+      'click',
+    );
+    if (decision.template === null) {
+      this.metrics.request('unavailable');
+      return respond.offerUnavailable(reply);
+    }
+    this.metrics.request('redirected');
+    return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
+  }
+}

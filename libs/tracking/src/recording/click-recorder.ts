@@ -1,0 +1,64 @@
+import type { CatalogOffer } from '@tracklane/catalog';
+import { ClickDisposition, ClickFlag, clicksV1, ClickV1, newId } from '@tracklane/contracts';
+import type { Durability, DurablePublisher } from '@tracklane/spool';
+import type { ClickChecks } from '../checks/click-checks';
+import type { TrackingLink } from '../link/tracking-link';
+import type { Visitor } from '../visitor/visitor';
+
+export interface RecordedClick {
+  click: ClickV1;
+  durability: Durability;
+}
+
+/**
+ * Turns one tracking-link hit into a clicks.v1 event and makes it durable
+ * (Kafka, or the local spool) before anyone may answer the browser.
+ */
+export class ClickRecorder {
+  constructor(
+    private readonly checks: ClickChecks,
+    private readonly publisher: DurablePublisher,
+    private readonly topic: string,
+  ) {}
+
+  async record(
+    link: TrackingLink,
+    visitor: Visitor,
+    offer: CatalogOffer,
+    disposition: ClickDisposition,
+    nowMs: number,
+  ): Promise<RecordedClick> {
+    const checked = await this.checks.check(offer.id, link.affiliateId, visitor.ip, visitor.userAgent, nowMs);
+    const flags: ClickFlag[] = [];
+    if (visitor.bot) flags.push('bot');
+    if (checked.rateLimited) flags.push('rate_limited');
+    if (!checked.verified) flags.push('unverified');
+
+    const click: ClickV1 = {
+      v: 1,
+      clickId: newId(nowMs),
+      occurredAt: new Date(nowMs).toISOString(),
+      offerId: offer.id,
+      advertiserId: offer.advertiserId,
+      affiliateId: link.affiliateId,
+      sub1: link.sub1,
+      sub2: link.sub2,
+      sub3: link.sub3,
+      sub4: link.sub4,
+      sub5: link.sub5,
+      source: link.source,
+      affClickId: link.affClickId,
+      ip: visitor.ip,
+      userAgent: visitor.userAgent,
+      referrer: visitor.referrer,
+      country: visitor.country,
+      device: visitor.device,
+      unique: checked.unique,
+      flags,
+      disposition,
+      params: link.params,
+    };
+    const durability = await this.publisher.publish({ topic: this.topic, key: click.clickId, value: clicksV1.encode(click) });
+    return { click, durability };
+  }
+}

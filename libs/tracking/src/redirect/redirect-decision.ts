@@ -1,0 +1,63 @@
+import type { CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import type { ClickDisposition } from '@tracklane/contracts';
+import type { TrackingLink } from '../link/tracking-link';
+import type { Visitor } from '../visitor/visitor';
+
+/** Where a click goes and why. */
+export type RedirectDecision =
+  | { kind: 'unknown_offer' }
+  | {
+      kind: 'click';
+      offer: CatalogOffer;
+      disposition: ClickDisposition;
+      /** The offer's destination, or for any other disposition the fallback; null when there is none. */
+      template: string | null;
+    };
+
+export interface ClickContext {
+  catalog: CatalogSnapshot;
+  offer: CatalogOffer;
+  link: TrackingLink;
+  visitor: Visitor;
+  nowMs: number;
+}
+
+/** One reason to send a click elsewhere; null lets it through. */
+type ClickRule = (context: ClickContext) => Exclude<ClickDisposition, 'accepted'> | null;
+
+const offerIsLive: ClickRule = ({ catalog, offer, nowMs }) => {
+  if (offer.status === 'expired' || (offer.expiresAt !== null && offer.expiresAt <= nowMs)) return 'offer_expired';
+  if (offer.status !== 'active') return 'offer_paused';
+  // A paused or archived advertiser takes its offers down with it.
+  return catalog.advertiser(offer.advertiserId)?.status === 'active' ? null : 'offer_paused';
+};
+
+const affiliateMayRunOffer: ClickRule = ({ catalog, offer, link }) => {
+  const affiliate = catalog.affiliate(link.affiliateId);
+  if (!affiliate) return 'affiliate_not_approved';
+  if (affiliate.status !== 'active') return 'affiliate_inactive';
+  const approval = catalog.approval(offer.id, affiliate.id)?.status;
+  if (offer.visibility === 'public') return approval === 'blocked' || approval === 'rejected' ? 'affiliate_not_approved' : null;
+  return approval === 'approved' ? null : 'affiliate_not_approved';
+};
+
+/**
+ * The rules every click passes, in order; the first that objects decides.
+ * This is the one place where a click's destination is decided: geo and
+ * device targeting rules belong in this list (they see the visitor's country
+ * and device in the context and answer 'targeting_mismatch').
+ */
+const CLICK_RULES: readonly ClickRule[] = [offerIsLive, affiliateMayRunOffer];
+
+export function decideRedirect(catalog: CatalogSnapshot, link: TrackingLink, visitor: Visitor, nowMs: number): RedirectDecision {
+  const offer = catalog.offer(link.offerId);
+  if (!offer) return { kind: 'unknown_offer' };
+  const context: ClickContext = { catalog, offer, link, visitor, nowMs };
+  for (const rule of CLICK_RULES) {
+    const disposition = rule(context);
+    if (disposition) {
+      return { kind: 'click', offer, disposition, template: offer.fallbackUrl ?? catalog.settings.defaultFallbackUrl };
+    }
+  }
+  return { kind: 'click', offer, disposition: 'accepted', template: offer.destinationUrl };
+}

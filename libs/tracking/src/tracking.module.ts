@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { REDIS, Redis } from '@tracklane/cache';
+import { CatalogModule } from '@tracklane/catalog';
+import { clicksV1 } from '@tracklane/contracts';
+import { Topics } from '@tracklane/messaging';
+import { LOGGER, Logger } from '@tracklane/observability';
+import { DurablePublisher, SpoolModule } from '@tracklane/spool';
+import { ClickCheckOptions, ClickChecks } from './checks/click-checks';
+import { TrackingMetrics } from './http/tracking-metrics';
+import { TrackingRoutes } from './http/tracking-routes';
+import { ClickRecorder } from './recording/click-recorder';
+import { VisitorOptions, VisitorReader } from './visitor/visitor';
+
+export interface TrackingOptions {
+  checks: ClickCheckOptions;
+  visitors: VisitorOptions;
+  /** Where clicks wait when Kafka does not acknowledge them in time (one directory per instance). */
+  spoolDir: string;
+  /** How long a click waits for Kafka's acknowledgement before it is spooled instead. */
+  publishDeadlineMs: number;
+}
+
+/**
+ * Tracking links: GET/HEAD /c/:offerId and /click, answered with a 302 to
+ * the offer once the click is durable. Needs DbModule, CacheModule and
+ * MessagingModule in the service (all global).
+ */
+@Module({})
+export class TrackingModule {
+  static forRoot(options: TrackingOptions): DynamicModule {
+    return {
+      module: TrackingModule,
+      imports: [
+        CatalogModule.forRoot(),
+        SpoolModule.forRoot({ name: 'clicks', dir: options.spoolDir, deadlineMs: options.publishDeadlineMs }),
+      ],
+      providers: [
+        TrackingMetrics,
+        { provide: VisitorReader, useValue: new VisitorReader(options.visitors) },
+        {
+          provide: ClickChecks,
+          inject: [REDIS, LOGGER],
+          useFactory: (redis: Redis, logger: Logger) => new ClickChecks(redis, options.checks, logger),
+        },
+        {
+          provide: ClickRecorder,
+          inject: [ClickChecks, DurablePublisher, Topics],
+          useFactory: (checks: ClickChecks, publisher: DurablePublisher, topics: Topics) =>
+            new ClickRecorder(checks, publisher, topics.of(clicksV1).main),
+        },
+        TrackingRoutes,
+      ],
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import { botDetector, Device, deviceOf } from './user-agent';
+
+/** Who clicked, as far as one request tells. */
+export interface Visitor {
+  ip: string;
+  userAgent: string;
+  referrer: string | null;
+  /** ISO 3166-1 alpha-2 from the edge's country header, when trusted and present. */
+  country: string | null;
+  device: Device | null;
+  bot: boolean;
+}
+
+export interface VisitorOptions {
+  /**
+   * Header in which a trusted edge (CDN, load balancer) puts the visitor's
+   * country, e.g. cf-ipcountry. Null: country unknown.
+   */
+  countryHeader: string | null;
+  /**
+   * Header in which a trusted edge puts the visitor's address (e.g.
+   * cf-connecting-ip, x-forwarded-for). Null: the TCP peer is the visitor.
+   */
+  clientIpHeader: string | null;
+  /** User-agent fragments to flag as bots beyond the built-in list. */
+  extraBotPatterns: readonly string[];
+}
+
+/** The contract's bounds (clicks.v1); browsers may send longer headers, which are cut, not refused. */
+const MAX_USER_AGENT = 1024;
+const MAX_REFERRER = 2048;
+const COUNTRY = /^[A-Za-z]{2}$/;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export class VisitorReader {
+  private readonly countryHeader: string | null;
+  private readonly clientIpHeader: string | null;
+  private readonly isBot: (userAgent: string) => boolean;
+
+  constructor(options: VisitorOptions) {
+    this.countryHeader = options.countryHeader?.toLowerCase() || null;
+    this.clientIpHeader = options.clientIpHeader?.toLowerCase() || null;
+    this.isBot = botDetector(options.extraBotPatterns);
+  }
+
+  read(headers: IncomingHttpHeaders, peerAddress: string | undefined): Visitor {
+    const userAgent = (header(headers, 'user-agent') ?? '').slice(0, MAX_USER_AGENT);
+    const referrer = header(headers, 'referer');
+    return {
+      ip: this.ipOf(headers, peerAddress),
+      userAgent,
+      referrer: referrer ? referrer.slice(0, MAX_REFERRER) : null,
+      country: this.countryOf(headers),
+      device: deviceOf(userAgent),
+      bot: this.isBot(userAgent),
+    };
+  }
+
+  private countryOf(headers: IncomingHttpHeaders): string | null {
+    if (!this.countryHeader) return null;
+    const value = header(headers, this.countryHeader);
+    // XX is the edge's "unknown"; codes with digits (T1 = Tor) are not countries.
+    if (!value || !COUNTRY.test(value)) return null;
+    const country = value.toUpperCase();
+    return country === 'XX' ? null : country;
+  }
+
+  private ipOf(headers: IncomingHttpHeaders, peerAddress: string | undefined): string {
+    const peer = peerAddress ?? '';
+    if (!this.clientIpHeader) return peer;
+    const value = header(headers, this.clientIpHeader);
+    if (!value) return peer;
+    // In a list (x-forwarded-for), the last entry is the one our own edge appended.
+    const comma = value.lastIndexOf(',');
+    const candidate = (comma === -1 ? value : value.slice(comma + 1)).trim();
+    return isIP(candidate) ? candidate : peer;
+  }
+}
