@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,9 +46,26 @@ export class DedicatedKafkaBroker {
     await this.script('kill');
   }
 
+  /**
+   * Freezes the broker (SIGSTOP to its process group): connections stay
+   * open and requests go unanswered, as with a broker stalled by GC or I/O.
+   */
+  pause(): void {
+    process.kill(-this.processGroup(), 'SIGSTOP');
+  }
+
+  resume(): void {
+    process.kill(-this.processGroup(), 'SIGCONT');
+  }
+
   async destroy(): Promise<void> {
     await this.script('kill').catch(() => undefined);
     rmSync(this.stateDir, { recursive: true, force: true });
+  }
+
+  /** kafka.sh starts the broker in a session of its own; its pid file names the session leader. */
+  private processGroup(): number {
+    return Number(readFileSync(join(this.stateDir, 'kafka.pid'), 'utf8').trim());
   }
 
   private async script(command: string): Promise<void> {
