@@ -5,9 +5,21 @@ import { join } from 'node:path';
 import { DurablePublisher } from './durable-publisher';
 import { Spool } from './spool';
 
-/** A stand-in for Kafka whose answers the test decides: ack at once, fail at once, or hold until released. */
+/** A deterministic pseudo-random sequence (mulberry32), so a failing mix can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A stand-in for Kafka whose answers the test decides: ack at once, fail at once, hold until released, or a mix. */
 class ScriptedProducer implements MessageProducer {
-  mode: 'ack' | 'fail' | 'hold' = 'ack';
+  mode: 'ack' | 'fail' | 'hold' | 'mixed' = 'ack';
+  random = seeded(1);
   /** Keys Kafka acknowledged, in order: what the topic would hold. */
   readonly delivered: string[] = [];
   sends = 0;
@@ -16,18 +28,20 @@ class ScriptedProducer implements MessageProducer {
   send(_topic: string, messages: OutgoingMessage[]): Promise<void> {
     this.sends++;
     const keys = messages.map((message) => message.key);
-    if (this.mode === 'fail') return Promise.reject(new Error('broker unreachable'));
-    if (this.mode === 'ack') {
+    const draw = this.random();
+    const mode = this.mode === 'mixed' ? (draw < 0.4 ? 'ack' : draw < 0.6 ? 'fail' : 'hold') : this.mode;
+    if (mode === 'fail') return Promise.reject(new Error('broker unreachable'));
+    if (mode === 'ack') {
       this.delivered.push(...keys);
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => this.held.push({ keys, resolve, reject }));
   }
 
-  /** Answers every held send: acknowledged (landing in the topic) or failed. */
-  release(outcome: 'ack' | 'fail'): void {
+  /** Answers every held send: acknowledged (landing in the topic), failed, or each one either way. */
+  release(outcome: 'ack' | 'fail' | 'mixed'): void {
     for (const send of this.held.splice(0)) {
-      if (outcome === 'ack') {
+      if (outcome === 'ack' || (outcome === 'mixed' && this.random() < 0.5)) {
         this.delivered.push(...send.keys);
         send.resolve();
       } else {
@@ -115,6 +129,26 @@ describe('DurablePublisher', () => {
     await eventually(() => spool.drained, 'spool drained');
     expect(producer.delivered.sort()).toEqual([...keys].sort());
   });
+
+  it.each([1, 2, 3])(
+    'delivers every message exactly once through any mix of timely, failed, late and lost sends (seed %i)',
+    async (seed) => {
+      producer.random = seeded(seed);
+      producer.mode = 'mixed';
+      const keys = keysOf(300, 'm');
+      for (let wave = 0; wave < 10; wave++) {
+        const published = Promise.all(keys.slice(wave * 30, wave * 30 + 30).map((key) => publisher.publish(click(key))));
+        await new Promise((resolve) => setTimeout(resolve, 10 + producer.random() * 40));
+        producer.release('mixed');
+        await published;
+      }
+      producer.mode = 'ack';
+      producer.release('ack');
+      await eventually(() => spool.drained, 'spool drained');
+      expect(producer.delivered.sort()).toEqual([...keys].sort());
+      expect(spool.depth).toBe(0);
+    },
+  );
 
   it('replays the sends that missed the deadline and then failed, exactly once', async () => {
     producer.mode = 'hold';

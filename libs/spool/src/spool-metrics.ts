@@ -42,6 +42,8 @@ export class SpoolMetrics {
       'tracklane_spool_replay_failures_total',
       'Replay attempts Kafka did not acknowledge (retried)',
     ).labels(spool);
+    // Exported at zero from the start, so a rate() over them sees the first increment.
+    for (const total of [this.appendedTotal, this.replayedTotal, this.lateAckedTotal, this.replayFailuresTotal]) total.inc(0);
   }
 
   appended(count: number, depth: number): void {

@@ -118,6 +118,28 @@ describe('Spool', () => {
     expect(keys(await batch)).toEqual(['pending', 'next']);
   });
 
+  it('hands out the same messages again when a batch was not committed (its replay failed)', async () => {
+    const spool = await openSpool();
+    await Promise.all(['a', 'b', 'c'].map((key) => spool.append(message(key))));
+    const limits = { maxMessages: 2, maxBytes: 1024 };
+    const first = await spool.nextBatch(limits);
+    expect(keys(await spool.nextBatch(limits))).toEqual(keys(first));
+    spool.commit(first);
+    expect(keys(await spool.nextBatch(limits))).toEqual(['c']);
+  });
+
+  it('does not replay a message whose late ack is the one that drains the spool', async () => {
+    const spool = await openSpool();
+    const lateSuccess = deferred();
+    await spool.append(message('only'), lateSuccess.promise);
+    const batch = spool.nextBatch(everything);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // replay is now waiting for that send
+    lateSuccess.resolve();
+    expect(await batch).toEqual([]);
+    expect(spool.depth).toBe(0);
+    expect(spool.drained).toBe(true);
+  });
+
   it('ignores a frame torn by a crash and keeps everything before it', async () => {
     const first = await openSpool();
     await Promise.all(['a', 'b'].map((key) => first.append(message(key))));

@@ -37,6 +37,11 @@ interface Segment {
   maxSeq: number;
 }
 
+interface Position {
+  segmentId: number;
+  offset: number;
+}
+
 interface Write {
   bytes: Buffer;
   /** Set for message frames. */
@@ -79,7 +84,10 @@ export class Spool {
   private undelivered = 0;
   private queue: Write[] = [];
   private flushing: Promise<void> | null = null;
-  private readPosition = { segmentId: 0, offset: 0 };
+  /** Where replay continues: just past the last committed batch (or past messages known to be delivered). */
+  private replayPosition: Position = { segmentId: 0, offset: 0 };
+  /** Where the batch handed out by nextBatch ends; becomes replayPosition on commit. */
+  private batchEnd: Position | null = null;
   private reader: { segmentId: number; handle: FileHandle } | null = null;
   private wakeReplay: (() => void) | null = null;
   /** No more appends; queued frames still get written. */
@@ -163,35 +171,41 @@ export class Spool {
   async nextBatch(limits: ReplayBatchLimits): Promise<SpoolEntry[]> {
     const batch: SpoolEntry[] = [];
     let bytes = 0;
+    const position = { ...this.replayPosition };
+    const done = () => {
+      this.batchEnd = position;
+      return batch;
+    };
     for (;;) {
-      const segment = this.readableSegment();
-      if (!segment) return batch;
-      if (this.readPosition.offset >= segment.size) {
-        if (segment === this.segments[this.segments.length - 1]) return batch;
-        this.readPosition = { segmentId: segment.id + 1, offset: 0 };
+      const segment = this.segmentAt(position);
+      if (!segment) return done();
+      if (position.offset >= segment.size) {
+        if (segment === this.segments[this.segments.length - 1]) return done();
+        Object.assign(position, { segmentId: segment.id + 1, offset: 0 });
         continue;
       }
-      const { records, ends } = await this.readRecords(segment);
+      const { records, ends } = await this.readRecords(segment, position.offset);
       for (let i = 0; i < records.length; i++) {
         const record = records[i];
-        if (record.type === 'message' && record.entry.seq > this.cursor && !this.delivered.has(record.entry.seq)) {
+        if (record.type === 'message' && !this.isDelivered(record.entry.seq)) {
           const pending = this.inFlight.get(record.entry.seq);
           if (pending) {
-            if (batch.length > 0) return batch;
+            if (batch.length > 0) return done();
             await pending;
-            if (this.delivered.has(record.entry.seq)) {
-              this.readPosition.offset = ends[i];
-              continue;
-            }
           }
-          const full =
-            batch.length >= limits.maxMessages ||
-            (batch.length > 0 && (bytes + record.entry.value.length > limits.maxBytes || record.entry.topic !== batch[0].topic));
-          if (full) return batch;
-          batch.push(record.entry);
-          bytes += record.entry.value.length;
+          if (!this.isDelivered(record.entry.seq)) {
+            const full =
+              batch.length >= limits.maxMessages ||
+              (batch.length > 0 &&
+                (bytes + record.entry.value.length > limits.maxBytes || record.entry.topic !== batch[0].topic));
+            if (full) return done();
+            batch.push(record.entry);
+            bytes += record.entry.value.length;
+          }
         }
-        this.readPosition.offset = ends[i];
+        position.offset = ends[i];
+        // Passing messages that are already delivered is progress that never needs repeating.
+        if (batch.length === 0) this.replayPosition = { ...position };
       }
     }
   }
@@ -199,6 +213,8 @@ export class Spool {
   /** Records that a batch from nextBatch reached Kafka. */
   commit(batch: SpoolEntry[]): void {
     if (batch.length === 0) return;
+    if (this.batchEnd) this.replayPosition = this.batchEnd;
+    this.batchEnd = null;
     const last = batch[batch.length - 1].seq;
     this.undelivered -= batch.length;
     for (const seq of this.delivered) if (seq <= last) this.delivered.delete(seq);
@@ -226,8 +242,12 @@ export class Spool {
     this.unlock();
   }
 
+  private isDelivered(seq: number): boolean {
+    return seq <= this.cursor || this.delivered.has(seq);
+  }
+
   private markDelivered(seq: number): void {
-    if (seq <= this.cursor || this.delivered.has(seq)) return;
+    if (this.isDelivered(seq)) return;
     this.delivered.add(seq);
     this.undelivered--;
     this.options.metrics?.lateAcked(1, this.undelivered);
@@ -299,7 +319,7 @@ export class Spool {
 
   /** A new segment file, made durable in its directory, whose first frame is the current state. */
   private async startSegment(group: Write[]): Promise<{ segment: Segment; handle: FileHandle }> {
-    const id = (this.segments[this.segments.length - 1]?.id ?? this.readPosition.segmentId) + 1;
+    const id = (this.segments[this.segments.length - 1]?.id ?? this.replayPosition.segmentId) + 1;
     const segment: Segment = { id, path: join(this.options.dir, segmentName(id)), size: 0, maxSeq: -1 };
     const handle = await open(segment.path, 'wx');
     const directory = await open(this.options.dir, 'r');
@@ -336,27 +356,26 @@ export class Spool {
         if (error.code !== 'ENOENT') throw error;
       });
     }
-    if (everything) this.readPosition = { segmentId: this.readPosition.segmentId, offset: 0 };
     this.options.metrics?.segmentBytes(this.segments.reduce((sum, segment) => sum + segment.size, 0));
   }
 
-  /** The segment the read position is in, or the first one after it if that one is gone. */
-  private readableSegment(): Segment | undefined {
-    const segment = this.segments.find((candidate) => candidate.id >= this.readPosition.segmentId);
-    if (segment && segment.id !== this.readPosition.segmentId) this.readPosition = { segmentId: segment.id, offset: 0 };
+  /** The segment a position is in, or the first one after it if that one is gone (moving the position there). */
+  private segmentAt(position: Position): Segment | undefined {
+    const segment = this.segments.find((candidate) => candidate.id >= position.segmentId);
+    if (segment && segment.id !== position.segmentId) Object.assign(position, { segmentId: segment.id, offset: 0 });
     return segment;
   }
 
-  private async readRecords(segment: Segment): Promise<{ records: SpoolRecord[]; ends: number[] }> {
+  private async readRecords(segment: Segment, offset: number): Promise<{ records: SpoolRecord[]; ends: number[] }> {
     if (this.reader?.segmentId !== segment.id) {
       await this.reader?.handle.close();
       this.reader = { segmentId: segment.id, handle: await open(segment.path, 'r') };
     }
-    const { offset } = this.readPosition;
+    const { handle } = this.reader;
     let length = Math.min(READ_CHUNK, segment.size - offset);
     for (;;) {
       const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await this.reader.handle.read(buffer, 0, length, offset);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
       const decoded = decodeFrames(buffer.subarray(0, bytesRead), false);
       if (decoded.records.length > 0) return { records: decoded.records, ends: decoded.ends.map((end) => offset + end) };
       if (decoded.damaged || length >= segment.size - offset || length >= MAX_FRAME_BYTES + 8) {
@@ -409,7 +428,7 @@ export class Spool {
       this.delivered.clear();
     }
     this.durableCursor = this.cursor;
-    this.readPosition = { segmentId: this.segments[0]?.id ?? 0, offset: 0 };
+    this.replayPosition = { segmentId: this.segments[0]?.id ?? 0, offset: 0 };
     this.options.metrics?.recovered(this.undelivered, this.segments.reduce((sum, segment) => sum + segment.size, 0));
     if (this.segments.length > 0) {
       this.options.logger?.info(
