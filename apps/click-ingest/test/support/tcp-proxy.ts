@@ -37,6 +37,15 @@ export class TcpProxy {
     this.server = server;
   }
 
+  /** Connections stay open but nothing moves through them: a dependency that hangs. */
+  stall(): void {
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  unstall(): void {
+    for (const socket of this.sockets) socket.resume();
+  }
+
   async cut(): Promise<void> {
     const server = this.server;
     this.server = null;
