@@ -91,10 +91,17 @@ export class DurablePublisher {
   private presumeKafkaDown(outcome: SendOutcome): void {
     if (!this.direct) return;
     this.direct = false;
+    this.options.metrics?.kafkaPresumedDown(true);
     this.options.logger?.warn(
       { outcome, deadlineMs: this.options.deadlineMs },
       'Kafka did not acknowledge in time; spooling until replay catches up',
     );
+  }
+
+  private presumeKafkaUp(): void {
+    this.direct = true;
+    this.options.metrics?.kafkaPresumedDown(false);
+    this.options.logger?.info('spool drained; sending to Kafka directly again');
   }
 
   private async replayLoop(): Promise<void> {
@@ -109,14 +116,13 @@ export class DurablePublisher {
           await this.send(batch);
           this.spool.commit(batch);
           backoff = initialBackoff;
-        } else {
+        }
+        if (this.spool.drained) {
+          if (!this.direct) this.presumeKafkaUp();
+        } else if (batch.length === 0) {
           // Appended but not on disk yet: wait for the write in progress.
           await this.spool.written();
           await this.pause(10);
-        }
-        if (this.spool.drained && !this.direct) {
-          this.direct = true;
-          this.options.logger?.info('spool drained; sending to Kafka directly again');
         }
       } catch (error) {
         this.options.metrics?.replayFailed();

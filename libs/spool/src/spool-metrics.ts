@@ -18,6 +18,7 @@ function gauge(registry: Registry, name: string, help: string): Gauge {
 export class SpoolMetrics {
   private readonly depth: Gauge.Internal<string>;
   private readonly bytes: Gauge.Internal<string>;
+  private readonly bypassing: Gauge.Internal<string>;
   private readonly appendedTotal: Counter.Internal;
   private readonly replayedTotal: Counter.Internal;
   private readonly lateAckedTotal: Counter.Internal;
@@ -26,6 +27,12 @@ export class SpoolMetrics {
   constructor(registry: Registry, spool: string) {
     this.depth = gauge(registry, 'tracklane_spool_depth', 'Spooled messages not yet delivered to Kafka').labels(spool);
     this.bytes = gauge(registry, 'tracklane_spool_bytes', 'Bytes of spool segment files on disk').labels(spool);
+    this.bypassing = gauge(
+      registry,
+      'tracklane_spool_kafka_presumed_down',
+      '1 while Kafka is presumed down and new messages go straight to the spool',
+    ).labels(spool);
+    this.bypassing.set(0);
     this.appendedTotal = counter(
       registry,
       'tracklane_spool_appended_total',
@@ -63,6 +70,10 @@ export class SpoolMetrics {
 
   replayFailed(): void {
     this.replayFailuresTotal.inc();
+  }
+
+  kafkaPresumedDown(down: boolean): void {
+    this.bypassing.set(down ? 1 : 0);
   }
 
   depthIs(depth: number): void {
