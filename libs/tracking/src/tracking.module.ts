@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { REDIS, Redis } from '@tracklane/cache';
 import { CatalogModule } from '@tracklane/catalog';
 import { clicksV1 } from '@tracklane/contracts';
@@ -26,7 +26,14 @@ export interface TrackingOptions {
  * MessagingModule in the service (all global).
  */
 @Module({})
-export class TrackingModule {
+export class TrackingModule implements OnApplicationShutdown {
+  constructor(private readonly checks: ClickChecks) {}
+
+  /** After the HTTP server stopped: no click needs the checks any more. */
+  onApplicationShutdown(): void {
+    this.checks.close();
+  }
+
   static forRoot(options: TrackingOptions): DynamicModule {
     return {
       module: TrackingModule,

@@ -1,5 +1,5 @@
 import type { Redis } from '@tracklane/cache';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 
 export interface ClickCheckOptions {
@@ -46,6 +46,7 @@ type CheckCommand = (
  * click goes through unverified, and says so.
  */
 export class ClickChecks {
+  private readonly redis: Redis;
   private readonly command: CheckCommand;
   private healthy = true;
 
@@ -54,13 +55,22 @@ export class ClickChecks {
     private readonly options: ClickCheckOptions,
     private readonly logger?: Logger,
   ) {
-    redis.defineCommand('tracklaneClickChecks', { numberOfKeys: 2, lua: CHECK_SCRIPT });
-    const command = (redis as unknown as { tracklaneClickChecks: CheckCommand }).tracklaneClickChecks;
-    this.command = command.bind(redis);
+    // A connection of its own that sends every check of one event-loop turn in one write (auto-pipelining),
+    // instead of a write per click; same server, key prefix and fail-fast settings as the service's.
+    this.redis = redis.duplicate({ enableAutoPipelining: true });
+    this.redis.on('error', () => undefined); // reconnects on its own; clicks meanwhile go through unverified
+    this.redis.defineCommand('tracklaneClickChecks', { numberOfKeys: 2, lua: CHECK_SCRIPT });
+    const command = (this.redis as unknown as { tracklaneClickChecks: CheckCommand }).tracklaneClickChecks;
+    this.command = command.bind(this.redis);
+  }
+
+  close(): void {
+    this.redis.disconnect();
   }
 
   check(offerId: number, affiliateId: number, ip: string, userAgent: string, nowMs: number): Promise<ClickCheckResult> {
-    const visitor = createHash('sha1').update(ip).update('\n').update(userAgent).digest('base64url');
+    // A digest keeps keys short whatever the user agent; collisions only matter as far as uniqueness does.
+    const visitor = hash('sha1', `${ip}\n${userAgent}`, 'base64url');
     const window = Math.floor(nowMs / 1000 / this.options.rateLimitWindowSeconds);
     const answer = this.command(
       `click:u:${offerId}:${affiliateId}:${visitor}`,

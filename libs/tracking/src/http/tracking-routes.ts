@@ -76,10 +76,12 @@ export class TrackingRoutes implements OnModuleInit {
     }
     const { click, durability } = recorded;
     this.metrics.click(decision.disposition, durability);
-    this.logger.debug(
-      { clickId: click.clickId, offerId: click.offerId, affiliateId: click.affiliateId, disposition: click.disposition, durability },
-      'click',
-    );
+    if (this.logger.isLevelEnabled('debug')) {
+      this.logger.debug(
+        { clickId: click.clickId, offerId: click.offerId, affiliateId: click.affiliateId, disposition: click.disposition, durability },
+        'click',
+      );
+    }
     if (decision.template === null) {
       this.metrics.request('unavailable');
       return respond.offerUnavailable(reply);
