@@ -1,15 +1,15 @@
-import { announceCatalogChange } from '@tracklane/catalog';
+import { announceCatalogChange, Catalog } from '@tracklane/catalog';
 import { InvalidationBus } from '@tracklane/cache';
 import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
-import { createTestStack, TestStack } from '@tracklane/testing';
+import { createTestStack, TestStack, waitFor } from '@tracklane/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { ClickIngestEnv } from '../src/click-ingest.env';
 import { clickIngest } from '../src/click-ingest.service';
-import { seedCatalog } from './support/catalog-fixture';
+import { NETWORK_FALLBACK, seedCatalog } from './support/catalog-fixture';
 import { ClickTap } from './support/click-tap';
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
@@ -199,25 +199,23 @@ describe('click-ingest redirects', () => {
   it('answers a small page when there is no fallback anywhere, with the click recorded', async () => {
     const pool = new Pool({ connectionString: stack.database.url });
     const bus = service.app.get(InvalidationBus);
-    try {
-      await pool.query('UPDATE network_settings SET default_fallback_url = NULL');
+    const catalog = service.app.get(Catalog);
+    const networkFallback = async (url: string | null) => {
+      await pool.query('UPDATE network_settings SET default_fallback_url = $1', [url]);
       await announceCatalogChange(bus, 'network_settings', 1);
-      let marker = '';
-      let response: Response | undefined;
-      for (let attempt = 0; attempt < 50; attempt++) {
-        marker = `nowhere-${Date.now()}-${attempt}`;
-        response = await visit(`/c/14?aff_id=7&sub1=${marker}`);
-        if (response.status !== 302) break;
-        await new Promise((resolve) => setTimeout(resolve, 50)); // the reload is still on its way
-      }
-      expect(response?.status).toBe(404);
-      expect(response?.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-      expect(await response?.text()).toBe('This offer is not available.\n');
+      await waitFor(() => catalog.current().settings.defaultFallbackUrl === url, { what: 'catalogue reloaded' });
+    };
+    try {
+      await networkFallback(null);
+      const marker = `nowhere-${Date.now()}`;
+      const response = await visit(`/c/14?aff_id=7&sub1=${marker}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await response.text()).toBe('This offer is not available.\n');
       const click = await tap.one((candidate) => candidate.sub1 === marker, marker);
       expect(click).toMatchObject({ offerId: 14, disposition: 'offer_expired' });
     } finally {
-      await pool.query(`UPDATE network_settings SET default_fallback_url = 'https://network.example/fallback?cid={click_id}&o={offer_id}'`);
-      await announceCatalogChange(bus, 'network_settings', 1);
+      await networkFallback(NETWORK_FALLBACK);
       await pool.end();
     }
   });
