@@ -130,6 +130,15 @@ describe('DurablePublisher', () => {
     expect(producer.delivered.sort()).toEqual([...keys].sort());
   });
 
+  it('tries Kafka again after the spool failed too, rather than failing every message against the disk', async () => {
+    producer.mode = 'fail';
+    await spool.close(); // appends now fail, as on a full or broken disk
+    await expect(publisher.publish(click('lost'))).rejects.toThrow('spool is closed');
+    producer.mode = 'ack';
+    await expect(publisher.publish(click('next'))).resolves.toBe('kafka');
+    expect(producer.delivered).toEqual(['next']);
+  });
+
   it.each([1, 2, 3])(
     'delivers every message exactly once through any mix of timely, failed, late and lost sends (seed %i)',
     async (seed) => {

@@ -64,15 +64,22 @@ export class DurablePublisher {
   }
 
   async publish(message: SpooledMessage): Promise<Durability> {
+    let originalSend: Promise<void> | undefined;
     if (this.direct) {
       const send = this.producer.send(message.topic, [{ key: message.key, value: message.value }]);
       const outcome = await settleWithin(send, this.options.deadlineMs);
       if (outcome === 'acked') return 'kafka';
       this.presumeKafkaDown(outcome);
-      await this.spool.append(message, outcome === 'late' ? send : undefined);
-      return 'spool';
+      if (outcome === 'late') originalSend = send;
     }
-    await this.spool.append(message);
+    try {
+      await this.spool.append(message, originalSend);
+    } catch (error) {
+      // The disk failed too. With nothing spooled there is nothing for replay to drain (which is what
+      // ends an outage), so let the next message try Kafka first instead of failing against the disk.
+      if (this.spool.drained && !this.direct) this.presumeKafkaUp();
+      throw error;
+    }
     return 'spool';
   }
 
