@@ -42,8 +42,8 @@ type CheckCommand = (
 
 /**
  * Uniqueness and per-IP rate limiting in Redis (keys under click:). A click
- * is never held up or refused for them: when Redis is down or slow the
- * click goes through unverified, and says so.
+ * is never refused for them, nor held up past the deadline: when Redis is
+ * down or slow the click goes through unverified, and says so.
  */
 export class ClickChecks {
   private readonly redis: Redis;
@@ -69,7 +69,7 @@ export class ClickChecks {
   }
 
   check(offerId: number, affiliateId: number, ip: string, userAgent: string, nowMs: number): Promise<ClickCheckResult> {
-    // A digest keeps keys short whatever the user agent; collisions only matter as far as uniqueness does.
+    // A digest keeps the key short whatever the user agent's length; a collision would at worst mark one click non-unique.
     const visitor = hash('sha1', `${ip}\n${userAgent}`, 'base64url');
     const window = Math.floor(nowMs / 1000 / this.options.rateLimitWindowSeconds);
     const answer = this.command(

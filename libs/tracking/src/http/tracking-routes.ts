@@ -15,9 +15,11 @@ type TrackingRequest = FastifyRequest<{ Params: { offerId?: string }; Querystrin
 
 /**
  * The tracking links, registered straight on Fastify rather than as a Nest
- * controller: the redirect is the hot path, and Nest's per-request
- * pipeline (guards, interceptors, pipes, exception filters) roughly halves
- * what a route can answer. Input is checked by hand (parseTrackingLink).
+ * controller: the redirect is the hot path, so it skips Nest's per-request
+ * execution context and parameter resolution, and stays outside any global
+ * pipe, guard or interceptor the service may gain (a global ValidationPipe
+ * would put class-validator on it). Input is checked by hand
+ * (parseTrackingLink).
  */
 @Injectable()
 export class TrackingRoutes implements OnModuleInit {
