@@ -7,7 +7,6 @@ import { SpoolEntry, SpooledMessage } from './spool-record';
 export interface DurablePublisherOptions {
   /** How long a send may take before the message goes to the spool instead. */
   deadlineMs: number;
-  replayBatch?: ReplayBatchLimits;
   /** First pause after a failed replay; doubled up to maxReplayBackoffMs. */
   replayBackoffMs?: number;
   maxReplayBackoffMs?: number;
@@ -19,6 +18,9 @@ export interface DurablePublisherOptions {
 export type Durability = 'kafka' | 'spool';
 
 type SendOutcome = 'acked' | 'failed' | 'late';
+
+/** One produce request per batch; well under Kafka's default 1 MiB record-batch limit per partition. */
+const REPLAY_BATCH: ReplayBatchLimits = { maxMessages: 1000, maxBytes: 512 * 1024 };
 
 function settleWithin(send: Promise<void>, ms: number): Promise<SendOutcome> {
   return new Promise((resolve) => {
@@ -53,15 +55,12 @@ export class DurablePublisher {
   private replaying: Promise<void> | null = null;
   private wakeStopped: () => void = () => undefined;
   private readonly stopSignal = new Promise<void>((resolve) => (this.wakeStopped = resolve));
-  private readonly batchLimits: ReplayBatchLimits;
 
   constructor(
     private readonly producer: MessageProducer,
     private readonly spool: Spool,
     private readonly options: DurablePublisherOptions,
-  ) {
-    this.batchLimits = options.replayBatch ?? { maxMessages: 1000, maxBytes: 512 * 1024 };
-  }
+  ) {}
 
   async publish(message: SpooledMessage): Promise<Durability> {
     let originalSend: Promise<void> | undefined;
@@ -118,7 +117,7 @@ export class DurablePublisher {
       await Promise.race([this.spool.untilPending(), this.stopSignal]);
       if (this.stopped) return;
       try {
-        const batch = await this.spool.nextBatch(this.batchLimits);
+        const batch = await this.spool.nextBatch(REPLAY_BATCH);
         if (batch.length > 0) {
           await this.send(batch);
           this.spool.commit(batch);
