@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'reporting',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

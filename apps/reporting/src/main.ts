@@ -1,0 +1,4 @@
+import { runService } from '@tracklane/observability';
+import { reportingService } from './reporting.service';
+
+runService(reportingService);

@@ -1,0 +1,45 @@
+import { ServiceEnv } from '@tracklane/config';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+
+const ZONE_LIST = /^[A-Za-z0-9_+\-/]+(,[A-Za-z0-9_+\-/]+)*$/;
+
+export class ReportingEnv extends ServiceEnv {
+  /** Time zones with daily rollups (comma-separated IANA names); others are answered from hourly rollups. */
+  @Matches(ZONE_LIST, { message: 'REPORTING_DAY_ZONES must be a comma-separated list of IANA time zone names' })
+  REPORTING_DAY_ZONES: string = 'UTC';
+
+  /** "false" runs an API-only replica that does not consume clicks.v1 and attributions.v1. */
+  @IsIn(['true', 'false'], { message: 'REPORTING_PROJECTOR must be true or false' })
+  REPORTING_PROJECTOR: string = 'true';
+
+  /** Partitions one process projects at the same time. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  REPORTING_PROJECTOR_CONCURRENCY: number = 2;
+
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  REPORTING_DB_POOL_SIZE: number = 10;
+
+  /** A report's statements are cancelled after this long (answered 503). */
+  @IsInt()
+  @Min(100)
+  REPORTING_QUERY_TIMEOUT_MS: number = 30_000;
+
+  /** Postgres work_mem for report queries (sorts and hashes of one report). */
+  @Matches(/^\d+(kB|MB|GB)$/, { message: 'REPORTING_QUERY_WORK_MEM must look like 64MB' })
+  REPORTING_QUERY_WORK_MEM: string = '64MB';
+
+  /** Longest range a report grouped by hour may cover. */
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  REPORTING_MAX_HOURLY_DAYS: number = 31;
+
+  /** Longest range any report may cover. */
+  @IsInt()
+  @Min(1)
+  REPORTING_MAX_RANGE_DAYS: number = 3660;
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { DbModule } from '@tracklane/db';
+import { MessagingModule } from '@tracklane/messaging';
+import { ServiceDefinition } from '@tracklane/observability';
+import { ReportingModule, serveOpenApi } from '@tracklane/reporting';
+import { ReportingEnv } from './reporting.env';
+
+export const reportingService: ServiceDefinition<ReportingEnv> = {
+  name: 'reporting',
+  envClass: ReportingEnv,
+  module: (env) => {
+    @Module({
+      imports: [
+        DbModule.forRoot({ poolSize: env.REPORTING_DB_POOL_SIZE }),
+        MessagingModule.forRoot({ clientId: 'reporting' }),
+        ReportingModule.forRoot({
+          readModel: {
+            project: env.REPORTING_PROJECTOR === 'true',
+            partitionsConsumedConcurrently: env.REPORTING_PROJECTOR_CONCURRENCY,
+            dayZones: env.REPORTING_DAY_ZONES.split(','),
+          },
+          reports: {
+            statementTimeoutMs: env.REPORTING_QUERY_TIMEOUT_MS,
+            workMem: env.REPORTING_QUERY_WORK_MEM,
+            maxDays: env.REPORTING_MAX_RANGE_DAYS,
+            maxHourlyDays: env.REPORTING_MAX_HOURLY_DAYS,
+            defaultPageRows: 1_000,
+            maxPageRows: 10_000,
+          },
+        }),
+      ],
+    })
+    class ReportingServiceModule {}
+    return ReportingServiceModule;
+  },
+  configure: (app) => serveOpenApi(app),
+};

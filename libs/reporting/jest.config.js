@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'reporting-lib',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,43 @@
+import { Pool, PoolClient } from 'pg';
+
+export interface ReportLimits {
+  /** A report's statements are cancelled after this long. */
+  statementTimeoutMs: number;
+  /** Memory per sort or hash before spilling to disk, for the aggregates of one report. */
+  workMem: string;
+}
+
+/**
+ * Runs a report in a read-only transaction whose session time zone is the
+ * report's: Postgres then cuts days, weeks and months in that zone (DST
+ * included) and prints local times with their offsets.
+ */
+export async function beginReport(client: PoolClient, zone: string, limits: ReportLimits, snapshot = false): Promise<void> {
+  // One snapshot for every statement when a report compares several reads (reconciliation).
+  await client.query(snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN READ ONLY');
+  await client.query(
+    `SELECT set_config('TimeZone', $1, true), set_config('statement_timeout', $2, true), set_config('work_mem', $3, true)`,
+    [zone, String(limits.statementTimeoutMs), limits.workMem],
+  );
+}
+
+export async function inReport<T>(
+  pool: Pool,
+  zone: string,
+  limits: ReportLimits,
+  work: (client: PoolClient) => Promise<T>,
+  snapshot = false,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await beginReport(client, zone, limits, snapshot);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool, PoolClient } from 'pg';
+import { TimeZones } from '../read-model/time-zones';
+import { OutputColumn, statsColumns } from './output-columns';
+import { encodeCursor } from './paging';
+import { resolveRange } from './range-resolution';
+import { planReads } from './read-plan';
+import { REPORT_OPTIONS, ReportOptions } from './report-options';
+import { inReport } from './report-transaction';
+import { RowCursor, openCursor } from './row-cursor';
+import { StatsPlan, chooseLevel, statsCsvSql, statsJsonSql } from './stats-sql';
+import { StatsRequest } from './stats-request';
+
+export interface StatsCsv {
+  columns: OutputColumn[];
+  cursor: RowCursor;
+}
+
+/** Runs stats reports: JSON built by Postgres in one statement, CSV read through a cursor. */
+@Injectable()
+export class StatsReports {
+  constructor(
+    private readonly pool: Pool,
+    private readonly timeZones: TimeZones,
+    @Inject(REPORT_OPTIONS) private readonly options: ReportOptions,
+  ) {}
+
+  private async plan(client: PoolClient, request: StatsRequest): Promise<StatsPlan> {
+    const range = await resolveRange(client, request.from, request.to, request.grain, this.options);
+    const plan = planReads(range, request.grain, this.timeZones.hasDailyRollups(request.zone));
+    return { level: chooseLevel(request), plan, zone: request.zone, range };
+  }
+
+  /** Runs the JSON statement in the caller's report transaction: rows and totals as JSON text. */
+  async run(client: PoolClient, request: StatsRequest): Promise<{ plan: StatsPlan; rows: string; totals: string; totalRows: number }> {
+    const plan = await this.plan(client, request);
+    const sql = statsJsonSql(request, plan);
+    const { rows } = await client.query<{ rows: string; totals: string; total_rows: number }>(sql.text, sql.values);
+    return { plan, rows: rows[0].rows, totals: rows[0].totals, totalRows: rows[0].total_rows };
+  }
+
+  /** The whole JSON body: rows, totals per currency and what was read. */
+  async json(request: StatsRequest): Promise<string> {
+    const { plan, rows, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request));
+    const { limit, offset, fingerprint } = request.page;
+    const meta = {
+      from: plan.range.from.toISOString(),
+      to: plan.range.to.toISOString(),
+      timezone: request.zone,
+      group_by: [...(request.grain ? [request.grain] : []), ...request.dimensions.map((dimension) => dimension.name)],
+      metrics: request.metrics.map((metric) => metric.name),
+      total_rows: totalRows,
+      limit,
+      offset,
+      next_cursor: limit !== null && offset + limit < totalRows ? encodeCursor(fingerprint, [offset + limit]) : null,
+      read_from: {
+        rollup: plan.level.name,
+        daily_rollups: plan.plan.daily !== null,
+        hourly_spans: plan.plan.hourly.spans.length,
+        raw_ranges: plan.plan.raw.length,
+      },
+    };
+    return `{"rows":${rows},"totals":${totals},"meta":${JSON.stringify(meta)}}`;
+  }
+
+  async csv(request: StatsRequest): Promise<StatsCsv> {
+    const cursor = await openCursor(this.pool, request.zone, this.options, async (client) =>
+      statsCsvSql(request, await this.plan(client, request)),
+    );
+    return { columns: statsColumns(request), cursor };
+  }
+}

@@ -1,0 +1,124 @@
+import { AttributionV1 } from '@tracklane/contracts';
+import { PoolClient } from 'pg';
+import { Anomaly, ConversionRow, applyAttributions } from './conversion-states';
+import { conversionFacts, negatedFacts } from './raw-facts';
+import { rollupWriteCtes } from './rollup-sql';
+
+const EVENT_COLUMNS: [name: string, type: string, value: (event: AttributionV1) => unknown][] = [
+  ['event_id', 'text', (event) => event.eventId],
+  ['conversion_id', 'text', (event) => event.conversionId],
+  ['kind', 'text', (event) => event.kind],
+  ['status', 'text', (event) => event.status],
+  ['previous_status', 'text', (event) => event.previousStatus],
+  ['reason', 'text', (event) => event.reason],
+  ['revenue', 'numeric', (event) => event.revenue],
+  ['payout', 'numeric', (event) => event.payout],
+  ['currency', 'text', (event) => event.currency],
+  ['decided_at', 'timestamptz', (event) => event.decidedAt],
+];
+
+const RECORD_EVENTS = `
+INSERT INTO rep_attribution_events (${EVENT_COLUMNS.map(([name]) => name).join(', ')})
+SELECT * FROM unnest(${EVENT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
+ON CONFLICT (event_id) DO NOTHING
+RETURNING event_id`;
+
+const STATE_COLUMNS: [name: keyof ConversionRow, type: string][] = [
+  ['conversion_id', 'text'],
+  ['click_id', 'text'],
+  ['advertiser_id', 'int'],
+  ['offer_id', 'int'],
+  ['affiliate_id', 'int'],
+  ['goal_id', 'int'],
+  ['goal_code', 'text'],
+  ['status', 'text'],
+  ['reason', 'text'],
+  ['revenue', 'numeric'],
+  ['payout', 'numeric'],
+  ['currency', 'text'],
+  ['sale_amount', 'numeric'],
+  ['order_id', 'text'],
+  ['clicked_at', 'timestamptz'],
+  ['converted_at', 'timestamptz'],
+  ['first_decided_at', 'timestamptz'],
+  ['last_decided_at', 'timestamptz'],
+  ['sub1', 'text'],
+  ['sub2', 'text'],
+  ['sub3', 'text'],
+  ['sub4', 'text'],
+  ['sub5', 'text'],
+  ['source', 'text'],
+  ['aff_click_id', 'text'],
+  ['country', 'text'],
+  ['device', 'text'],
+  ['last_event_id', 'text'],
+];
+
+const stateNames = STATE_COLUMNS.map(([name]) => name);
+
+// Times as text keep their microseconds on the way back to Postgres.
+const LOCK_STATES = `
+SELECT ${STATE_COLUMNS.map(([name, type]) => (type === 'timestamptz' ? `${name}::text AS ${name}` : name)).join(', ')}
+FROM rep_conversions WHERE conversion_id = ANY($1::text[])
+ORDER BY conversion_id
+FOR UPDATE`;
+
+/**
+ * New states replace old ones, and the rollups take back each old state and
+ * add each new one. All CTEs see the table as it was before the statement,
+ * so `old` holds the states being replaced.
+ */
+const SAVE_STATES = `
+WITH incoming AS (
+  SELECT * FROM unnest(${STATE_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')}) AS i(${stateNames.join(', ')})
+),
+old AS (
+  SELECT * FROM rep_conversions WHERE conversion_id IN (SELECT conversion_id FROM incoming)
+),
+saved AS (
+  INSERT INTO rep_conversions (${stateNames.join(', ')})
+  SELECT ${stateNames.join(', ')} FROM incoming
+  ON CONFLICT (conversion_id) DO UPDATE SET ${stateNames
+    .filter((name) => name !== 'conversion_id')
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ')}
+  RETURNING *
+),
+facts AS (
+  ${negatedFacts(conversionFacts('old'))}
+  UNION ALL
+  ${conversionFacts('saved')}
+),
+${rollupWriteCtes({ source: 'facts' }).join(',\n')}
+SELECT count(*)::int AS saved FROM saved`;
+
+export interface AttributionsRecorded {
+  /** Events seen for the first time (and applied). */
+  applied: number;
+  anomalies: Anomaly[];
+}
+
+/**
+ * Applies a batch of attributions.v1 events in one transaction (the caller's):
+ * events already recorded are skipped, the rest change their conversions'
+ * states and move the counts and amounts between status buckets.
+ */
+export async function recordAttributions(client: PoolClient, events: AttributionV1[]): Promise<AttributionsRecorded> {
+  const recorded = await client.query<{ event_id: string }>(
+    RECORD_EVENTS,
+    EVENT_COLUMNS.map(([, , value]) => events.map(value)),
+  );
+  const fresh = new Set(recorded.rows.map((row) => row.event_id));
+  if (fresh.size === 0) return { applied: 0, anomalies: [] };
+
+  // A batch may repeat an event; only its first copy counts.
+  const toApply = events.filter((event) => fresh.delete(event.eventId));
+  const ids = [...new Set(toApply.map((event) => event.conversionId))];
+  const { rows } = await client.query<ConversionRow>(LOCK_STATES, [ids]);
+  const { states, anomalies } = applyAttributions(new Map(rows.map((row) => [row.conversion_id, row])), toApply);
+  await client.query(
+    SAVE_STATES,
+    STATE_COLUMNS.map(([name]) => states.map((state) => state[name])),
+  );
+  return { applied: toApply.length, anomalies };
+}

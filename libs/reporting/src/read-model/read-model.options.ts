@@ -1,0 +1,10 @@
+export const READ_MODEL_OPTIONS = Symbol('READ_MODEL_OPTIONS');
+
+export interface ReadModelOptions {
+  /** Consume clicks.v1 and attributions.v1 in this process (API-only replicas turn it off). */
+  project: boolean;
+  /** Partitions a process works on at once. */
+  partitionsConsumedConcurrently: number;
+  /** Time zones that get daily rollups. */
+  dayZones: string[];
+}

@@ -1,0 +1,76 @@
+import { DIMENSION_COLUMNS, MEASURE_COLUMNS, ROLLUP_LEVELS, RollupLevel, rollupTable } from './rollup-levels';
+
+/**
+ * A fact source is any relation with these columns: `at` (the event time), every
+ * dimension column and every measure column. New clicks, conversion deltas and
+ * the raw tables are all shaped like this, so one piece of SQL maintains the
+ * rollups from any of them.
+ */
+export const FACT_COLUMNS = ['at', ...DIMENSION_COLUMNS, ...MEASURE_COLUMNS] as const;
+
+/** SHA-256 of the level's dimension values; json keeps NULL, '' and numbers apart. */
+function dimsKey(level: RollupLevel, alias: string): string {
+  const values = level.dimensions.map((column) => `${alias}.${column}`).join(', ');
+  return `sha256(convert_to(json_build_array(${values})::text, 'UTF8'))`;
+}
+
+function additions(): string {
+  return MEASURE_COLUMNS.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ');
+}
+
+function sums(alias: string): string {
+  return MEASURE_COLUMNS.map((column) => `sum(${alias}.${column})`).join(', ');
+}
+
+/**
+ * INSERT … ON CONFLICT that adds the source's measures to one hourly rollup.
+ * Rows go in key order so concurrent writers lock them in the same order.
+ */
+function hourlyUpsert(level: RollupLevel, source: string): string {
+  const dims = level.dimensions;
+  return `INSERT INTO ${rollupTable(level, 'hourly')} AS t (hour, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
+    SELECT date_trunc('hour', s.at), ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s')}
+    FROM ${source} s
+    GROUP BY 1, ${dims.map((column) => `s.${column}`).join(', ')}
+    ORDER BY 1, 2
+    ON CONFLICT (hour, dims_key) DO UPDATE SET ${additions()}`;
+}
+
+/** The same for the daily rollup of every zone in `zones` (a relation with a `zone` column). */
+function dailyUpsert(level: RollupLevel, source: string, zones: string): string {
+  const dims = level.dimensions;
+  return `INSERT INTO ${rollupTable(level, 'daily')} AS t (zone, day, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
+    SELECT z.zone, (s.at AT TIME ZONE z.zone)::date, ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s')}
+    FROM ${source} s CROSS JOIN ${zones} z
+    GROUP BY 1, 2, ${dims.map((column) => `s.${column}`).join(', ')}
+    ORDER BY 1, 2, 3
+    ON CONFLICT (zone, day, dims_key) DO UPDATE SET ${additions()}`;
+}
+
+export interface RollupWriteOptions {
+  /** The fact source: a table, a CTE name or a parenthesised subquery with an alias-free body. */
+  source: string;
+  hourly?: boolean;
+  /** Relation listing the zones whose daily rollups to write; default: every registered zone. */
+  zones?: string | null;
+}
+
+/**
+ * Data-modifying CTEs (`name AS (INSERT …)`) that add a fact source to the
+ * rollups, to be put in one WITH clause with the statement that produces
+ * the source: new rows and their rollups commit together or not at all.
+ */
+export function rollupWriteCtes(options: RollupWriteOptions): string[] {
+  const zones = options.zones === undefined ? 'rep_day_zones' : options.zones;
+  const ctes: string[] = [];
+  for (const level of ROLLUP_LEVELS) {
+    if (options.hourly !== false) ctes.push(`w_hourly_${level.name} AS (${hourlyUpsert(level, options.source)})`);
+    if (zones !== null) ctes.push(`w_daily_${level.name} AS (${dailyUpsert(level, options.source, zones)})`);
+  }
+  return ctes;
+}
+
+/** Every rollup table, for rebuilds and tests. */
+export function allRollupTables(): string[] {
+  return ROLLUP_LEVELS.flatMap((level) => [rollupTable(level, 'hourly'), rollupTable(level, 'daily')]);
+}
