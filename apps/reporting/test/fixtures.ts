@@ -2,7 +2,7 @@ import { issueApiKey } from '@tracklane/api-keys';
 import { AttributionStatus, AttributionV1, ClickV1, EventContract, attributionsV1, clicksV1, newId, topicNames } from '@tracklane/contracts';
 import { TestStack, waitFor } from '@tracklane/testing';
 import Decimal from 'decimal.js';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 
 /** The catalogue every reporting test shares: two advertisers, three offers (one in EUR), two affiliates. */
@@ -138,7 +138,7 @@ export async function projected(pool: Pool, expected: { clicks: number; events: 
       );
       return rows[0].clicks === expected.clicks && rows[0].events === expected.events;
     },
-    { timeoutMs: 30_000, what: `read model with ${expected.clicks} clicks and ${expected.events} events` },
+    { timeoutMs: 90_000, what: `read model with ${expected.clicks} clicks and ${expected.events} events` },
   );
 }
 

@@ -16,8 +16,8 @@ export interface RangeLimits {
 // Runs in the report's transaction (session TimeZone = the report's zone).
 const RESOLVE = `
 WITH r AS (
-  SELECT $1::timestamptz AS f,
-         CASE WHEN $3::boolean THEN ($2::date + 1)::timestamptz ELSE $2::timestamptz END AS t
+  SELECT $1::text::timestamptz AS f,
+         CASE WHEN $3::boolean THEN ($2::text::date + 1)::timestamptz ELSE $2::text::timestamptz END AS t
 ), m AS (
   SELECT r.f, r.t,
          CASE WHEN date_trunc('day', r.f) = r.f THEN r.f ELSE date_trunc('day', r.f) + interval '1 day' END AS first_midnight,
