@@ -3,6 +3,7 @@ import { TestStack, createTestStack } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { ReportingEnv } from '../src/reporting.env';
 import { reportingService } from '../src/reporting.service';
+import { MEASURE_COLUMNS, allRollupTables, inReadModelTransaction, rebuildRollups } from '@tracklane/reporting';
 import { CATALOG, Publisher, click, decision, getJson, projected, storeApiKey } from './fixtures';
 
 type Row = Record<string, string | number>;
@@ -164,4 +165,20 @@ describe('time zones', () => {
     ]);
     expect((await stats(projector, queries[0])).rows).toEqual(fromDaily.rows);
   });
+
+  it('rebuilds to the very rollups the projector maintained, from hourly rows for whole-hour zones and raw rows for Kolkata', async () => {
+    const snapshot = async () => {
+      const tables: Record<string, unknown[]> = {};
+      for (const table of allRollupTables()) {
+        const nonZero = MEASURE_COLUMNS.map((column) => `${column} <> 0`).join(' OR ');
+        tables[table] = (await pool.query(`SELECT * FROM ${table} WHERE ${nonZero} ORDER BY 1, 2, 3`)).rows;
+      }
+      return tables;
+    };
+    const maintained = await snapshot();
+    expect(maintained.rep_daily_offer.length).toBeGreaterThan(0);
+    await inReadModelTransaction(pool, 'exclusive', (client) => rebuildRollups(client));
+    expect(await snapshot()).toEqual(maintained);
+  });
 });
+

@@ -103,13 +103,16 @@ CREATE TABLE rep_day_zones (
 );
 
 -- Rollups: see libs/reporting/src/read-model/rollup-levels.ts. Measures are sums;
--- money per status is kept only where the ledger keeps it (approved, pending).
+-- money per status is kept only where the ledger keeps it (approved, pending), in
+-- ten-thousandths of the currency unit (*_e4: the NUMERIC(18,4) amount × 10^4), exact
+-- and much cheaper to sum than numeric.
 
-CREATE TABLE rep_hourly_offer (
+CREATE TABLE rep_hourly_conversion (
   hour                  timestamptz NOT NULL,
   dims_key              bytea NOT NULL,
   advertiser_id         integer NOT NULL,
   offer_id              integer,
+  affiliate_id          integer,
   goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
@@ -119,10 +122,57 @@ CREATE TABLE rep_hourly_offer (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, dims_key)
+);
+CREATE INDEX rep_hourly_conversion_advertiser_idx ON rep_hourly_conversion (advertiser_id, hour);
+CREATE INDEX rep_hourly_conversion_affiliate_idx ON rep_hourly_conversion (affiliate_id, hour);
+
+CREATE TABLE rep_daily_conversion (
+  zone                  text NOT NULL,
+  day                   date NOT NULL,
+  dims_key              bytea NOT NULL,
+  advertiser_id         integer NOT NULL,
+  offer_id              integer,
+  affiliate_id          integer,
+  goal_id               integer,
+  currency              char(3) NOT NULL,
+  clicks                bigint NOT NULL DEFAULT 0,
+  unique_clicks         bigint NOT NULL DEFAULT 0,
+  invalid_clicks        bigint NOT NULL DEFAULT 0,
+  approved_conversions  bigint NOT NULL DEFAULT 0,
+  pending_conversions   bigint NOT NULL DEFAULT 0,
+  rejected_conversions  bigint NOT NULL DEFAULT 0,
+  refunded_conversions  bigint NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (zone, day, dims_key)
+);
+CREATE INDEX rep_daily_conversion_advertiser_idx ON rep_daily_conversion (zone, advertiser_id, day);
+CREATE INDEX rep_daily_conversion_affiliate_idx ON rep_daily_conversion (zone, affiliate_id, day);
+
+CREATE TABLE rep_hourly_offer (
+  hour                  timestamptz NOT NULL,
+  dims_key              bytea NOT NULL,
+  advertiser_id         integer NOT NULL,
+  offer_id              integer,
+  currency              char(3) NOT NULL,
+  clicks                bigint NOT NULL DEFAULT 0,
+  unique_clicks         bigint NOT NULL DEFAULT 0,
+  invalid_clicks        bigint NOT NULL DEFAULT 0,
+  approved_conversions  bigint NOT NULL DEFAULT 0,
+  pending_conversions   bigint NOT NULL DEFAULT 0,
+  rejected_conversions  bigint NOT NULL DEFAULT 0,
+  refunded_conversions  bigint NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
 CREATE INDEX rep_hourly_offer_advertiser_idx ON rep_hourly_offer (advertiser_id, hour);
@@ -133,7 +183,6 @@ CREATE TABLE rep_daily_offer (
   dims_key              bytea NOT NULL,
   advertiser_id         integer NOT NULL,
   offer_id              integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
   unique_clicks         bigint NOT NULL DEFAULT 0,
@@ -142,10 +191,10 @@ CREATE TABLE rep_daily_offer (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
 CREATE INDEX rep_daily_offer_advertiser_idx ON rep_daily_offer (zone, advertiser_id, day);
@@ -153,9 +202,7 @@ CREATE INDEX rep_daily_offer_advertiser_idx ON rep_daily_offer (zone, advertiser
 CREATE TABLE rep_hourly_affiliate (
   hour                  timestamptz NOT NULL,
   dims_key              bytea NOT NULL,
-  advertiser_id         integer NOT NULL,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
   unique_clicks         bigint NOT NULL DEFAULT 0,
@@ -164,22 +211,19 @@ CREATE TABLE rep_hourly_affiliate (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
-CREATE INDEX rep_hourly_affiliate_advertiser_idx ON rep_hourly_affiliate (advertiser_id, hour);
 CREATE INDEX rep_hourly_affiliate_affiliate_idx ON rep_hourly_affiliate (affiliate_id, hour);
 
 CREATE TABLE rep_daily_affiliate (
   zone                  text NOT NULL,
   day                   date NOT NULL,
   dims_key              bytea NOT NULL,
-  advertiser_id         integer NOT NULL,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
   unique_clicks         bigint NOT NULL DEFAULT 0,
@@ -188,13 +232,12 @@ CREATE TABLE rep_daily_affiliate (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
-CREATE INDEX rep_daily_affiliate_advertiser_idx ON rep_daily_affiliate (zone, advertiser_id, day);
 CREATE INDEX rep_daily_affiliate_affiliate_idx ON rep_daily_affiliate (zone, affiliate_id, day);
 
 CREATE TABLE rep_hourly_offer_affiliate (
@@ -203,7 +246,6 @@ CREATE TABLE rep_hourly_offer_affiliate (
   advertiser_id         integer NOT NULL,
   offer_id              integer,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
   unique_clicks         bigint NOT NULL DEFAULT 0,
@@ -212,10 +254,10 @@ CREATE TABLE rep_hourly_offer_affiliate (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
 CREATE INDEX rep_hourly_offer_affiliate_advertiser_idx ON rep_hourly_offer_affiliate (advertiser_id, hour);
@@ -228,7 +270,6 @@ CREATE TABLE rep_daily_offer_affiliate (
   advertiser_id         integer NOT NULL,
   offer_id              integer,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   clicks                bigint NOT NULL DEFAULT 0,
   unique_clicks         bigint NOT NULL DEFAULT 0,
@@ -237,10 +278,10 @@ CREATE TABLE rep_daily_offer_affiliate (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
 CREATE INDEX rep_daily_offer_affiliate_advertiser_idx ON rep_daily_offer_affiliate (zone, advertiser_id, day);
@@ -251,7 +292,6 @@ CREATE TABLE rep_hourly_offer_geo (
   dims_key              bytea NOT NULL,
   advertiser_id         integer NOT NULL,
   offer_id              integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   country               text,
   device                text,
@@ -262,10 +302,10 @@ CREATE TABLE rep_hourly_offer_geo (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
 CREATE INDEX rep_hourly_offer_geo_advertiser_idx ON rep_hourly_offer_geo (advertiser_id, hour);
@@ -276,7 +316,6 @@ CREATE TABLE rep_daily_offer_geo (
   dims_key              bytea NOT NULL,
   advertiser_id         integer NOT NULL,
   offer_id              integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   country               text,
   device                text,
@@ -287,10 +326,10 @@ CREATE TABLE rep_daily_offer_geo (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
 CREATE INDEX rep_daily_offer_geo_advertiser_idx ON rep_daily_offer_geo (zone, advertiser_id, day);
@@ -301,7 +340,6 @@ CREATE TABLE rep_hourly_offer_affiliate_geo (
   advertiser_id         integer NOT NULL,
   offer_id              integer,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   country               text,
   device                text,
@@ -312,10 +350,10 @@ CREATE TABLE rep_hourly_offer_affiliate_geo (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
 CREATE INDEX rep_hourly_offer_affiliate_geo_advertiser_idx ON rep_hourly_offer_affiliate_geo (advertiser_id, hour);
@@ -328,7 +366,6 @@ CREATE TABLE rep_daily_offer_affiliate_geo (
   advertiser_id         integer NOT NULL,
   offer_id              integer,
   affiliate_id          integer,
-  goal_id               integer,
   currency              char(3) NOT NULL,
   country               text,
   device                text,
@@ -339,10 +376,10 @@ CREATE TABLE rep_daily_offer_affiliate_geo (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
 CREATE INDEX rep_daily_offer_affiliate_geo_advertiser_idx ON rep_daily_offer_affiliate_geo (zone, advertiser_id, day);
@@ -371,10 +408,10 @@ CREATE TABLE rep_hourly_full (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, dims_key)
 );
 CREATE INDEX rep_hourly_full_advertiser_idx ON rep_hourly_full (advertiser_id, hour);
@@ -404,10 +441,10 @@ CREATE TABLE rep_daily_full (
   pending_conversions   bigint NOT NULL DEFAULT 0,
   rejected_conversions  bigint NOT NULL DEFAULT 0,
   refunded_conversions  bigint NOT NULL DEFAULT 0,
-  approved_revenue      numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_revenue       numeric(18, 4) NOT NULL DEFAULT 0,
-  approved_payout       numeric(18, 4) NOT NULL DEFAULT 0,
-  pending_payout        numeric(18, 4) NOT NULL DEFAULT 0,
+  approved_revenue_e4   bigint NOT NULL DEFAULT 0,
+  pending_revenue_e4    bigint NOT NULL DEFAULT 0,
+  approved_payout_e4    bigint NOT NULL DEFAULT 0,
+  pending_payout_e4     bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, day, dims_key)
 );
 CREATE INDEX rep_daily_full_advertiser_idx ON rep_daily_full (zone, advertiser_id, day);

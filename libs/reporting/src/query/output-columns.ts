@@ -25,14 +25,9 @@ const TIME_FORMATS: Record<TimeGrain, string> = {
 };
 
 export function metricColumn(metric: Metric): OutputColumn {
-  switch (metric.kind) {
-    case 'count':
-      return { name: metric.name, sql: metric.sql, kind: 'number' };
-    case 'percent':
-      return { name: metric.name, sql: `round(${metric.sql}, 4)`, kind: 'number' };
-    case 'money':
-      return { name: metric.name, sql: `round(${metric.sql}, 4)::text`, kind: 'money' };
-  }
+  return metric.kind === 'money'
+    ? { name: metric.name, sql: `(${metric.sql})::text`, kind: 'money' }
+    : { name: metric.name, sql: metric.sql, kind: 'number' };
 }
 
 /** The columns of a stats row, in order: time, dimensions (with names), currency, metrics. */

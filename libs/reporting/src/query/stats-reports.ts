@@ -11,6 +11,8 @@ import { RowCursor, openCursor } from './row-cursor';
 import { StatsPlan, chooseLevel, statsCsvSql, statsJsonSql } from './stats-sql';
 import { StatsRequest } from './stats-request';
 
+export type Source = 'rollups' | 'raw';
+
 export interface StatsCsv {
   columns: OutputColumn[];
   cursor: RowCursor;
@@ -25,23 +27,34 @@ export class StatsReports {
     @Inject(REPORT_OPTIONS) private readonly options: ReportOptions,
   ) {}
 
-  private async plan(client: PoolClient, request: StatsRequest): Promise<StatsPlan> {
+  private async plan(client: PoolClient, request: StatsRequest, source: Source): Promise<StatsPlan> {
     const range = await resolveRange(client, request.from, request.to, request.grain, this.options);
-    const plan = planReads(range, request.grain, this.timeZones.hasDailyRollups(request.zone));
+    const plan =
+      source === 'raw'
+        ? { daily: null, hourly: { spans: [], excludedHours: [] }, raw: [{ from: range.from, to: range.to }] }
+        : planReads(range, request.grain, this.timeZones.hasDailyRollups(request.zone));
     return { level: chooseLevel(request), plan, zone: request.zone, range };
   }
 
-  /** Runs the JSON statement in the caller's report transaction: rows and totals as JSON text. */
-  async run(client: PoolClient, request: StatsRequest): Promise<{ plan: StatsPlan; rows: string; totals: string; totalRows: number }> {
-    const plan = await this.plan(client, request);
+  /**
+   * Runs the JSON statement in the caller's report transaction: rows and totals
+   * as JSON text. `raw` computes the same report from raw rows only, the
+   * yardstick the rollups are audited and benchmarked against.
+   */
+  async run(
+    client: PoolClient,
+    request: StatsRequest,
+    source: Source = 'rollups',
+  ): Promise<{ plan: StatsPlan; rows: string; totals: string; totalRows: number }> {
+    const plan = await this.plan(client, request, source);
     const sql = statsJsonSql(request, plan);
     const { rows } = await client.query<{ rows: string; totals: string; total_rows: number }>(sql.text, sql.values);
     return { plan, rows: rows[0].rows, totals: rows[0].totals, totalRows: rows[0].total_rows };
   }
 
   /** The whole JSON body: rows, totals per currency and what was read. */
-  async json(request: StatsRequest): Promise<string> {
-    const { plan, rows, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request));
+  async json(request: StatsRequest, source: Source = 'rollups'): Promise<string> {
+    const { plan, rows, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request, source));
     const { limit, offset, fingerprint } = request.page;
     const meta = {
       from: plan.range.from.toISOString(),
@@ -54,7 +67,7 @@ export class StatsReports {
       offset,
       next_cursor: limit !== null && offset + limit < totalRows ? encodeCursor(fingerprint, [offset + limit]) : null,
       read_from: {
-        rollup: plan.level.name,
+        rollup: source === 'raw' ? null : plan.level.name,
         daily_rollups: plan.plan.daily !== null,
         hourly_spans: plan.plan.hourly.spans.length,
         raw_ranges: plan.plan.raw.length,
@@ -65,7 +78,7 @@ export class StatsReports {
 
   async csv(request: StatsRequest): Promise<StatsCsv> {
     const cursor = await openCursor(this.pool, request.zone, this.options, async (client) =>
-      statsCsvSql(request, await this.plan(client, request)),
+      statsCsvSql(request, await this.plan(client, request, 'rollups')),
     );
     return { columns: statsColumns(request), cursor };
   }

@@ -1,7 +1,7 @@
 import { clickFacts, conversionFacts } from '../read-model/raw-facts';
 import { DimensionColumn, MEASURE_COLUMNS, RollupLevel, coveringLevel, rollupTable } from '../read-model/rollup-levels';
 import { TimeGrain } from './dimensions';
-import { METRICS } from './metrics';
+import { METRICS, metric } from './metrics';
 import { OutputColumn, metricColumn, statsColumns } from './output-columns';
 import { ReadPlan, ResolvedRange } from './read-plan';
 import { Sql, SqlParams } from './sql-params';
@@ -38,7 +38,7 @@ export function chooseLevel(request: StatsRequest): RollupLevel {
   const needed = new Set<DimensionColumn>();
   for (const dimension of request.dimensions) if (dimension.column !== 'status') needed.add(dimension.column);
   for (const filter of request.filters.keys()) if (filter.column !== 'status') needed.add(filter.column);
-  return coveringLevel(needed);
+  return coveringLevel(needed, request.conversionsOnly);
 }
 
 class StatsSqlBuilder {
@@ -123,20 +123,20 @@ class StatsSqlBuilder {
   private splitByStatus(source: string): string {
     const statuses = this.statusFilter();
     const values = [
-      `('approved', s.approved_conversions, 0::bigint, 0::bigint, 0::bigint, s.approved_revenue, 0::numeric, s.approved_payout, 0::numeric)`,
-      `('pending', 0::bigint, s.pending_conversions, 0::bigint, 0::bigint, 0::numeric, s.pending_revenue, 0::numeric, s.pending_payout)`,
-      `('rejected', 0::bigint, 0::bigint, s.rejected_conversions, 0::bigint, 0::numeric, 0::numeric, 0::numeric, 0::numeric)`,
-      `('refunded', 0::bigint, 0::bigint, 0::bigint, s.refunded_conversions, 0::numeric, 0::numeric, 0::numeric, 0::numeric)`,
+      `('approved', s.approved_conversions, 0::bigint, 0::bigint, 0::bigint, s.approved_revenue_e4, 0::bigint, s.approved_payout_e4, 0::bigint)`,
+      `('pending', 0::bigint, s.pending_conversions, 0::bigint, 0::bigint, 0::bigint, s.pending_revenue_e4, 0::bigint, s.pending_payout_e4)`,
+      `('rejected', 0::bigint, 0::bigint, s.rejected_conversions, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint)`,
+      `('refunded', 0::bigint, 0::bigint, 0::bigint, s.refunded_conversions, 0::bigint, 0::bigint, 0::bigint, 0::bigint)`,
     ];
     const keep = [`${conversionCount('u')} <> 0`];
     if (statuses) keep.push(`u.status = ANY(${this.params.add(statuses, 'text[]')})`);
     const carried = [...(this.request.grain ? ['s.b'] : []), ...this.groupColumns.map((column) => `s.${column}`), 's.currency'];
     return `SELECT ${carried.join(', ')}, u.status, s.clicks, s.unique_clicks, s.invalid_clicks,
         u.approved_conversions, u.pending_conversions, u.rejected_conversions, u.refunded_conversions,
-        u.approved_revenue, u.pending_revenue, u.approved_payout, u.pending_payout
+        u.approved_revenue_e4, u.pending_revenue_e4, u.approved_payout_e4, u.pending_payout_e4
       FROM ${source} s CROSS JOIN LATERAL (VALUES ${values.join(', ')})
         AS u(status, approved_conversions, pending_conversions, rejected_conversions, refunded_conversions,
-             approved_revenue, pending_revenue, approved_payout, pending_payout)
+             approved_revenue_e4, pending_revenue_e4, approved_payout_e4, pending_payout_e4)
       WHERE ${keep.join(' AND ')}`;
   }
 
@@ -148,9 +148,14 @@ class StatsSqlBuilder {
     ];
   }
 
+  /** Only the sums the asked-for (and sorted-by) metrics are computed from. */
   private aggregate(source: string, withTotals: boolean): string {
     const keys = this.keys();
-    const sums = MEASURE_COLUMNS.map((column) => `sum(${column}) AS ${column}`).join(', ');
+    const sorted = this.request.sort.map((sort) => metric(sort.key)).filter((found) => found !== undefined);
+    const needed = new Set([...this.request.metrics, ...sorted].flatMap((found) => found.measures));
+    const sums = MEASURE_COLUMNS.filter((column) => needed.has(column))
+      .map((column) => `sum(${column}) AS ${column}`)
+      .join(', ');
     if (keys.length === 0) return `SELECT currency, ${sums}, 0 AS g FROM ${source} GROUP BY currency`;
     if (!withTotals) return `SELECT ${keys.join(', ')}, currency, ${sums}, 0 AS g FROM ${source} GROUP BY ${keys.join(', ')}, currency`;
     return `SELECT ${keys.join(', ')}, currency, ${sums}, GROUPING(${keys.join(', ')}) AS g

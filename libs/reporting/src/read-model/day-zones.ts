@@ -1,13 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { inReadModelTransaction } from './projection-transaction';
-import { clickFacts, conversionFacts } from './raw-facts';
-import { rollupWriteCtes } from './rollup-sql';
-
-const BACKFILL_DAY_ZONE = `
-WITH z AS (SELECT $1::text AS zone),
-facts AS (${clickFacts()} UNION ALL ${conversionFacts()}),
-${rollupWriteCtes({ source: 'facts', hourly: false, zones: 'z' }).join(',\n')}
-SELECT 1`;
+import { fillDailyRollups } from './rollup-rebuild';
 
 /** IANA names Postgres knows (pg_timezone_names): the only zones reports accept. */
 export async function knownTimeZones(pool: Pool): Promise<Set<string>> {
@@ -21,8 +14,8 @@ export async function registeredDayZones(client: Pool | PoolClient): Promise<Set
 }
 
 /**
- * Gives each zone daily rollups: registers it and fills its days from the raw
- * tables, while no batch is being written (the read-model lock, exclusive).
+ * Gives each zone daily rollups: registers it and fills its days, while no
+ * batch is being written (the read-model lock, exclusive).
  * Returns the zones this call added; zones already there are left alone.
  */
 export async function registerDayZones(pool: Pool, zones: readonly string[]): Promise<string[]> {
@@ -32,7 +25,7 @@ export async function registerDayZones(pool: Pool, zones: readonly string[]): Pr
     const isNew = await inReadModelTransaction(pool, 'exclusive', async (client) => {
       const { rowCount } = await client.query('INSERT INTO rep_day_zones (zone) VALUES ($1) ON CONFLICT DO NOTHING', [zone]);
       if (rowCount === 0) return false; // another instance registered it first
-      await client.query(BACKFILL_DAY_ZONE, [zone]);
+      await fillDailyRollups(client, zone);
       return true;
     });
     if (isNew) added.push(zone);

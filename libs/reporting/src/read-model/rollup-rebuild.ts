@@ -1,18 +1,61 @@
 import { PoolClient } from 'pg';
-import { clickFacts, conversionFacts } from './raw-facts';
-import { allRollupTables, rollupWriteCtes } from './rollup-sql';
+import { ALL_RAW_FACTS } from './raw-facts';
+import { MEASURE_COLUMNS, ROLLUP_LEVELS, RollupLevel, rollupTable } from './rollup-levels';
+import { allRollupTables, rollupUpserts } from './rollup-sql';
 
-const REFILL = `
-WITH facts AS (${clickFacts()} UNION ALL ${conversionFacts()}),
-${rollupWriteCtes({ source: 'facts' }).join(',\n')}
-SELECT 1`;
+const FULL = ROLLUP_LEVELS.find((level) => level.name === 'full') as RollupLevel;
+
+/** A rollup table read back as a fact source: each row's hour stands for the time of its facts. */
+function hourlyFacts(level: RollupLevel): string {
+  return `(SELECT hour AS at, ${[...level.dimensions, ...MEASURE_COLUMNS].join(', ')} FROM ${rollupTable(level, 'hourly')})`;
+}
+
+/** Whether every UTC hour the data covers lies inside one local day of the zone (true unless it is 30 or 45 minutes off UTC). */
+async function wholeHourZone(client: PoolClient, zone: string): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT coalesce(bool_and(extract(epoch FROM (h.hour AT TIME ZONE $1) - (h.hour AT TIME ZONE 'UTC'))::bigint % 3600 = 0), true) AS whole
+     FROM (SELECT DISTINCT hour FROM ${rollupTable(FULL, 'hourly')}) h`,
+    [zone],
+  );
+  return rows[0].whole;
+}
+
+async function run(client: PoolClient, statements: { name: string; sql: string }[], values: unknown[], progress: (table: string) => void) {
+  for (const statement of statements) {
+    await client.query(statement.sql, values);
+    progress(statement.name.replace(/^w_/, ''));
+  }
+}
 
 /**
- * Recomputes every rollup from the raw tables, for every registered day zone.
- * For data loaded straight into the raw tables (the benchmark) and for repairs;
- * run it inside inReadModelTransaction(…, 'exclusive') so no batch interleaves.
+ * Fills one zone's daily rollups from scratch. In a zone whose days start on
+ * whole UTC hours each hourly row lies within one local day, so the days are
+ * summed from the hourly rollups; otherwise from the raw rows.
  */
-export async function rebuildRollups(client: PoolClient): Promise<void> {
+export async function fillDailyRollups(client: PoolClient, zone: string, progress: (table: string) => void = () => undefined): Promise<void> {
+  const zones = '(SELECT $1::text AS zone)';
+  if (!(await wholeHourZone(client, zone))) {
+    await run(client, rollupUpserts({ source: ALL_RAW_FACTS, hourly: false, zones }), [zone], progress);
+    return;
+  }
+  for (const level of ROLLUP_LEVELS) {
+    const [daily] = rollupUpserts({ source: hourlyFacts(level), hourly: false, zones }).filter((upsert) => upsert.name === `w_daily_${level.name}`);
+    await run(client, [daily], [zone], progress);
+  }
+}
+
+/**
+ * Recomputes every rollup: the full hourly rollup from the raw rows, the
+ * other hourly rollups from it, the daily ones per registered zone. For data
+ * loaded straight into the raw tables (the benchmark) and for repairs; run it
+ * inside inReadModelTransaction(…, 'exclusive') so no batch interleaves.
+ */
+export async function rebuildRollups(client: PoolClient, progress: (table: string) => void = () => undefined): Promise<void> {
   await client.query(`TRUNCATE ${allRollupTables().join(', ')}`);
-  await client.query(REFILL);
+  const hourly = (level: RollupLevel, source: string) =>
+    rollupUpserts({ source, zones: null }).filter((upsert) => upsert.name === `w_hourly_${level.name}`);
+  await run(client, hourly(FULL, ALL_RAW_FACTS), [], progress);
+  for (const level of ROLLUP_LEVELS.filter((candidate) => candidate !== FULL)) await run(client, hourly(level, hourlyFacts(FULL)), [], progress);
+  const { rows } = await client.query<{ zone: string }>('SELECT zone FROM rep_day_zones ORDER BY zone');
+  for (const { zone } of rows) await fillDailyRollups(client, zone, progress);
 }

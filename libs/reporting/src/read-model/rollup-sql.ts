@@ -14,6 +14,12 @@ function dimsKey(level: RollupLevel, alias: string): string {
   return `sha256(convert_to(json_build_array(${values})::text, 'UTF8'))`;
 }
 
+/** Which facts a level takes: all of them, or (conversion level) those that count conversions. */
+function admitted(level: RollupLevel): string {
+  if (!level.conversionsOnly) return 'true';
+  return '(s.approved_conversions <> 0 OR s.pending_conversions <> 0 OR s.rejected_conversions <> 0 OR s.refunded_conversions <> 0)';
+}
+
 function additions(): string {
   return MEASURE_COLUMNS.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ');
 }
@@ -30,7 +36,7 @@ function hourlyUpsert(level: RollupLevel, source: string): string {
   const dims = level.dimensions;
   return `INSERT INTO ${rollupTable(level, 'hourly')} AS t (hour, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
     SELECT date_trunc('hour', s.at), ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s')}
-    FROM ${source} s
+    FROM ${source} s WHERE ${admitted(level)}
     GROUP BY 1, ${dims.map((column) => `s.${column}`).join(', ')}
     ORDER BY 1, 2
     ON CONFLICT (hour, dims_key) DO UPDATE SET ${additions()}`;
@@ -41,33 +47,38 @@ function dailyUpsert(level: RollupLevel, source: string, zones: string): string 
   const dims = level.dimensions;
   return `INSERT INTO ${rollupTable(level, 'daily')} AS t (zone, day, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
     SELECT z.zone, (s.at AT TIME ZONE z.zone)::date, ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s')}
-    FROM ${source} s CROSS JOIN ${zones} z
+    FROM ${source} s CROSS JOIN ${zones} z WHERE ${admitted(level)}
     GROUP BY 1, 2, ${dims.map((column) => `s.${column}`).join(', ')}
     ORDER BY 1, 2, 3
     ON CONFLICT (zone, day, dims_key) DO UPDATE SET ${additions()}`;
 }
 
 export interface RollupWriteOptions {
-  /** The fact source: a table, a CTE name or a parenthesised subquery with an alias-free body. */
+  /** The fact source: a table or CTE name, or a parenthesised subquery. */
   source: string;
   hourly?: boolean;
   /** Relation listing the zones whose daily rollups to write; default: every registered zone. */
   zones?: string | null;
 }
 
+/** One INSERT … ON CONFLICT per rollup table that adds the source's measures to it. */
+export function rollupUpserts(options: RollupWriteOptions): { name: string; sql: string }[] {
+  const zones = options.zones === undefined ? 'rep_day_zones' : options.zones;
+  const upserts: { name: string; sql: string }[] = [];
+  for (const level of ROLLUP_LEVELS) {
+    if (options.hourly !== false) upserts.push({ name: `w_hourly_${level.name}`, sql: hourlyUpsert(level, options.source) });
+    if (zones !== null) upserts.push({ name: `w_daily_${level.name}`, sql: dailyUpsert(level, options.source, zones) });
+  }
+  return upserts;
+}
+
 /**
- * Data-modifying CTEs (`name AS (INSERT …)`) that add a fact source to the
- * rollups, to be put in one WITH clause with the statement that produces
- * the source: new rows and their rollups commit together or not at all.
+ * The same upserts as data-modifying CTEs (`name AS (INSERT …)`), to be put in
+ * one WITH clause with the statement that produces the source: new rows and
+ * their rollups commit together or not at all.
  */
 export function rollupWriteCtes(options: RollupWriteOptions): string[] {
-  const zones = options.zones === undefined ? 'rep_day_zones' : options.zones;
-  const ctes: string[] = [];
-  for (const level of ROLLUP_LEVELS) {
-    if (options.hourly !== false) ctes.push(`w_hourly_${level.name} AS (${hourlyUpsert(level, options.source)})`);
-    if (zones !== null) ctes.push(`w_daily_${level.name} AS (${dailyUpsert(level, options.source, zones)})`);
-  }
-  return ctes;
+  return rollupUpserts(options).map((upsert) => `${upsert.name} AS (${upsert.sql})`);
 }
 
 /** Every rollup table, for rebuilds and tests. */
