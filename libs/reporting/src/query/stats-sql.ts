@@ -202,34 +202,38 @@ class StatsSqlBuilder {
     return `WITH ${ctes.join(',\n')}`;
   }
 
+  /**
+   * The page's groups in order, numbered (n), before anything is formatted:
+   * sorting happens on the sums, and only the rows on the page get names and
+   * formatted values.
+   */
+  private page(): string {
+    return `page AS (
+  SELECT a.*, row_number() OVER (ORDER BY ${this.orderBy()}) AS n
+  FROM agg a WHERE a.g = 0
+  ORDER BY ${this.orderBy()} ${this.paging()}
+)`;
+  }
+
   json(columns: OutputColumn[]): Sql {
     const hasKeys = this.keys().length > 0;
     const withClause = this.withClause(hasKeys);
-    const object = (alias: string, list: OutputColumn[]) =>
-      `json_build_object(${list.map((column) => `'${column.name}', ${alias}.${quoted(column.name)}`).join(', ')})`;
+    const object = (list: OutputColumn[]) => `json_build_object(${list.map((column) => `'${column.name}', ${column.sql}`).join(', ')})`;
     const totals = columns.filter((column) => column.name === 'currency' || this.request.metrics.some((m) => m.name === column.name));
     const text = `${withClause},
-page AS (
-  SELECT ${columns.map((column) => `${column.sql} AS ${quoted(column.name)}`).join(', ')}, row_number() OVER (ORDER BY ${this.orderBy()}) AS n
-  FROM agg a ${this.nameJoins()}
-  WHERE a.g = 0
-  ORDER BY ${this.orderBy()} ${this.paging()}
-),
-totals AS (
-  SELECT ${totals.map((column) => `${column.sql} AS ${quoted(column.name)}`).join(', ')}
-  FROM agg a WHERE a.g ${hasKeys ? '<> 0' : '= 0'}
-)
-SELECT coalesce((SELECT json_agg(${object('p', columns)} ORDER BY p.n) FROM page p), '[]'::json)::text AS rows,
-  coalesce((SELECT json_agg(${object('t', totals)} ORDER BY t.currency) FROM totals t), '[]'::json)::text AS totals,
+${this.page()}
+SELECT coalesce((SELECT json_agg(${object(columns)} ORDER BY a.n) FROM page a ${this.nameJoins()}), '[]'::json)::text AS rows,
+  coalesce((SELECT json_agg(${object(totals)} ORDER BY a.currency) FROM agg a WHERE a.g ${hasKeys ? '<> 0' : '= 0'}), '[]'::json)::text AS totals,
   (SELECT count(*) FROM agg WHERE g = 0)::int AS total_rows`;
     return { text, values: this.params.values };
   }
 
   csv(columns: OutputColumn[]): Sql {
-    const text = `${this.withClause(false)}
+    const text = `${this.withClause(false)},
+${this.page()}
 SELECT ${columns.map((column) => `(${column.sql})::text AS ${quoted(column.name)}`).join(', ')}
-FROM agg a ${this.nameJoins()}
-ORDER BY ${this.orderBy()} ${this.paging()}`;
+FROM page a ${this.nameJoins()}
+ORDER BY a.n`;
     return { text, values: this.params.values };
   }
 }

@@ -3,9 +3,11 @@ import { ALL_RAW_FACTS } from './raw-facts';
 import { MEASURE_COLUMNS, ROLLUP_LEVELS, RollupLevel, rollupTable } from './rollup-levels';
 import { allRollupTables, rollupUpserts } from './rollup-sql';
 
+type Progress = (table: string) => void;
+
 const FULL = ROLLUP_LEVELS.find((level) => level.name === 'full') as RollupLevel;
 
-/** A rollup table read back as a fact source: each row's hour stands for the time of its facts. */
+/** An hourly rollup read back as a fact source: each row's hour stands for the time of its facts. */
 function hourlyFacts(level: RollupLevel): string {
   return `(SELECT hour AS at, ${[...level.dimensions, ...MEASURE_COLUMNS].join(', ')} FROM ${rollupTable(level, 'hourly')})`;
 }
@@ -20,7 +22,7 @@ async function wholeHourZone(client: PoolClient, zone: string): Promise<boolean>
   return rows[0].whole;
 }
 
-async function run(client: PoolClient, statements: { name: string; sql: string }[], values: unknown[], progress: (table: string) => void) {
+async function write(client: PoolClient, statements: { name: string; sql: string }[], values: unknown[], progress: Progress): Promise<void> {
   for (const statement of statements) {
     await client.query(statement.sql, values);
     progress(statement.name.replace(/^w_/, ''));
@@ -32,30 +34,37 @@ async function run(client: PoolClient, statements: { name: string; sql: string }
  * whole UTC hours each hourly row lies within one local day, so the days are
  * summed from the hourly rollups; otherwise from the raw rows.
  */
-export async function fillDailyRollups(client: PoolClient, zone: string, progress: (table: string) => void = () => undefined): Promise<void> {
+export async function fillDailyRollups(client: PoolClient, zone: string, progress: Progress = () => undefined): Promise<void> {
   const zones = '(SELECT $1::text AS zone)';
   if (!(await wholeHourZone(client, zone))) {
-    await run(client, rollupUpserts({ source: ALL_RAW_FACTS, hourly: false, zones }), [zone], progress);
+    await write(client, rollupUpserts({ source: ALL_RAW_FACTS, hourly: false, zones, ordered: false }), [zone], progress);
     return;
   }
   for (const level of ROLLUP_LEVELS) {
-    const [daily] = rollupUpserts({ source: hourlyFacts(level), hourly: false, zones }).filter((upsert) => upsert.name === `w_daily_${level.name}`);
-    await run(client, [daily], [zone], progress);
+    await write(client, rollupUpserts({ source: hourlyFacts(level), hourly: false, zones, levels: [level], ordered: false }), [zone], progress);
   }
 }
 
 /**
- * Recomputes every rollup: the full hourly rollup from the raw rows, the
- * other hourly rollups from it, the daily ones per registered zone. For data
- * loaded straight into the raw tables (the benchmark) and for repairs; run it
- * inside inReadModelTransaction(…, 'exclusive') so no batch interleaves.
+ * Recomputes every rollup: the full hourly rollup from the raw rows, each
+ * other hourly rollup from the smallest finer one already built, the daily
+ * ones per registered zone. For data loaded straight into the raw tables (the
+ * benchmark) and for repairs; run it inside inReadModelTransaction(…,
+ * 'exclusive') so no batch interleaves.
  */
-export async function rebuildRollups(client: PoolClient, progress: (table: string) => void = () => undefined): Promise<void> {
+export async function rebuildRollups(client: PoolClient, progress: Progress = () => undefined): Promise<void> {
   await client.query(`TRUNCATE ${allRollupTables().join(', ')}`);
-  const hourly = (level: RollupLevel, source: string) =>
-    rollupUpserts({ source, zones: null }).filter((upsert) => upsert.name === `w_hourly_${level.name}`);
-  await run(client, hourly(FULL, ALL_RAW_FACTS), [], progress);
-  for (const level of ROLLUP_LEVELS.filter((candidate) => candidate !== FULL)) await run(client, hourly(level, hourlyFacts(FULL)), [], progress);
+  const hourly = (level: RollupLevel, source: string) => rollupUpserts({ source, zones: null, levels: [level], ordered: false });
+  await write(client, hourly(FULL, ALL_RAW_FACTS), [], progress);
+  const built: RollupLevel[] = [FULL];
+  for (const level of [...ROLLUP_LEVELS].reverse().filter((candidate) => candidate !== FULL)) {
+    // Conversion rows keep their goal, which only the full level has besides the conversion level.
+    const finer = [...built]
+      .reverse()
+      .find((candidate) => !candidate.conversionsOnly && level.dimensions.every((column) => candidate.dimensions.includes(column)));
+    await write(client, hourly(level, hourlyFacts(finer ?? FULL)), [], progress);
+    built.push(level);
+  }
   const { rows } = await client.query<{ zone: string }>('SELECT zone FROM rep_day_zones ORDER BY zone');
   for (const { zone } of rows) await fillDailyRollups(client, zone, progress);
 }
