@@ -1,6 +1,7 @@
 import { AttributionStatus, AttributionV1, attributionsV1, clicksV1, topicNames } from '@tracklane/contracts';
 import { startService } from '@tracklane/observability';
-import { ServiceProcess, TestStack, createTestStack, waitFor } from '@tracklane/testing';
+import { DEAD_LETTER_HEADERS } from '@tracklane/messaging';
+import { ServiceProcess, TestStack, createTestStack, readTopic, waitFor } from '@tracklane/testing';
 import Decimal from 'decimal.js';
 import { Pool } from 'pg';
 import { ReportingEnv } from '../src/reporting.env';
@@ -209,4 +210,19 @@ describe('the read model', () => {
       what: 'the read model to catch up with the ledger',
     });
   });
+
+  it('sends a message Postgres refuses to the dead-letter topic and records the rest of its batch', async () => {
+    const before = (await pool.query('SELECT count(*)::int AS n FROM rep_clicks')).rows[0].n;
+    const good = [click('2025-05-02T09:00:00.000Z'), click('2025-05-02T09:01:00.000Z')];
+    // Valid by the contract, but no Postgres integer can hold the offer id.
+    const refused = click('2025-05-02T09:00:30.000Z', { offerId: 3_000_000_000 });
+    await publisher.clicks([good[0], refused, good[1]]);
+    const [dead] = await readTopic(stack.topics.kafka, topicNames(clicksV1, stack.topics.prefix).deadLetter, { expected: 1 });
+    expect(dead.key).toBe(refused.clickId);
+    expect(dead.headers[DEAD_LETTER_HEADERS.error]).toMatch(/out of range/);
+    await projected(pool, { clicks: before + 2, events: (await pool.query('SELECT count(*)::int AS n FROM rep_attribution_events')).rows[0].n });
+    const { rows } = await pool.query('SELECT click_id FROM rep_clicks WHERE click_id = ANY($1)', [[...good, refused].map((one) => one.clickId)]);
+    expect(rows.map((row) => row.click_id).sort()).toEqual(good.map((one) => one.clickId).sort());
+  });
 });
+

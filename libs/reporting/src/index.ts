@@ -1,14 +1,9 @@
-export * from './http/csv';
 export * from './http/openapi';
 export * from './query/stats-reports';
-export * from './query/stats-request';
+export { parseStatsRequest } from './query/stats-request';
 export * from './query/visibility';
-export * from './read-model/attribution-projection';
-export * from './read-model/click-projection';
-export * from './read-model/day-zones';
 export * from './read-model/projection-transaction';
-export * from './read-model/raw-facts';
-export * from './read-model/rollup-levels';
+export { MEASURE_COLUMNS } from './read-model/rollup-levels';
 export * from './read-model/rollup-rebuild';
-export * from './read-model/rollup-sql';
+export { allRollupTables } from './read-model/rollup-sql';
 export * from './reporting.module';

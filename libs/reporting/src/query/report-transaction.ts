@@ -15,8 +15,10 @@ export interface ReportLimits {
 export async function beginReport(client: PoolClient, zone: string, limits: ReportLimits, snapshot = false): Promise<void> {
   // One snapshot for every statement when a report compares several reads (reconciliation).
   await client.query(snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN READ ONLY');
+  // A CSV reader that stops reading leaves the transaction idle: after a minute Postgres ends it and frees the connection.
   await client.query(
-    `SELECT set_config('TimeZone', $1, true), set_config('statement_timeout', $2, true), set_config('work_mem', $3, true)`,
+    `SELECT set_config('TimeZone', $1, true), set_config('statement_timeout', $2, true), set_config('work_mem', $3, true),
+            set_config('idle_in_transaction_session_timeout', '60000', true)`,
     [zone, String(limits.statementTimeoutMs), limits.workMem],
   );
 }

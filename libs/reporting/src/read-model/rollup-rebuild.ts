@@ -37,11 +37,11 @@ async function write(client: PoolClient, statements: { name: string; sql: string
 export async function fillDailyRollups(client: PoolClient, zone: string, progress: Progress = () => undefined): Promise<void> {
   const zones = '(SELECT $1::text AS zone)';
   if (!(await wholeHourZone(client, zone))) {
-    await write(client, rollupUpserts({ source: ALL_RAW_FACTS, hourly: false, zones, ordered: false }), [zone], progress);
+    await write(client, rollupUpserts({ source: ALL_RAW_FACTS, hourly: false, zones }), [zone], progress);
     return;
   }
   for (const level of ROLLUP_LEVELS) {
-    await write(client, rollupUpserts({ source: hourlyFacts(level), hourly: false, zones, levels: [level], ordered: false }), [zone], progress);
+    await write(client, rollupUpserts({ source: hourlyFacts(level), hourly: false, zones, levels: [level] }), [zone], progress);
   }
 }
 
@@ -54,7 +54,14 @@ export async function fillDailyRollups(client: PoolClient, zone: string, progres
  */
 export async function rebuildRollups(client: PoolClient, progress: Progress = () => undefined): Promise<void> {
   await client.query(`TRUNCATE ${allRollupTables().join(', ')}`);
-  const hourly = (level: RollupLevel, source: string) => rollupUpserts({ source, zones: null, levels: [level], ordered: false });
+  // Secondary indexes are built once at the end, from sorted data, instead of row by row.
+  const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+     WHERE schemaname = current_schema() AND tablename = ANY($1) AND indexname NOT LIKE '%\\_pkey'`,
+    [allRollupTables()],
+  );
+  for (const index of indexes) await client.query(`DROP INDEX ${index.name}`);
+  const hourly = (level: RollupLevel, source: string) => rollupUpserts({ source, zones: null, levels: [level] });
   await write(client, hourly(FULL, ALL_RAW_FACTS), [], progress);
   const built: RollupLevel[] = [FULL];
   for (const level of [...ROLLUP_LEVELS].reverse().filter((candidate) => candidate !== FULL)) {
@@ -67,4 +74,6 @@ export async function rebuildRollups(client: PoolClient, progress: Progress = ()
   }
   const { rows } = await client.query<{ zone: string }>('SELECT zone FROM rep_day_zones ORDER BY zone');
   for (const { zone } of rows) await fillDailyRollups(client, zone, progress);
+  for (const index of indexes) await client.query(index.definition);
+  progress('indexes');
 }

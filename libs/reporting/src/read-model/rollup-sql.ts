@@ -32,26 +32,28 @@ function sums(alias: string, level: RollupLevel): string {
 
 /**
  * INSERT … ON CONFLICT that adds the source's measures to one hourly rollup.
- * Rows go in key order so concurrent writers lock them in the same order.
+ * Rows go in key order: concurrent writers lock them in the same order (no
+ * deadlocks), and a large insert appends to the key's index instead of
+ * scattering over it.
  */
-function hourlyUpsert(level: RollupLevel, source: string, ordered: boolean): string {
+function hourlyUpsert(level: RollupLevel, source: string): string {
   const dims = level.dimensions;
   return `INSERT INTO ${rollupTable(level, 'hourly')} AS t (hour, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
     SELECT date_trunc('hour', s.at), ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s', level)}
     FROM ${source} s WHERE ${admitted(level)}
     GROUP BY 1, ${dims.map((column) => `s.${column}`).join(', ')}
-    ${ordered ? 'ORDER BY 1, 2' : ''}
+    ORDER BY 1, 2
     ON CONFLICT (hour, dims_key) DO UPDATE SET ${additions()}`;
 }
 
 /** The same for the daily rollup of every zone in `zones` (a relation with a `zone` column). */
-function dailyUpsert(level: RollupLevel, source: string, zones: string, ordered: boolean): string {
+function dailyUpsert(level: RollupLevel, source: string, zones: string): string {
   const dims = level.dimensions;
   return `INSERT INTO ${rollupTable(level, 'daily')} AS t (zone, day, dims_key, ${dims.join(', ')}, ${MEASURE_COLUMNS.join(', ')})
     SELECT z.zone, (s.at AT TIME ZONE z.zone)::date, ${dimsKey(level, 's')}, ${dims.map((column) => `s.${column}`).join(', ')}, ${sums('s', level)}
     FROM ${source} s CROSS JOIN ${zones} z WHERE ${admitted(level)}
     GROUP BY 1, 2, ${dims.map((column) => `s.${column}`).join(', ')}
-    ${ordered ? 'ORDER BY 1, 2, 3' : ''}
+    ORDER BY 1, 2, 3
     ON CONFLICT (zone, day, dims_key) DO UPDATE SET ${additions()}`;
 }
 
@@ -63,18 +65,15 @@ export interface RollupWriteOptions {
   zones?: string | null;
   /** Only these levels (default: all). */
   levels?: readonly RollupLevel[];
-  /** Write rows in key order, so concurrent writers lock them in the same order (default); a lone rebuild skips the sort. */
-  ordered?: boolean;
 }
 
 /** One INSERT … ON CONFLICT per rollup table that adds the source's measures to it. */
 export function rollupUpserts(options: RollupWriteOptions): { name: string; sql: string }[] {
   const zones = options.zones === undefined ? 'rep_day_zones' : options.zones;
-  const ordered = options.ordered ?? true;
   const upserts: { name: string; sql: string }[] = [];
   for (const level of options.levels ?? ROLLUP_LEVELS) {
-    if (options.hourly !== false) upserts.push({ name: `w_hourly_${level.name}`, sql: hourlyUpsert(level, options.source, ordered) });
-    if (zones !== null) upserts.push({ name: `w_daily_${level.name}`, sql: dailyUpsert(level, options.source, zones, ordered) });
+    if (options.hourly !== false) upserts.push({ name: `w_hourly_${level.name}`, sql: hourlyUpsert(level, options.source) });
+    if (zones !== null) upserts.push({ name: `w_daily_${level.name}`, sql: dailyUpsert(level, options.source, zones) });
   }
   return upserts;
 }
