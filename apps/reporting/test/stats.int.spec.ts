@@ -223,4 +223,16 @@ describe('GET /v1/reports/stats', () => {
     expect(response.body).toMatchObject({ parameter: 'api_key' });
     expect(String(response.body.message)).toContain('X-Api-Key');
   });
+
+  it('counts bots, rate-limited clicks and fallbacks as invalid, but not clicks that could only not be checked', async () => {
+    await publisher.clicks([
+      click('2025-03-10T10:00:00.000Z', { flags: ['unverified'] }),
+      click('2025-03-10T10:01:00.000Z', { flags: ['rate_limited'] }),
+      click('2025-03-10T10:02:00.000Z', { disposition: 'offer_paused' }),
+    ]);
+    await projected(pool, { clicks: 8, events: 7 });
+    const { body } = await stats('from=2025-03-10&to=2025-03-10&metrics=clicks,invalid_clicks');
+    expect(body.rows).toEqual([{ currency: 'USD', clicks: 3, invalid_clicks: 2 }]);
+  });
 });
+

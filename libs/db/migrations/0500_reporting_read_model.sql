@@ -28,7 +28,8 @@ CREATE TABLE rep_clicks (
   country       text,
   device        text,
   is_unique     boolean NOT NULL,
-  -- Flagged (bot, rate limited) or not accepted by the offer (sent to a fallback).
+  -- Flagged as a bot or rate limited, or not accepted by the offer (sent to a fallback);
+  -- "unverified" (the checks could not run) does not make a click invalid.
   is_invalid    boolean NOT NULL,
   flags         text[] NOT NULL DEFAULT '{}',
   disposition   text NOT NULL,

@@ -3,6 +3,11 @@ import { PoolClient } from 'pg';
 import { clickFacts } from './raw-facts';
 import { rollupWriteCtes } from './rollup-sql';
 
+/** Flagged as a bot or over the rate limit, or sent to a fallback. "unverified" only says the checks could not run. */
+function isInvalid(click: ClickV1): boolean {
+  return click.flags.includes('bot') || click.flags.includes('rate_limited') || click.disposition !== 'accepted';
+}
+
 const COLUMNS: [name: string, type: string, value: (click: ClickV1) => unknown][] = [
   ['click_id', 'text', (click) => click.clickId],
   ['occurred_at', 'timestamptz', (click) => click.occurredAt],
@@ -19,7 +24,7 @@ const COLUMNS: [name: string, type: string, value: (click: ClickV1) => unknown][
   ['country', 'text', (click) => click.country],
   ['device', 'text', (click) => click.device],
   ['is_unique', 'boolean', (click) => click.unique],
-  ['is_invalid', 'boolean', (click) => click.flags.length > 0 || click.disposition !== 'accepted'],
+  ['is_invalid', 'boolean', isInvalid],
   // Flags are an enum without commas; a 2-D array cannot have rows of different lengths.
   ['flags', 'text', (click) => click.flags.join(',')],
   ['disposition', 'text', (click) => click.disposition],
