@@ -74,7 +74,7 @@ export class LogReports {
     @Inject(REPORT_OPTIONS) private readonly options: ReportOptions,
   ) {}
 
-  private async sql(client: PoolClient, request: LogRequest, forJson: boolean): Promise<{ sql: Sql; columns: LogColumn[] }> {
+  private async sql(client: PoolClient, request: LogRequest, forJson: boolean): Promise<Sql> {
     const range = await resolveRange(client, request.from, request.to, null, this.options);
     const { log, page } = request;
     const params = new SqlParams();
@@ -97,12 +97,12 @@ export class LogReports {
     const limit = page.limit === null ? '' : `LIMIT ${params.add(forJson ? page.limit + 1 : page.limit, 'bigint')}`;
     const text = `SELECT ${select.join(', ')} FROM ${log.table} x WHERE ${where.join(' AND ')}
       ORDER BY x.${log.time} ${direction}, x.${log.id} ${direction} ${limit}`;
-    return { sql: { text, values: params.values }, columns };
+    return { text, values: params.values };
   }
 
   async json(request: LogRequest): Promise<string> {
     return inReport(this.pool, request.zone, this.options, async (client) => {
-      const { sql } = await this.sql(client, request, true);
+      const sql = await this.sql(client, request, true);
       const { rows } = await client.query<Record<string, unknown>>({ text: sql.text, values: sql.values, types: TYPES });
       const limit = request.page.limit as number;
       const page = rows.slice(0, limit);
@@ -117,12 +117,7 @@ export class LogReports {
   }
 
   async csv(request: LogRequest): Promise<{ columns: LogColumn[]; cursor: RowCursor }> {
-    let columns: LogColumn[] = [];
-    const cursor = await openCursor(this.pool, request.zone, this.options, async (client) => {
-      const built = await this.sql(client, request, false);
-      columns = built.columns;
-      return built.sql;
-    });
-    return { columns, cursor };
+    const cursor = await openCursor(this.pool, request.zone, this.options, (client) => this.sql(client, request, false));
+    return { columns: logColumns(request.log, request.visibility), cursor };
   }
 }
