@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'attribution',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

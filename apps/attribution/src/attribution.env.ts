@@ -1,0 +1,48 @@
+import { ServiceEnv } from '@tracklane/config';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+
+/** attribution's settings on top of every service's (Kafka, Postgres, Redis, logging, port). */
+export class AttributionEnv extends ServiceEnv {
+  /** Partitions of each topic one instance works on at the same time. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CONSUMER_CONCURRENCY: number = 4;
+
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  DB_POOL_SIZE: number = 16;
+
+  /** How long a conversion waits for its click (from the first miss) before it is booked unattributed. */
+  @IsInt()
+  @Min(0)
+  CONVERSION_RETRY_MAX_MS: number = 3_600_000;
+
+  @IsInt()
+  @Min(1)
+  CONVERSION_RETRY_INITIAL_BACKOFF_MS: number = 1_000;
+
+  @IsInt()
+  @Min(1)
+  CONVERSION_RETRY_MAX_BACKOFF_MS: number = 60_000;
+
+  /** Days of clicks kept in Postgres; never fewer than the longest attribution window of any offer plus one. */
+  @IsInt()
+  @Min(1)
+  CLICK_RETENTION_DAYS: number = 60;
+
+  /** Days of click partitions created ahead of today. */
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  CLICK_PARTITIONS_AHEAD_DAYS: number = 7;
+
+  @IsInt()
+  @Min(1_000)
+  PARTITION_MAINTENANCE_INTERVAL_MS: number = 3_600_000;
+
+  /** Fault injection for crash tests: "kill-after-commit" kills the process (SIGKILL) after a batch's commit, before publishing. */
+  @IsIn(['', 'kill-after-commit'])
+  ATTRIBUTION_FAULT: string = '';
+}

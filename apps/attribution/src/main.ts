@@ -1,0 +1,4 @@
+import { runService } from '@tracklane/observability';
+import { attributionService } from './attribution.service';
+
+runService(attributionService);

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'attribution-lib',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,15 @@
+import { ClickRetention } from './clicks/click-partitions';
+import { RetryPolicy } from './conversions/retry-policy';
+
+export interface AttributionOptions {
+  /** Partitions each consumer (clicks, conversions, retries) handles at the same time. */
+  consumerConcurrency: number;
+  retry: RetryPolicy;
+  clickRetention: ClickRetention;
+  /** How often partitions are created ahead and dropped past retention. */
+  maintenanceIntervalMs: number;
+  /** Runs between a batch's database commit and its publishing; only fault-injection tests set it. */
+  afterCommit?: () => void;
+}
+
+export const ATTRIBUTION_OPTIONS = Symbol('ATTRIBUTION_OPTIONS');

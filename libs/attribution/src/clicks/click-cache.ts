@@ -1,0 +1,38 @@
+import type { Redis } from '@tracklane/cache';
+import { ClickRecord, packClick, unpackClick } from './click-record';
+
+const key = (clickId: string) => `attr:click:${clickId}`;
+
+/**
+ * Clicks in Redis for the join, each until its attribution window closes,
+ * so most conversions never touch Postgres. A copy only: Postgres holds
+ * every click, and a miss here is answered there.
+ */
+export class ClickCache {
+  constructor(private readonly redis: Redis) {}
+
+  /** Stores clicks with the seconds each stays useful; clicks with none left are skipped. */
+  async put(clicks: Array<{ click: ClickRecord; ttlSeconds: number }>): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    let queued = 0;
+    for (const { click, ttlSeconds } of clicks) {
+      if (ttlSeconds < 1) continue;
+      pipeline.set(key(click.clickId), packClick(click), 'EX', Math.ceil(ttlSeconds));
+      queued++;
+    }
+    if (queued === 0) return;
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async get(clickIds: string[]): Promise<Map<string, ClickRecord>> {
+    const found = new Map<string, ClickRecord>();
+    if (clickIds.length === 0) return found;
+    const values = await this.redis.mget(clickIds.map(key));
+    values.forEach((value, index) => {
+      if (value !== null) found.set(clickIds[index], unpackClick(clickIds[index], value));
+    });
+    return found;
+  }
+}

@@ -1,0 +1,72 @@
+import { Pool } from 'pg';
+
+const DAY_MS = 86_400_000;
+
+export const utcDay = (instant: number): string => new Date(instant).toISOString().slice(0, 10);
+
+export interface ClickRetention {
+  /** Days of clicks kept, at least. */
+  retentionDays: number;
+  /** Days of partitions created ahead of today. */
+  aheadDays: number;
+}
+
+export interface MaintenanceReport {
+  created: number;
+  dropped: string[];
+  retentionDays: number;
+}
+
+/**
+ * The daily partitions of the clicks table. Keeps clicks for the configured
+ * retention, and never for less than the longest attribution window of any
+ * offer plus a day (a click that can still be converted is never dropped).
+ * Creates upcoming partitions ahead of time, and any other day's partition
+ * the moment a click needs it.
+ */
+export class ClickPartitions {
+  private readonly known = new Set<string>();
+  private retentionDays: number;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly retention: ClickRetention,
+  ) {
+    this.retentionDays = retention.retentionDays;
+  }
+
+  /** Clicks before this instant are no longer kept (nor attributable). */
+  keptSince(now: number): number {
+    return Date.parse(utcDay(now - this.retentionDays * DAY_MS));
+  }
+
+  /** Makes sure the partitions for these click times exist. */
+  async ensureFor(instants: number[]): Promise<void> {
+    const missing = [...new Set(instants.map(utcDay))].filter((day) => !this.known.has(day));
+    if (missing.length === 0) return;
+    await this.pool.query('SELECT attribution_ensure_click_partitions($1::date[])', [missing]);
+    for (const day of missing) this.known.add(day);
+  }
+
+  /** After a click found no partition (another instance dropped one): ask the database again. */
+  forget(): void {
+    this.known.clear();
+  }
+
+  /** Creates today's and upcoming partitions and drops those past retention. */
+  async maintain(now: number): Promise<MaintenanceReport> {
+    const { rows } = await this.pool.query<{ longest: number }>(
+      'SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest FROM offers',
+    );
+    this.retentionDays = Math.max(this.retention.retentionDays, Math.ceil(rows[0].longest / 86_400) + 1);
+    const upcoming = Array.from({ length: this.retention.aheadDays + 1 }, (_, ahead) => utcDay(now + ahead * DAY_MS));
+    const created = await this.pool.query<{ created: number }>('SELECT attribution_ensure_click_partitions($1::date[]) AS created', [
+      upcoming,
+    ]);
+    const dropped = await this.pool.query<{ dropped: string[] }>('SELECT attribution_drop_click_partitions($1::date) AS dropped', [
+      utcDay(this.keptSince(now)),
+    ]);
+    this.known.clear();
+    return { created: created.rows[0].created, dropped: dropped.rows[0].dropped, retentionDays: this.retentionDays };
+  }
+}

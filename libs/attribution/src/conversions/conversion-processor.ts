@@ -1,0 +1,200 @@
+import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
+import { AttributionV1, ConversionV1, idTime } from '@tracklane/contracts';
+import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
+import { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { ClickLookup } from '../clicks/click-lookup';
+import { ClickPartitions } from '../clicks/click-partitions';
+import { ClickRecord } from '../clicks/click-record';
+import { AttributionMetrics } from '../metrics';
+import { decisionEntries } from '../money/ledger-entries';
+import { ConcurrentBookingError } from '../postgres/errors';
+import { inTransaction } from '../postgres/transaction';
+import { decisionEvent, statusChangeEvent } from './attribution-events';
+import { ConversionRecord } from './conversion-record';
+import { ConversionToDecide, decideConversions, unattributedRecord } from './decide-conversions';
+import { PgDecisionStore } from './decision-store';
+import { LedgerRepository } from './ledger.repository';
+import { RetryPolicy, nextRetry } from './retry-policy';
+import { applyStatusChanges } from './status-changes';
+
+type Message = ConsumedMessage<ConversionV1>;
+
+export interface ProcessedBatch {
+  /** attributions.v1 events in the order of the messages behind them, republished ones included. */
+  events: AttributionV1[];
+  /** Messages that wait on the retry topic, with the headers of their next attempt. */
+  retries: Array<{ message: Message; headers: Record<string, string> }>;
+  deadLetters: DeadLetter[];
+}
+
+/** How old the catalogue must be before a conversion naming an offer or goal it lacks makes it reload. */
+const CATALOG_RELOAD_AFTER_MS = 1_000;
+
+/**
+ * Decides a batch of conversions.v1 messages — new conversions, then status
+ * changes — and books it in ONE transaction: conversions, status changes and
+ * ledger entries, idempotent on conversion id and on event id. A message
+ * already booked (a replay after a crash or a rebalance) books nothing and
+ * yields its event again, so an event lost between the commit and the
+ * publish is published on replay.
+ */
+export class ConversionProcessor {
+  constructor(
+    private readonly pool: Pool,
+    private readonly ledger: LedgerRepository,
+    private readonly clicks: ClickLookup,
+    private readonly partitions: ClickPartitions,
+    private readonly catalog: Catalog,
+    private readonly retryPolicy: RetryPolicy,
+    private readonly metrics: AttributionMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async process(messages: Message[]): Promise<ProcessedBatch> {
+    const now = Date.now();
+    const conversions = messages.filter((message) => message.value.kind === 'conversion');
+    const changes = messages.filter((message) => message.value.kind === 'status_change');
+    const clicks = await this.clicks.find(
+      conversions.map((message) => message.value.clickId),
+      now,
+    );
+    const catalog = await this.catalogFor(conversions, clicks);
+    const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
+    await inTransaction(this.pool, async (client) => {
+      await this.bookConversions(client, conversions, clicks, catalog, now, batch);
+      if (changes.length > 0) await this.bookStatusChanges(client, changes, now, batch);
+    });
+    return batch;
+  }
+
+  private async bookConversions(
+    client: PoolClient,
+    messages: Message[],
+    clicks: Map<string, ClickRecord>,
+    catalog: CatalogSnapshot,
+    now: number,
+    batch: ProcessedBatch,
+  ): Promise<void> {
+    const records = await this.ledger.findConversions(
+      client,
+      messages.map((message) => message.value.conversionId),
+    );
+    const toDecide: ConversionToDecide[] = [];
+    const unattributed: ConversionRecord[] = [];
+    const seen = new Set(records.keys());
+    for (const message of messages) {
+      const conversion = message.value;
+      if (seen.has(conversion.conversionId)) continue;
+      seen.add(conversion.conversionId);
+      const click = clicks.get(conversion.clickId);
+      if (click) toDecide.push({ conversion, click });
+      else if (idTime(conversion.clickId) < this.partitions.keptSince(now)) unattributed.push(unattributedRecord(conversion, 'click_expired', now));
+      else {
+        const headers = nextRetry(message.headers, now, this.retryPolicy);
+        if (headers) batch.retries.push({ message, headers });
+        else unattributed.push(unattributedRecord(conversion, 'click_not_found', now));
+      }
+    }
+
+    const decided = [...(await decideConversions(toDecide, catalog, new PgDecisionStore(client), now)), ...unattributed];
+    const inserted = await this.ledger.insertConversions(client, decided);
+    if (inserted !== decided.length) throw new ConcurrentBookingError('conversions', decided.length, inserted);
+    await this.ledger.insertEntries(
+      client,
+      decided.flatMap((record) => decisionEntries(record, record.status)),
+    );
+
+    for (const record of decided) {
+      records.set(record.conversionId, record);
+      this.metrics.decisions.inc({ status: record.status, reason: record.reason });
+      this.logger.debug(
+        { conversionId: record.conversionId, clickId: record.reportedClickId, status: record.status, reason: record.reason },
+        'conversion decided',
+      );
+    }
+    for (const { message } of batch.retries) {
+      this.metrics.retries.inc({ kind: 'conversion' });
+      this.logger.debug({ conversionId: message.value.conversionId, clickId: message.value.clickId }, 'click not found yet; retrying later');
+    }
+    const published = new Set<string>();
+    for (const message of messages) {
+      const record = records.get(message.value.conversionId);
+      if (record && !published.has(record.conversionId)) {
+        published.add(record.conversionId);
+        batch.events.push(decisionEvent(record));
+      }
+    }
+  }
+
+  private async bookStatusChanges(client: PoolClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<void> {
+    const applied = await this.ledger.findStatusChanges(
+      client,
+      messages.map((message) => message.value.eventId),
+    );
+    const states = await this.ledger.lockConversionStates(client, [...new Set(messages.map((message) => message.value.conversionId))]);
+    const fresh = [...new Map(messages.filter((message) => !applied.has(message.value.eventId)).map((message) => [message.value.eventId, message])).values()];
+    const outcome = applyStatusChanges(
+      fresh.map((message) => message.value),
+      states,
+      now,
+    );
+    const inserted = await this.ledger.insertStatusChanges(
+      client,
+      outcome.applied.map(({ change }) => change),
+    );
+    if (inserted !== outcome.applied.length) throw new ConcurrentBookingError('status changes', outcome.applied.length, inserted);
+    await this.ledger.insertEntries(client, outcome.entries);
+    for (const { change } of outcome.applied) applied.set(change.eventId, change);
+    this.metrics.statusChanges.inc({ outcome: 'applied' }, outcome.applied.length);
+
+    const messageOf = new Map(fresh.map((message) => [message.value.eventId, message]));
+    for (const change of outcome.unknown) {
+      const message = messageOf.get(change.eventId) as Message;
+      const headers = nextRetry(message.headers, now, this.retryPolicy);
+      if (headers) {
+        batch.retries.push({ message, headers });
+        this.metrics.retries.inc({ kind: 'status_change' });
+      } else {
+        batch.deadLetters.push({ message, error: `conversionId: no conversion ${change.conversionId} was booked` });
+        this.metrics.statusChanges.inc({ outcome: 'conversion_not_found' });
+      }
+    }
+    for (const change of outcome.foreign) {
+      batch.deadLetters.push({
+        message: messageOf.get(change.eventId) as Message,
+        error: `advertiserId: conversion ${change.conversionId} belongs to another advertiser`,
+      });
+      this.metrics.statusChanges.inc({ outcome: 'foreign' });
+    }
+    for (const { message, why } of outcome.ignored) {
+      this.metrics.statusChanges.inc({ outcome: why });
+      this.logger.info({ conversionId: message.conversionId, eventId: message.eventId, status: message.status, why }, 'status change ignored');
+    }
+
+    const published = new Set<string>();
+    for (const message of messages) {
+      const change = applied.get(message.value.eventId);
+      const state = states.get(message.value.conversionId);
+      if (change && state && !published.has(change.eventId)) {
+        published.add(change.eventId);
+        batch.events.push(statusChangeEvent(state.record, change));
+      }
+    }
+  }
+
+  /**
+   * A conversion may name an offer or goal created a moment ago, before the
+   * catalogue heard of it: reload (at most once a second) rather than reject it.
+   */
+  private async catalogFor(conversions: Message[], clicks: Map<string, ClickRecord>): Promise<CatalogSnapshot> {
+    const snapshot = this.catalog.current();
+    const lacking = conversions.some(({ value }) => {
+      const click = clicks.get(value.clickId);
+      return click !== undefined && !snapshot.goal(click.offerId, value.goal);
+    });
+    if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return snapshot;
+    await this.catalog.reload();
+    return this.catalog.current();
+  }
+}

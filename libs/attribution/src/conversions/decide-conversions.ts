@@ -1,0 +1,156 @@
+import { CatalogGoal, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import { ConversionV1 } from '@tracklane/contracts';
+import { ClickRecord } from '../clicks/click-record';
+import { Money, formatMoney } from '../money/decimal';
+import { ConversionAmounts } from '../money/money-rules';
+import { assessConversion, Candidate } from '../rules/assess';
+import { CapRequest } from '../rules/caps';
+import { DecisionReason } from '../rules/reasons';
+import { DecidedStatus, decidedStatus, StatusOutcome } from '../rules/status';
+import { ConversionRecord } from './conversion-record';
+
+export interface ClaimRequest {
+  conversionId: string;
+  clickId: string;
+  /** null when the goal allows several conversions per click. */
+  goalId: number | null;
+  advertiserId: number;
+  orderId: string | null;
+}
+
+export type ClaimOutcome = 'claimed' | 'duplicate_click_goal' | 'duplicate_order';
+
+/** The decisions that must hold across instances, taken in the transaction that books them. */
+export interface DecisionStore {
+  /** Claims click/goal and order ids in order; returns each request's outcome. */
+  claim(requests: ClaimRequest[]): Promise<Map<string, ClaimOutcome>>;
+  /** Takes cap slots in order; returns the requests that did not fit, with the full cap. */
+  takeCapSlots(requests: CapRequest[]): Promise<Map<string, DecisionReason>>;
+}
+
+export interface ConversionToDecide {
+  conversion: ConversionV1;
+  click: ClickRecord;
+}
+
+/**
+ * Decides conversions of known clicks, in order, in the issue's order of
+ * rules: click, advertiser, goal, window, minimum time and money (pure);
+ * duplicates (claims); the fraud policy and the advertiser's status (pure);
+ * caps (slots). Fraud and advertiser rejections come before caps so that a
+ * conversion that will not count never takes a cap slot.
+ */
+export async function decideConversions(
+  items: ConversionToDecide[],
+  catalog: CatalogSnapshot,
+  store: DecisionStore,
+  decidedAt: number,
+): Promise<ConversionRecord[]> {
+  const assessed = items.map((item) => ({ ...item, assessment: assessConversion(item.conversion, item.click, catalog) }));
+  const candidates = assessed.filter((item): item is ConversionToDecide & { assessment: Candidate } => item.assessment.verdict === 'candidate');
+
+  const claimable = candidates.filter(({ conversion, assessment }) => !assessment.goal.allowMultiple || conversion.orderId !== null);
+  const claims =
+    claimable.length > 0
+      ? await store.claim(
+          claimable.map(({ conversion, click, assessment }) => ({
+            conversionId: conversion.conversionId,
+            clickId: click.clickId,
+            goalId: assessment.goal.allowMultiple ? null : assessment.goal.id,
+            advertiserId: conversion.advertiserId,
+            orderId: conversion.orderId,
+          })),
+        )
+      : new Map<string, ClaimOutcome>();
+
+  // Before caps: the duplicate rules, then the fraud policy and the advertiser's status.
+  const outcomes = new Map<string, StatusOutcome>();
+  const capRequests: CapRequest[] = [];
+  for (const { conversion, assessment } of candidates) {
+    const claim = claims.get(conversion.conversionId) ?? 'claimed';
+    const outcome: StatusOutcome =
+      claim === 'claimed' ? decidedStatus(conversion.status, assessment.goal.defaultStatus, assessment.fraud) : { status: 'rejected', reason: claim };
+    outcomes.set(conversion.conversionId, outcome);
+    if (outcome.status !== 'rejected' && assessment.caps.length > 0) capRequests.push({ id: conversion.conversionId, checks: assessment.caps });
+  }
+  const capRefusals = capRequests.length > 0 ? await store.takeCapSlots(capRequests) : new Map<string, DecisionReason>();
+
+  return assessed.map(({ conversion, click, assessment }) => {
+    if (assessment.verdict === 'rejected') {
+      // A click of another advertiser's offer is not this conversion's click.
+      const attributedTo = assessment.reason === 'advertiser_mismatch' ? null : click;
+      return conversionRecord(conversion, attributedTo, { ...assessment, status: 'rejected', amounts: null, decidedAt });
+    }
+    const capRefusal = capRefusals.get(conversion.conversionId);
+    const outcome: StatusOutcome = capRefusal ? { status: 'rejected', reason: capRefusal } : (outcomes.get(conversion.conversionId) as StatusOutcome);
+    return conversionRecord(conversion, click, {
+      offer: assessment.offer,
+      goal: assessment.goal,
+      ...outcome,
+      amounts: outcome.status === 'rejected' ? null : assessment.amounts,
+      decidedAt,
+    });
+  });
+}
+
+/** A conversion with no click to attribute it to: rejected, no money. */
+export function unattributedRecord(
+  conversion: ConversionV1,
+  reason: Extract<DecisionReason, 'click_not_found' | 'click_expired'>,
+  decidedAt: number,
+): ConversionRecord {
+  return conversionRecord(conversion, null, { offer: undefined, goal: undefined, status: 'rejected', reason, amounts: null, decidedAt });
+}
+
+// Rejected before the offer is known, a conversion is kept in the currency
+// the advertiser reported, else in US dollars; its amounts are zero anyway.
+const FALLBACK_CURRENCY = 'USD';
+
+function conversionRecord(
+  conversion: ConversionV1,
+  click: ClickRecord | null,
+  decision: {
+    offer: CatalogOffer | undefined;
+    goal: CatalogGoal | undefined;
+    status: DecidedStatus;
+    reason: DecisionReason;
+    amounts: ConversionAmounts | null;
+    decidedAt: number;
+  },
+): ConversionRecord {
+  return {
+    conversionId: conversion.conversionId,
+    clickId: click?.clickId ?? null,
+    reportedClickId: conversion.clickId,
+    advertiserId: conversion.advertiserId,
+    offerId: click?.offerId ?? null,
+    affiliateId: click?.affiliateId ?? null,
+    goalId: decision.goal?.id ?? null,
+    goalCode: decision.goal?.code ?? conversion.goal,
+    orderId: conversion.orderId,
+    status: decision.status,
+    reason: decision.reason,
+    saleAmount: conversion.amount === null ? null : formatMoney(new Money(conversion.amount)),
+    revenue: decision.amounts?.revenue ?? '0.0000',
+    payout: decision.amounts?.payout ?? '0.0000',
+    currency: decision.amounts?.currency ?? decision.offer?.currency ?? conversion.currency ?? FALLBACK_CURRENCY,
+    clickedAt: click?.clickedAt ?? null,
+    convertedAt: Date.parse(conversion.receivedAt),
+    decidedAt: decision.decidedAt,
+    sub1: click?.sub1 ?? null,
+    sub2: click?.sub2 ?? null,
+    sub3: click?.sub3 ?? null,
+    sub4: click?.sub4 ?? null,
+    sub5: click?.sub5 ?? null,
+    source: click?.source ?? null,
+    affClickId: click?.affClickId ?? null,
+    country: click?.country ?? null,
+    device: click?.device ?? null,
+    advSub1: conversion.advSub1,
+    advSub2: conversion.advSub2,
+    advSub3: conversion.advSub3,
+    advSub4: conversion.advSub4,
+    advSub5: conversion.advSub5,
+    raw: conversion.raw,
+  };
+}

@@ -1,0 +1,67 @@
+import { CatalogGoal, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import { ConversionV1 } from '@tracklane/contracts';
+import { ClickRecord } from '../clicks/click-record';
+import { ConversionAmounts, conversionAmounts } from '../money/money-rules';
+import { CapCheck, capChecks } from './caps';
+import { FraudVerdict, fraudVerdict } from './fraud-policy';
+import { DecisionReason } from './reasons';
+import { timingRejection } from './timing';
+
+/** A conversion of a known click that the click, offer, goal, timing and money rules let through. */
+export interface Candidate {
+  verdict: 'candidate';
+  offer: CatalogOffer;
+  goal: CatalogGoal;
+  amounts: ConversionAmounts;
+  fraud: FraudVerdict;
+  caps: CapCheck[];
+}
+
+export interface Rejection {
+  verdict: 'rejected';
+  reason: DecisionReason;
+  offer: CatalogOffer | undefined;
+  goal: CatalogGoal | undefined;
+}
+
+export type Assessment = Candidate | Rejection;
+
+/**
+ * The rules that need nothing but the conversion, its click and the
+ * catalogue, in order: the click sent traffic to the offer, the postback
+ * comes from the offer's advertiser, the goal exists, the conversion falls
+ * in the attribution window and not faster than the minimum time, and its
+ * money can be computed. What passes still has to clear duplicates and caps.
+ */
+export function assessConversion(conversion: ConversionV1, click: ClickRecord, catalog: CatalogSnapshot): Assessment {
+  const reject = (reason: DecisionReason, offer?: CatalogOffer, goal?: CatalogGoal): Rejection => ({
+    verdict: 'rejected',
+    reason,
+    offer,
+    goal,
+  });
+  if (click.disposition !== 'accepted') return reject('click_not_accepted', catalog.offer(click.offerId));
+  if (click.advertiserId !== conversion.advertiserId) return reject('advertiser_mismatch');
+  const offer = catalog.offer(click.offerId);
+  if (!offer) return reject('offer_not_found');
+  const goal = catalog.goal(offer.id, conversion.goal);
+  if (!goal) return reject('goal_not_found', offer);
+  const timing = timingRejection(click.clickedAt, Date.parse(conversion.receivedAt), offer);
+  if (timing) return reject(timing, offer, goal);
+  const money = conversionAmounts({
+    goal,
+    override: catalog.payoutOverride(offer.id, click.affiliateId, goal.id),
+    offerCurrency: offer.currency,
+    saleAmount: conversion.amount,
+    saleCurrency: conversion.currency,
+  });
+  if (!money.ok) return reject(money.reason, offer, goal);
+  return {
+    verdict: 'candidate',
+    offer,
+    goal,
+    amounts: money.amounts,
+    fraud: fraudVerdict(click, offer),
+    caps: capChecks(offer, catalog.approval(offer.id, click.affiliateId), click.affiliateId, Date.parse(conversion.receivedAt)),
+  };
+}

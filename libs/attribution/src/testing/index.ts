@@ -1,0 +1,3 @@
+export * from './books';
+export * from './fixtures';
+export * from './network';
