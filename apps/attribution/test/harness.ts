@@ -24,7 +24,7 @@ export interface ConversionRow {
 /** Everything one attribution suite runs against: private topics, database and Redis keys, a producer and a reader of attributions.v1. */
 export class AttributionHarness {
   readonly events: AttributionV1[] = [];
-  readonly deadLetters: Array<{ key: string | null; headers: Record<string, string> }> = [];
+  readonly deadLetters: Array<{ topic: string; key: string | null; headers: Record<string, string> }> = [];
   private readonly services: Array<RunningService<AttributionEnv>> = [];
   private readonly readers: Consumer[] = [];
 
@@ -38,7 +38,10 @@ export class AttributionHarness {
     const stack = await createTestStack({ partitions: options.partitions ?? 3 });
     const harness = new AttributionHarness(stack, new Pool({ connectionString: stack.database.url, max: 4 }), new KafkaMessageProducer(stack.topics.kafka));
     await harness.collect(topicNames(attributionsV1, stack.topics.prefix).main, (value) => harness.events.push(attributionsV1.decode(value)));
-    await harness.collect(topicNames(conversionsV1, stack.topics.prefix).deadLetter, (_, key, headers) => harness.deadLetters.push({ key, headers }));
+    for (const contract of [clicksV1, conversionsV1]) {
+      const topic = topicNames(contract, stack.topics.prefix).deadLetter;
+      await harness.collect(topic, (_, key, headers) => harness.deadLetters.push({ topic: contract.topic, key, headers }));
+    }
     return harness;
   }
 

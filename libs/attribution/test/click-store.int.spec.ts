@@ -1,0 +1,93 @@
+import { createRedis } from '@tracklane/cache';
+import { idTime } from '@tracklane/contracts';
+import { createTestDatabase, createTestRedis, TestDatabase, TestRedis } from '@tracklane/testing';
+import { Pool } from 'pg';
+import { ClickPartitions, ClickRepository, clickRecordOf, utcDay } from '../src';
+import { ClickCache } from '../src/clicks/click-cache';
+import { clickFixture } from '../src/testing';
+
+const DAY = 86_400_000;
+
+describe('click store', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let pool: Pool;
+  let repository: ClickRepository;
+
+  beforeAll(async () => {
+    [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    pool = new Pool({ connectionString: database.url, max: 4 });
+    repository = new ClickRepository(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await Promise.all([database?.drop(), redis?.drop()]);
+  });
+
+  const partitions = async () =>
+    (
+      await pool.query<{ name: string }>(
+        `SELECT child.relname AS name FROM pg_inherits JOIN pg_class child ON child.oid = inhrelid
+         WHERE inhparent = 'clicks'::regclass ORDER BY 1`,
+      )
+    ).rows.map((row) => row.name);
+
+  it('creates partitions ahead, keeps the longest window of any offer, and drops what is past retention', async () => {
+    const store = new ClickPartitions(pool, { retentionDays: 3, aheadDays: 2 });
+    const now = Date.parse('2030-06-15T12:00:00Z');
+    await store.ensureFor([now - 10 * DAY, now - 4 * DAY, now - 3 * DAY]);
+    await store.maintain(now);
+    expect(await partitions()).toEqual(['clicks_20300612', 'clicks_20300615', 'clicks_20300616', 'clicks_20300617']);
+
+    await pool.query(`INSERT INTO advertisers (id, name, postback_token) VALUES (1, 'A', 't')`);
+    await pool.query(`INSERT INTO offers (id, advertiser_id, name, destination_url, attribution_window_seconds) VALUES (1, 1, 'O', 'https://x', $1)`, [
+      5 * 86_400,
+    ]);
+    await store.ensureFor([now - 7 * DAY, now - 5 * DAY]);
+    const report = await store.maintain(now);
+    expect(report.retentionDays).toBe(6);
+    expect(report.dropped).toEqual(['clicks_20300608']);
+    expect(await partitions()).toContain('clicks_20300610');
+    expect(store.keptSince(now)).toBe(Date.parse('2030-06-09T00:00:00Z'));
+  });
+
+  it('stores a batch in one statement, on the day of the click id, and skips replays', async () => {
+    const at = Date.now() - 2 * DAY;
+    const clicks = [clickFixture({ at }), clickFixture({ at: at + 1, params: { lp: 'a' }, flags: ['bot', 'rate_limited'] }), clickFixture()];
+    const store = new ClickPartitions(pool, { retentionDays: 30, aheadDays: 1 });
+    await store.ensureFor(clicks.map((click) => idTime(click.clickId)));
+    expect(await repository.insert(clicks)).toBe(3);
+    expect(await repository.insert(clicks)).toBe(0);
+    const { rows } = await pool.query(`SELECT tableoid::regclass::text AS partition, flags, params FROM clicks WHERE click_id = $1`, [
+      clicks[1].clickId,
+    ]);
+    expect(rows).toEqual([{ partition: `clicks_${utcDay(at).replace(/-/g, '')}`, flags: ['bot', 'rate_limited'], params: { lp: 'a' } }]);
+  });
+
+  it('finds clicks by id across days, with the fields conversions copy', async () => {
+    const clicks = [clickFixture({ at: Date.now() - 5 * DAY }), clickFixture({ sub2: 'two', unique: false })];
+    await new ClickPartitions(pool, { retentionDays: 30, aheadDays: 1 }).ensureFor(clicks.map((click) => idTime(click.clickId)));
+    await repository.insert(clicks);
+    const found = await repository.find([...clicks.map((click) => click.clickId), clickFixture().clickId]);
+    expect([...found.values()]).toEqual(expect.arrayContaining(clicks.map(clickRecordOf)));
+    expect(found.size).toBe(2);
+  });
+
+  it('keeps click copies in Redis until their window closes', async () => {
+    const client = createRedis({ url: redis.url, keyPrefix: redis.prefix });
+    const cache = new ClickCache(client);
+    const click = clickRecordOf(clickFixture());
+    const expired = clickRecordOf(clickFixture());
+    await cache.put([
+      { click, ttlSeconds: 3_600 },
+      { click: expired, ttlSeconds: 0 },
+    ]);
+    const found = await cache.get([click.clickId, expired.clickId]);
+    expect([...found.keys()]).toEqual([click.clickId]);
+    expect(found.get(click.clickId)).toEqual(click);
+    const ttl = await redis.client.ttl(`attr:click:${click.clickId}`);
+    expect(ttl).toBeGreaterThan(3_500);
+    expect(ttl).toBeLessThanOrEqual(3_600);
+    client.disconnect();
+  });
+});
