@@ -9,6 +9,11 @@ export class AttributionEnv extends ServiceEnv {
   @Max(64)
   CONSUMER_CONCURRENCY: number = 4;
 
+  /** How long the group waits for a silent instance before its partitions move to the others (a crashed instance holds them this long). */
+  @IsInt()
+  @Min(6_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
   @IsInt()
   @Min(2)
   @Max(200)

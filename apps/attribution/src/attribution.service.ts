@@ -15,6 +15,7 @@ function attributionModule(env: AttributionEnv) {
       MessagingModule.forRoot({ clientId: 'attribution' }),
       AttributionModule.forRoot({
         consumerConcurrency: env.CONSUMER_CONCURRENCY,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         retry: {
           initialBackoffMs: env.CONVERSION_RETRY_INITIAL_BACKOFF_MS,
           maxBackoffMs: env.CONVERSION_RETRY_MAX_BACKOFF_MS,

@@ -50,6 +50,8 @@ export class AttributionHarness {
       Object.entries({
         ...this.stack.env,
         LOG_LEVEL: 'warn',
+        // The broker's minimum: a killed instance's partitions move on quickly.
+        KAFKA_SESSION_TIMEOUT_MS: 6_000,
         CONVERSION_RETRY_INITIAL_BACKOFF_MS: 200,
         CONVERSION_RETRY_MAX_BACKOFF_MS: 1_000,
         ...overrides,

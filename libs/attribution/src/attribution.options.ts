@@ -4,6 +4,8 @@ import { RetryPolicy } from './conversions/retry-policy';
 export interface AttributionOptions {
   /** Partitions each consumer (clicks, conversions, retries) handles at the same time. */
   consumerConcurrency: number;
+  /** How long the group waits for a silent instance before moving its partitions to the others. */
+  sessionTimeoutMs: number;
   retry: RetryPolicy;
   clickRetention: ClickRetention;
   /** How often partitions are created ahead and dropped past retention. */

@@ -46,6 +46,7 @@ export class AttributionWorkers implements OnApplicationBootstrap, OnApplication
           handler: this.clicks.handle,
           deadLetterTopic: () => clicks.deadLetter,
           partitionsConsumedConcurrently: concurrency,
+          sessionTimeoutMs: this.options.sessionTimeoutMs,
         })
         .start(),
       this.consumers
@@ -55,6 +56,7 @@ export class AttributionWorkers implements OnApplicationBootstrap, OnApplication
           handler: this.conversions.handleMain,
           deadLetterTopic: () => conversions.deadLetter,
           partitionsConsumedConcurrently: concurrency,
+          sessionTimeoutMs: this.options.sessionTimeoutMs,
         })
         .start(),
       this.consumers
@@ -64,6 +66,7 @@ export class AttributionWorkers implements OnApplicationBootstrap, OnApplication
           handler: this.conversions.handleRetries,
           deadLetterTopic: () => conversions.deadLetter,
           partitionsConsumedConcurrently: concurrency,
+          sessionTimeoutMs: this.options.sessionTimeoutMs,
         })
         .start(),
     ]);

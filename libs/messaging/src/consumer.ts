@@ -35,6 +35,12 @@ export interface BatchConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   /** Upper bound of a fetch, which bounds a batch (default 1 MiB per partition). */
   maxBytesPerPartition?: number;
+  /**
+   * How long the group waits for a silent member before it hands that
+   * member's partitions to the others (default 30 s; the broker's minimum is
+   * usually 6 s). A killed process holds its partitions this long.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface BatchConsumer {

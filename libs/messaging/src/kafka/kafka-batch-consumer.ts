@@ -76,11 +76,12 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
   }
 
   async start(): Promise<void> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     const consumer = this.deps.kafka.consumer({
       groupId: this.options.groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
       // An idle fetch waits this long for data; stopping waits for that fetch, so keep it short.
       maxWaitTimeInMs: 500,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
