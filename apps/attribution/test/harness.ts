@@ -66,6 +66,12 @@ export class AttributionHarness {
     return service;
   }
 
+  /** Stops an instance gracefully (it finishes and commits the batches in hand, then leaves its groups). */
+  async stop(service: RunningService<AttributionEnv>): Promise<void> {
+    this.services.splice(this.services.indexOf(service), 1);
+    await service.close();
+  }
+
   async publishClicks(clicks: ClickV1[]): Promise<void> {
     const topic = topicNames(clicksV1, this.stack.topics.prefix).main;
     await this.producer.send(topic, clicks.map((click) => ({ key: clicksV1.keyOf(click), value: clicksV1.encode(click) })));

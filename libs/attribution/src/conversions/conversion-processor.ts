@@ -28,6 +28,12 @@ export interface ProcessedBatch {
   deadLetters: DeadLetter[];
 }
 
+/** What became of one status change: applied, or why not (for metrics and logs). */
+interface ChangeOutcome {
+  outcome: string;
+  message: ConversionV1;
+}
+
 /** How old the catalogue must be before a conversion naming an offer or goal it lacks makes it reload. */
 const CATALOG_RELOAD_AFTER_MS = 1_000;
 
@@ -61,11 +67,33 @@ export class ConversionProcessor {
     );
     const catalog = await this.catalogFor(conversions, clicks);
     const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
-    await inTransaction(this.pool, async (client) => {
-      await this.bookConversions(client, conversions, clicks, catalog, now, batch);
-      if (changes.length > 0) await this.bookStatusChanges(client, changes, now, batch);
-    });
+    const [decided, changeOutcomes] = await inTransaction(this.pool, async (client) => [
+      await this.bookConversions(client, conversions, clicks, catalog, now, batch),
+      changes.length > 0 ? await this.bookStatusChanges(client, changes, now, batch) : [],
+    ]);
+    this.observe(decided, changeOutcomes, batch);
     return batch;
+  }
+
+  /** Counted once the batch is committed: a rolled-back attempt decided nothing. */
+  private observe(decided: ConversionRecord[], changeOutcomes: ChangeOutcome[], batch: ProcessedBatch): void {
+    for (const record of decided) {
+      this.metrics.decisions.inc({ status: record.status, reason: record.reason });
+      this.logger.debug(
+        { conversionId: record.conversionId, clickId: record.reportedClickId, status: record.status, reason: record.reason },
+        'conversion decided',
+      );
+    }
+    for (const { message } of batch.retries) {
+      this.metrics.retries.inc({ kind: message.value.kind });
+      this.logger.debug({ conversionId: message.value.conversionId, clickId: message.value.clickId, eventId: message.value.eventId }, 'waiting on the retry topic');
+    }
+    for (const { outcome, message } of changeOutcomes) {
+      this.metrics.statusChanges.inc({ outcome });
+      const log = { conversionId: message.conversionId, eventId: message.eventId, status: message.status, outcome };
+      if (outcome === 'applied') this.logger.debug(log, 'status changed');
+      else this.logger.info(log, 'status change not applied');
+    }
   }
 
   private async bookConversions(
@@ -75,7 +103,7 @@ export class ConversionProcessor {
     catalog: CatalogSnapshot,
     now: number,
     batch: ProcessedBatch,
-  ): Promise<void> {
+  ): Promise<ConversionRecord[]> {
     const records = await this.ledger.findConversions(
       client,
       messages.map((message) => message.value.conversionId),
@@ -105,18 +133,7 @@ export class ConversionProcessor {
       decided.flatMap((record) => decisionEntries(record, record.status)),
     );
 
-    for (const record of decided) {
-      records.set(record.conversionId, record);
-      this.metrics.decisions.inc({ status: record.status, reason: record.reason });
-      this.logger.debug(
-        { conversionId: record.conversionId, clickId: record.reportedClickId, status: record.status, reason: record.reason },
-        'conversion decided',
-      );
-    }
-    for (const { message } of batch.retries) {
-      this.metrics.retries.inc({ kind: 'conversion' });
-      this.logger.debug({ conversionId: message.value.conversionId, clickId: message.value.clickId }, 'click not found yet; retrying later');
-    }
+    for (const record of decided) records.set(record.conversionId, record);
     const published = new Set<string>();
     for (const message of messages) {
       const record = records.get(message.value.conversionId);
@@ -125,9 +142,10 @@ export class ConversionProcessor {
         batch.events.push(decisionEvent(record));
       }
     }
+    return decided;
   }
 
-  private async bookStatusChanges(client: PoolClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<void> {
+  private async bookStatusChanges(client: PoolClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<ChangeOutcome[]> {
     const applied = await this.ledger.findStatusChanges(
       client,
       messages.map((message) => message.value.eventId),
@@ -146,30 +164,28 @@ export class ConversionProcessor {
     if (inserted !== outcome.applied.length) throw new ConcurrentBookingError('status changes', outcome.applied.length, inserted);
     await this.ledger.insertEntries(client, outcome.entries);
     for (const { change } of outcome.applied) applied.set(change.eventId, change);
-    this.metrics.statusChanges.inc({ outcome: 'applied' }, outcome.applied.length);
+    const byEvent = new Map(fresh.map((message) => [message.value.eventId, message]));
+    const messageOf = (eventId: string) => byEvent.get(eventId) as Message;
+    const outcomes: ChangeOutcome[] = [
+      ...outcome.applied.map(({ change }) => ({ outcome: 'applied', message: messageOf(change.eventId).value })),
+      ...outcome.ignored.map(({ message, why }) => ({ outcome: why, message })),
+    ];
 
-    const messageOf = new Map(fresh.map((message) => [message.value.eventId, message]));
     for (const change of outcome.unknown) {
-      const message = messageOf.get(change.eventId) as Message;
+      const message = messageOf(change.eventId);
       const headers = nextRetry(message.headers, now, this.retryPolicy);
-      if (headers) {
-        batch.retries.push({ message, headers });
-        this.metrics.retries.inc({ kind: 'status_change' });
-      } else {
+      if (headers) batch.retries.push({ message, headers });
+      else {
         batch.deadLetters.push({ message, error: `conversionId: no conversion ${change.conversionId} was booked` });
-        this.metrics.statusChanges.inc({ outcome: 'conversion_not_found' });
+        outcomes.push({ outcome: 'conversion_not_found', message: change });
       }
     }
     for (const change of outcome.foreign) {
       batch.deadLetters.push({
-        message: messageOf.get(change.eventId) as Message,
+        message: messageOf(change.eventId),
         error: `advertiserId: conversion ${change.conversionId} belongs to another advertiser`,
       });
-      this.metrics.statusChanges.inc({ outcome: 'foreign' });
-    }
-    for (const { message, why } of outcome.ignored) {
-      this.metrics.statusChanges.inc({ outcome: why });
-      this.logger.info({ conversionId: message.conversionId, eventId: message.eventId, status: message.status, why }, 'status change ignored');
+      outcomes.push({ outcome: 'foreign', message: change });
     }
 
     const published = new Set<string>();
@@ -181,6 +197,7 @@ export class ConversionProcessor {
         batch.events.push(statusChangeEvent(state.record, change));
       }
     }
+    return outcomes;
   }
 
   /**
