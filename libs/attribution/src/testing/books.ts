@@ -1,6 +1,8 @@
 import { Pool } from 'pg';
 
 export interface BooksReport {
+  /** No unbalanced event, no mismatch, and equal totals. */
+  balanced: boolean;
   /** Events whose entries do not sum to zero. */
   unbalancedEvents: string[];
   /** Conversions whose net money per account and state differs from what their current status says. */
@@ -62,10 +64,20 @@ export async function checkBooks(pool: Pool): Promise<BooksReport> {
     WHERE cur.status IN ('approved', 'pending')
     GROUP BY 1`);
   const totals = (rows: Array<{ key: string; amount: string }>) =>
-    Object.fromEntries(rows.filter((row) => Number(row.amount) !== 0).map((row) => [row.key, Number(row.amount).toFixed(4)]));
-  return {
+    Object.fromEntries(
+      rows
+        .filter((row) => Number(row.amount) !== 0)
+        .sort((a, b) => a.key.localeCompare(b.key))
+        .map((row) => [row.key, row.amount]),
+    );
+  const report = {
     unbalancedEvents: unbalanced.rows.map((row) => row.event_id),
     mismatches: mismatches.rows,
     totals: { ledger: totals(ledger.rows), conversions: totals(conversions.rows) },
   };
+  const balanced =
+    report.unbalancedEvents.length === 0 &&
+    report.mismatches.length === 0 &&
+    JSON.stringify(report.totals.ledger) === JSON.stringify(report.totals.conversions);
+  return { balanced, ...report };
 }

@@ -1,0 +1,355 @@
+/**
+ * Attribution benchmark (`npm run bench:attribution`), on the real Kafka,
+ * Postgres and Redis named by KAFKA_BROKERS, DATABASE_URL and REDIS_URL, with
+ * a private database, topics and Redis prefix. The service runs as its own
+ * process; this process generates the load and measures.
+ *
+ *   1. baseline: the click rows as a plain multi-row INSERT into the clicks table
+ *   2. clicks/s from Kafka into Postgres (and Redis), and the ratio to 1
+ *   3. conversions/s attributed end to end (decided, booked, published, committed)
+ *   4. click-to-ledger and postback-to-ledger lag, p50/p99, at a steady rate
+ *      (see steadyLoad for what each measures)
+ *
+ * Sizes: BENCH_CLICKS (200000), BENCH_CONVERSIONS (30000), BENCH_RATE
+ * (1000 conversions/s), BENCH_SECONDS (20), BENCH_PARTITIONS (12).
+ */
+import { checkBooks, seedNetwork } from '@tracklane/attribution/testing';
+import { ClickV1, ConversionV1, attributionsV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
+import { KafkaMessageProducer } from '@tracklane/messaging';
+import { ServiceProcess, TestStack, createTestStack, uniqueName, waitFor } from '@tracklane/testing';
+import { Kafka } from 'kafkajs';
+import { cpus, loadavg } from 'node:os';
+import { Pool } from 'pg';
+
+const size = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const CLICKS = size('BENCH_CLICKS', 200_000);
+const CONVERSIONS = Math.min(size('BENCH_CONVERSIONS', 30_000), CLICKS);
+const RATE = size('BENCH_RATE', 1_000);
+const SECONDS = size('BENCH_SECONDS', 20);
+const PARTITIONS = size('BENCH_PARTITIONS', 12);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+function click(now: number): ClickV1 {
+  const at = now - Math.floor(Math.random() * 600_000);
+  return {
+    v: 1,
+    clickId: newId(at),
+    occurredAt: new Date(at).toISOString(),
+    offerId: 1,
+    advertiserId: 1,
+    affiliateId: 1 + Math.floor(Math.random() * 20),
+    sub1: `campaign-${Math.floor(Math.random() * 100)}`,
+    sub2: 'banner-300x250',
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    source: 'newsletter',
+    affClickId: `aff-${Math.floor(Math.random() * 1e9)}`,
+    ip: `203.0.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`,
+    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36',
+    referrer: 'https://publisher.example/article/42',
+    country: 'DE',
+    device: 'mobile',
+    unique: true,
+    flags: [],
+    disposition: 'accepted',
+    params: {},
+  };
+}
+
+function conversion(of: ClickV1, receivedAt: number): ConversionV1 {
+  const conversionId = newId(receivedAt);
+  return {
+    v: 1,
+    kind: 'conversion',
+    eventId: conversionId,
+    conversionId,
+    receivedAt: new Date(receivedAt).toISOString(),
+    clickId: of.clickId,
+    advertiserId: 1,
+    goal: null,
+    amount: (10 + Math.random() * 190).toFixed(2),
+    currency: 'USD',
+    orderId: `order-${conversionId}`,
+    status: null,
+    advSub1: null,
+    advSub2: null,
+    advSub3: null,
+    advSub4: null,
+    advSub5: null,
+    raw: {},
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function committed(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Rate of a consumer group working through `total` messages: from its first commit to its last. */
+async function consumptionRate(kafka: Kafka, groupId: string, topic: string, total: number): Promise<{ perSecond: number; seconds: number }> {
+  let first: { at: number; done: number } | undefined;
+  for (;;) {
+    const done = await committed(kafka, groupId, topic);
+    const at = Date.now();
+    if (!first && done > 0) first = { at, done };
+    if (first && done >= total) {
+      const seconds = (at - first.at) / 1000;
+      return { perSecond: (done - first.done) / Math.max(seconds, 0.001), seconds };
+    }
+    await sleep(100);
+  }
+}
+
+const INSERT_COLUMNS =
+  'click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, sub2, sub3, sub4, sub5, source, aff_click_id, ' +
+  'ip, user_agent, referrer, country, device, is_unique, flags, disposition, params';
+
+/** The same rows through the plainest fast path: multi-row INSERT … VALUES, 1,000 rows a statement. */
+async function baselineInsert(pool: Pool, clicks: ClickV1[]): Promise<number> {
+  const started = Date.now();
+  for (let offset = 0; offset < clicks.length; offset += 1_000) {
+    const chunk = clicks.slice(offset, offset + 1_000);
+    const values: unknown[] = [];
+    const rows = chunk.map((each, row) => {
+      values.push(
+        each.clickId,
+        new Date(idTime(each.clickId)).toISOString(),
+        each.offerId,
+        each.advertiserId,
+        each.affiliateId,
+        each.sub1,
+        each.sub2,
+        each.sub3,
+        each.sub4,
+        each.sub5,
+        each.source,
+        each.affClickId,
+        each.ip,
+        each.userAgent,
+        each.referrer,
+        each.country,
+        each.device,
+        each.unique,
+        each.flags,
+        each.disposition,
+        null,
+      );
+      return `(${Array.from({ length: 21 }, (_, column) => `$${row * 21 + column + 1}`).join(', ')})`;
+    });
+    await pool.query(`INSERT INTO clicks (${INSERT_COLUMNS}) VALUES ${rows.join(', ')}`, values);
+  }
+  return clicks.length / ((Date.now() - started) / 1000);
+}
+
+interface Lags {
+  /** Sorted, milliseconds. */
+  click: number[];
+  postback: number[];
+  ratePerSecond: number;
+}
+
+/**
+ * Every 50 ms: a tick's share of new clicks, and conversions of the clicks
+ * sent two seconds earlier (a postback follows its click by far more in
+ * life; two seconds keeps the conversion path apart from the click path).
+ * click→ledger: from sending a click until it is in Postgres and Redis
+ * (joinable), for every tenth click, polled every 10 ms. postback→ledger:
+ * from sending a conversion (its receivedAt) until its decision arrives on
+ * attributions.v1 — after the ledger commit, so an upper bound.
+ */
+async function steadyLoad(
+  kafka: Kafka,
+  producer: KafkaMessageProducer,
+  stack: TestStack,
+  attributionsTopic: string,
+  clicksTopic: string,
+  conversionsTopic: string,
+): Promise<Lags> {
+  const lags: Lags = { click: [], postback: [], ratePerSecond: 0 };
+  const awaitedClicks = new Map<string, number>();
+  const awaitedDecisions = new Map<string, number>();
+  const reader = kafka.consumer({ groupId: uniqueName('bench-reader'), maxWaitTimeInMs: 20 });
+  await reader.connect();
+  await reader.subscribe({ topic: attributionsTopic, fromBeginning: false });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      const event = attributionsV1.decode(message.value);
+      const sentAt = awaitedDecisions.get(event.conversionId);
+      if (sentAt === undefined) return;
+      awaitedDecisions.delete(event.conversionId);
+      lags.postback.push(Date.now() - sentAt);
+    },
+  });
+  let polling = true;
+  const poller = (async () => {
+    while (polling || awaitedClicks.size > 0) {
+      const ids = [...awaitedClicks.keys()];
+      if (ids.length > 0) {
+        const found = await stack.redis.client.mget(ids.map((id) => `attr:click:${id}`));
+        const now = Date.now();
+        found.forEach((value, index) => {
+          if (value === null) return;
+          lags.click.push(now - (awaitedClicks.get(ids[index]) as number));
+          awaitedClicks.delete(ids[index]);
+        });
+      }
+      await sleep(10);
+    }
+  })();
+  await sleep(3_000); // the reader joins its group before the load starts
+
+  const tickMs = 50;
+  const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
+  const history: ClickV1[][] = [];
+  const started = Date.now();
+  let converted = 0;
+  for (let tick = 0; Date.now() - started < SECONDS * 1000; tick++) {
+    const dueAt = started + tick * tickMs;
+    if (dueAt > Date.now()) await sleep(dueAt - Date.now());
+    const at = Date.now();
+    const fresh = Array.from({ length: perTick }, () => ({ ...click(at), clickId: newId(at), occurredAt: new Date(at).toISOString() }));
+    fresh.forEach((each, index) => index % 10 === 0 && awaitedClicks.set(each.clickId, at));
+    void producer.send(
+      clicksTopic,
+      fresh.map((each) => ({ key: each.clickId, value: clicksV1.encode(each) })),
+    );
+    history.push(fresh);
+    const earlier = history.length > 2_000 / tickMs ? history.shift() : undefined;
+    if (earlier) {
+      const paired = earlier.map((each) => conversion(each, at));
+      for (const each of paired) awaitedDecisions.set(each.conversionId, at);
+      void producer.send(
+        conversionsTopic,
+        paired.map((each) => ({ key: each.clickId, value: conversionsV1.encode(each) })),
+      );
+      converted += paired.length;
+    }
+  }
+  lags.ratePerSecond = Math.round(converted / ((Date.now() - started) / 1000 - 2));
+  await producer.flush();
+  await waitFor(() => awaitedDecisions.size === 0, { timeoutMs: 120_000, intervalMs: 100, what: 'every steady-load decision published' });
+  polling = false;
+  await poller;
+  await reader.disconnect();
+  lags.click.sort((a, b) => a - b);
+  lags.postback.sort((a, b) => a - b);
+  return lags;
+}
+
+async function main(): Promise<void> {
+  const stack: TestStack = await createTestStack({ partitions: PARTITIONS });
+  const pool = new Pool({ connectionString: stack.database.url, max: 4 });
+  const kafka = stack.topics.kafka;
+  const producer = new KafkaMessageProducer(kafka, { maxBatchMessages: 5_000 });
+  const clicksTopic = topicNames(clicksV1, stack.topics.prefix).main;
+  const conversionsTopic = topicNames(conversionsV1, stack.topics.prefix).main;
+  const attributionsTopic = topicNames(attributionsV1, stack.topics.prefix).main;
+  let service: ServiceProcess | undefined;
+  try {
+    await seedNetwork(pool, {
+      advertisers: [1],
+      affiliates: Array.from({ length: 20 }, (_, index) => index + 1),
+      offers: [{ id: 1 }],
+      goals: [{ id: 1, offerId: 1, code: 'sale', isDefault: true, revenue: ['percent', '0', '8'], payout: ['fixed_plus_percent', '1', '5'] }],
+    });
+    const now = Date.now();
+    const clicks = Array.from({ length: CLICKS }, () => click(now));
+    await pool.query(`SELECT attribution_ensure_click_partitions(ARRAY[$1::date, $2::date])`, [
+      new Date(now - 86_400_000).toISOString().slice(0, 10),
+      new Date(now).toISOString().slice(0, 10),
+    ]);
+
+    log(`baseline: ${CLICKS} click rows as multi-row INSERTs`);
+    const baseline = await baselineInsert(pool, clicks);
+    await pool.query('TRUNCATE clicks');
+
+    log(`publishing ${CLICKS} clicks`);
+    for (let offset = 0; offset < clicks.length; offset += 5_000) {
+      await producer.send(
+        clicksTopic,
+        clicks.slice(offset, offset + 5_000).map((each) => ({ key: each.clickId, value: clicksV1.encode(each) })),
+      );
+    }
+
+    log('starting attribution');
+    service = await ServiceProcess.start({
+      app: 'attribution',
+      env: { ...stack.env, LOG_LEVEL: 'info', CONVERSION_RETRY_INITIAL_BACKOFF_MS: '200', CONVERSION_RETRY_MAX_BACKOFF_MS: '1000' },
+      startTimeoutMs: 120_000,
+    });
+    const clickRate = await consumptionRate(kafka, `${stack.topics.prefix}attribution-clicks`, clicksTopic, CLICKS);
+    const stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM clicks')).rows[0].n;
+    if (stored !== CLICKS) throw new Error(`${stored} of ${CLICKS} clicks stored`);
+
+    log(`publishing ${CONVERSIONS} conversions`);
+    const backlog = clicks.slice(0, CONVERSIONS).map((each) => conversion(each, Date.now()));
+    for (let offset = 0; offset < backlog.length; offset += 5_000) {
+      await producer.send(
+        conversionsTopic,
+        backlog.slice(offset, offset + 5_000).map((each) => ({ key: each.clickId, value: conversionsV1.encode(each) })),
+      );
+    }
+    const conversionRate = await consumptionRate(kafka, `${stack.topics.prefix}attribution-conversions`, conversionsTopic, CONVERSIONS);
+
+    log(`steady load: ${RATE} clicks/s and ${RATE} conversions/s for ${SECONDS} s`);
+    const lags = await steadyLoad(kafka, producer, stack, attributionsTopic, clicksTopic, conversionsTopic);
+    const books = await checkBooks(pool);
+    const balanced = books.balanced;
+
+    const figures = {
+      clicksPerSecond: Math.round(clickRate.perSecond),
+      baselineInsertRowsPerSecond: Math.round(baseline),
+      clicksToBaselineRatio: Number((clickRate.perSecond / baseline).toFixed(2)),
+      conversionsPerSecond: Math.round(conversionRate.perSecond),
+      steadyRatePerSecond: lags.ratePerSecond,
+      clickToLedgerMs: { p50: percentile(lags.click, 50), p99: percentile(lags.click, 99) },
+      postbackToLedgerMs: { p50: percentile(lags.postback, 50), p99: percentile(lags.postback, 99) },
+      booksBalance: balanced,
+    };
+    const conditions = {
+      clicks: CLICKS,
+      conversions: CONVERSIONS,
+      partitions: PARTITIONS,
+      cores: cpus().length,
+      loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+    };
+    console.log(
+      [
+        `clicks  Kafka → Postgres+Redis   ${figures.clicksPerSecond.toLocaleString('en')} clicks/s (${clickRate.seconds.toFixed(1)} s)`,
+        `clicks  plain multi-row INSERT   ${figures.baselineInsertRowsPerSecond.toLocaleString('en')} rows/s  → ratio ${figures.clicksToBaselineRatio}`,
+        `conversions attributed end to end ${figures.conversionsPerSecond.toLocaleString('en')} conversions/s (${conversionRate.seconds.toFixed(1)} s)`,
+        `at ${figures.steadyRatePerSecond} conversions/s (and as many clicks/s): ` +
+          `click→ledger p50 ${figures.clickToLedgerMs.p50} ms p99 ${figures.clickToLedgerMs.p99} ms; ` +
+          `postback→ledger p50 ${figures.postbackToLedgerMs.p50} ms p99 ${figures.postbackToLedgerMs.p99} ms`,
+        `books balance: ${balanced ? 'yes' : 'NO'}`,
+        JSON.stringify({ figures, conditions }),
+      ].join('\n'),
+    );
+    if (!balanced) process.exitCode = 1;
+  } finally {
+    await service?.stop();
+    await producer.close();
+    await pool.end();
+    await stack.destroy();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
