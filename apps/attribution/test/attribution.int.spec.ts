@@ -170,6 +170,19 @@ describe('attribution', () => {
     expect(counters).toEqual([{ day: newYorkDay, used: 2 }]);
   });
 
+  it('attributes to an offer created a moment ago, before the catalogue heard of it', async () => {
+    await harness.pool.query(`
+      INSERT INTO offers (id, advertiser_id, name, destination_url) VALUES (14, 1, 'New', 'https://shop.example/');
+      INSERT INTO goals (id, offer_id, code, name, is_default, revenue_amount, payout_amount) VALUES (140, 14, 'sale', 'Sale', true, 4, 1);
+    `);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // older than the reload threshold
+    const [click, conversion] = scenario({ offerId: 14 });
+    await harness.publishClicks([click]);
+    await harness.publishConversions([conversion]);
+    const row = (await harness.booked([conversion.conversionId])).get(conversion.conversionId);
+    expect(row).toMatchObject({ offer_id: 14, status: 'approved', reason: 'attributed', revenue: '4.0000', payout: '1.0000' });
+  });
+
   it('waits for a click that arrives after its conversion', async () => {
     const [click, conversion] = scenario();
     await harness.publishConversions([conversion]);
@@ -282,8 +295,9 @@ describe('attribution', () => {
   it('dead-letters unreadable messages and values the database refuses, and books the rest of the batch', async () => {
     const [click, good] = scenario();
     const badClick = clickFixture({ userAgent: 'bad\u0000agent' });
+    const futureClick = clickFixture({ at: Date.now() + 2 * DAY });
     const poisoned = conversionFixture(click, { advSub1: 'nul\u0000byte', goal: 'install' });
-    await harness.publishClicks([click, badClick]);
+    await harness.publishClicks([click, badClick, futureClick]);
     await waitFor(async () => (await harness.pool.query('SELECT 1 FROM clicks WHERE click_id = $1', [click.clickId])).rowCount === 1);
     const key = newId();
     await harness.publishRaw('conversions', key, '{"v":1,"kind":"conversion"');
@@ -291,13 +305,16 @@ describe('attribution', () => {
     await harness.booked([good.conversionId]);
     const letters = await waitFor(
       () => {
-        const found = harness.deadLetters.filter((letter) => [key, poisoned.clickId, badClick.clickId].includes(letter.key ?? ''));
-        return found.length === 3 ? found : undefined;
+        const found = harness.deadLetters.filter((letter) => [key, poisoned.clickId, badClick.clickId, futureClick.clickId].includes(letter.key ?? ''));
+        return found.length === 4 ? found : undefined;
       },
-      { what: 'three dead letters' },
+      { what: 'four dead letters' },
     );
-    const errors = Object.fromEntries(letters.map((letter) => [letter.key === key ? 'unreadable' : letter.key === badClick.clickId ? 'click' : 'conversion', letter.headers[DEAD_LETTER_HEADERS.error]]));
+    const name = (letterKey: string | null) =>
+      ({ [key]: 'unreadable', [badClick.clickId]: 'click', [futureClick.clickId]: 'future click' })[letterKey ?? ''] ?? 'conversion';
+    const errors = Object.fromEntries(letters.map((letter) => [name(letter.key), letter.headers[DEAD_LETTER_HEADERS.error]]));
     expect(errors.unreadable).toBe('unreadable message: $: value is not valid JSON');
+    expect(errors['future click']).toBe('clickId: its time is more than a day in the future');
     expect(errors.conversion).toMatch(/^refused by the database: .*0x00/);
     expect(errors.click).toMatch(/^refused by the database: .*0x00/);
     expect((await harness.conversions([poisoned.conversionId])).size).toBe(0);
