@@ -34,8 +34,8 @@ export class AttributionHarness {
     readonly producer: KafkaMessageProducer,
   ) {}
 
-  static async create(options: { partitions?: number } = {}): Promise<AttributionHarness> {
-    const stack = await createTestStack({ partitions: options.partitions ?? 3 });
+  static async create(options: { partitions?: number; brokers?: string } = {}): Promise<AttributionHarness> {
+    const stack = await createTestStack({ partitions: options.partitions ?? 3, brokers: options.brokers });
     const harness = new AttributionHarness(stack, new Pool({ connectionString: stack.database.url, max: 4 }), new KafkaMessageProducer(stack.topics.kafka));
     await harness.collect(topicNames(attributionsV1, stack.topics.prefix).main, (value) => harness.events.push(attributionsV1.decode(value)));
     for (const contract of [clicksV1, conversionsV1]) {
