@@ -19,7 +19,7 @@ describe('attribution through a Kafka outage', () => {
     await seedNetwork(harness.pool, {
       advertisers: [1],
       affiliates: [7],
-      offers: [{ id: 10, dailyCap: 400 }],
+      offers: [{ id: 10, dailyCap: 200 }],
       goals: [{ id: 100, offerId: 10, code: 'sale', isDefault: true }],
     });
     await harness.start({ CONVERSION_RETRY_MAX_MS: 120_000 });
@@ -32,7 +32,7 @@ describe('attribution through a Kafka outage', () => {
   const countBooked = async () => (await harness.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM conversions')).rows[0].n;
 
   it('books every conversion once and publishes every decision after the broker comes back', async () => {
-    const pairs = Array.from({ length: 1_500 }, () => {
+    const pairs = Array.from({ length: 600 }, () => {
       const click = clickFixture();
       return [click, conversionFixture(click)] as const;
     });
@@ -67,12 +67,12 @@ describe('attribution through a Kafka outage', () => {
     await broker.start();
 
     const rows = await harness.booked(ids, 120_000);
-    expect([...rows.values()].filter((row) => row.reason === 'attributed')).toHaveLength(400);
+    expect([...rows.values()].filter((row) => row.reason === 'attributed')).toHaveLength(200);
     const events = await harness.eventsFor(ids, 60_000);
     expect(new Set(events.map((event) => event.eventId)).size).toBe(pairs.length);
     const books = await checkBooks(harness.pool);
     expect(books.balanced).toBe(true);
     const entries = await harness.pool.query('SELECT count(*)::int AS n FROM ledger_entries');
-    expect(entries.rows[0].n).toBe(400 * 3);
+    expect(entries.rows[0].n).toBe(200 * 3);
   }, 180_000);
 });
