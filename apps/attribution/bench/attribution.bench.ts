@@ -253,6 +253,10 @@ async function steadyLoad(
 
 async function main(): Promise<void> {
   const stack: TestStack = await createTestStack({ partitions: PARTITIONS });
+  // Test databases skip the commit flush; a benchmark must not.
+  const setup = new Pool({ connectionString: stack.database.url, max: 1 });
+  await setup.query(`ALTER DATABASE "${stack.database.name}" SET synchronous_commit = on`);
+  await setup.end();
   const pool = new Pool({ connectionString: stack.database.url, max: 4 });
   const kafka = stack.topics.kafka;
   const producer = new KafkaMessageProducer(kafka, { maxBatchMessages: 5_000 });
