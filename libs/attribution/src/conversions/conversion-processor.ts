@@ -67,11 +67,12 @@ export class ConversionProcessor {
     );
     const catalog = await this.catalogFor(conversions, clicks);
     const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
-    const [decided, changeOutcomes] = await inTransaction(this.pool, async (client) => [
-      await this.bookConversions(client, conversions, clicks, catalog, now, batch),
-      changes.length > 0 ? await this.bookStatusChanges(client, changes, now, batch) : [],
-    ]);
-    this.observe(decided, changeOutcomes, batch);
+    const booked = await inTransaction(this.pool, async (client) => {
+      const decided = await this.bookConversions(client, conversions, clicks, catalog, now, batch);
+      const changeOutcomes = changes.length > 0 ? await this.bookStatusChanges(client, changes, now, batch) : [];
+      return { decided, changeOutcomes };
+    });
+    this.observe(booked.decided, booked.changeOutcomes, batch);
     return batch;
   }
 
