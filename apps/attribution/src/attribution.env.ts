@@ -3,11 +3,15 @@ import { IsIn, IsInt, Max, Min } from 'class-validator';
 
 /** attribution's settings on top of every service's (Kafka, Postgres, Redis, logging, port). */
 export class AttributionEnv extends ServiceEnv {
-  /** Partitions of each topic one instance works on at the same time. */
+  /**
+   * Partitions of each topic one instance works on at the same time. Kafka
+   * hands out the next batches only when all of the current ones are done,
+   * so this matches the partitions an instance owns (12 topic partitions by default).
+   */
   @IsInt()
   @Min(1)
   @Max(64)
-  CONSUMER_CONCURRENCY: number = 4;
+  CONSUMER_CONCURRENCY: number = 12;
 
   /** How long the group waits for a silent instance before its partitions move to the others (a crashed instance holds them this long). */
   @IsInt()
@@ -17,7 +21,7 @@ export class AttributionEnv extends ServiceEnv {
   @IsInt()
   @Min(2)
   @Max(200)
-  DB_POOL_SIZE: number = 16;
+  DB_POOL_SIZE: number = 24;
 
   /** How long a conversion waits for its click (from the first miss) before it is booked unattributed. */
   @IsInt()
