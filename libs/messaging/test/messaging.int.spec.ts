@@ -130,6 +130,57 @@ describe('messaging on a real Kafka broker', () => {
     }
   });
 
+  it('restarts instead of stopping for good when a batch keeps failing with an error kafkajs deems unrecoverable', async () => {
+    const fresh = await createTestTopics({ partitions: 1 });
+    const freshNames = topicNames(clicksV1, fresh.prefix);
+    const freshProducer = new KafkaMessageProducer(fresh.kafka);
+    try {
+      const value = click();
+      await freshProducer.send(freshNames.main, [{ key: value.clickId, value: clicksV1.encode(value) }]);
+      let failuresLeft = 7; // more than the consumer's own attempts of one batch
+      const handled: string[] = [];
+      const group = new KafkaBatchConsumer<ClickV1>(
+        { kafka: fresh.kafka, producer: freshProducer },
+        {
+          groupId: `g-${newId()}`,
+          topics: { [freshNames.main]: (bytes) => clicksV1.decode(bytes) },
+          deadLetterTopic: () => freshNames.deadLetter,
+          retryBackoffMs: 10,
+          handler: async (messages) => {
+            if (failuresLeft-- > 0) throw Object.assign(new Error('request refused'), { retriable: false });
+            handled.push(...messages.map((message) => message.value.clickId));
+          },
+        },
+      );
+      await group.start();
+      await waitFor(() => handled.length === 1, { timeoutMs: 30_000, what: 'batch handled after the consumer restarted' });
+      await group.stop();
+      expect(handled).toEqual([value.clickId]);
+    } finally {
+      await freshProducer.close();
+      await fresh.drop();
+    }
+  });
+
+  it('splits a send too big for one request, so the broker accepts all of it', async () => {
+    const fresh = await createTestTopics({ partitions: 1 });
+    const big = new KafkaMessageProducer(fresh.kafka);
+    try {
+      const topic = topicNames(clicksV1, fresh.prefix).main;
+      const payload = 'x'.repeat(1_000);
+      // 3 MB to one partition: one record batch of it would exceed the broker's 1 MiB message.max.bytes.
+      await big.send(
+        topic,
+        Array.from({ length: 3_000 }, (_, index) => ({ key: 'same-key', value: `${index}:${payload}` })),
+      );
+      const read = await readTopic(fresh.kafka, topic, { expected: 3_000, timeoutMs: 30_000 });
+      expect(read.map((message) => Number(message.value?.toString().split(':')[0]))).toEqual(Array.from({ length: 3_000 }, (_, index) => index));
+    } finally {
+      await big.close();
+      await fresh.drop();
+    }
+  });
+
   it('resumes after a restart from the committed offset: nothing lost, nothing handled twice', async () => {
     const fresh = await createTestTopics({ partitions: 3 });
     const freshNames = topicNames(clicksV1, fresh.prefix);

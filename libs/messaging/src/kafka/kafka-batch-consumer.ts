@@ -26,6 +26,18 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * kafkajs stops a consumer for good, while the process lives on, when a batch
+ * fails with an error it deems unrecoverable (one marked not retriable, as a
+ * producer's error can be, or a TypeError). A batch that keeps failing must
+ * instead restart the consumer from the last commit, loudly, every time.
+ */
+function restartable(error: unknown): Error {
+  const failure = new Error(`batch failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof Error) failure.stack = error.stack;
+  return failure;
+}
+
+/**
  * A consumer loop on kafkajs eachBatch: decode → handle → dead-letter the
  * rejects → commit. Offsets are committed only after the handler's work and
  * the dead letters are durable, so a crash at any point replays the batch
@@ -127,7 +139,7 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
         if (rejected) deadLetters.push(...rejected);
         break;
       } catch (error) {
-        if (attempt >= this.maxAttempts) throw error; // kafkajs restarts the consumer from the last commit
+        if (attempt >= this.maxAttempts) throw restartable(error); // kafkajs restarts the consumer from the last commit
         this.retried?.inc({ group: this.options.groupId, topic: batch.topic });
         this.deps.logger?.warn(
           { err: error, topic: batch.topic, partition: batch.partition, attempt },

@@ -6,6 +6,13 @@ import { MessageProducer, ProducerClosedError } from '../producer';
 export interface KafkaProducerOptions {
   /** Most messages in one produce request (default 2000). */
   maxBatchMessages?: number;
+  /**
+   * Most bytes in one produce request (default 900 kB). The broker refuses a
+   * partition's batch above its message.max.bytes (1 MiB by default), and
+   * kafkajs gives up on such a request for good; keeping whole requests under
+   * it keeps every partition's batch under it.
+   */
+  maxBatchBytes?: number;
   /** kafkajs retries of one request before the sends in it fail (default 3). */
   retries?: number;
   metrics?: Registry;
@@ -14,8 +21,16 @@ export interface KafkaProducerOptions {
 interface PendingSend {
   topic: string;
   messages: OutgoingMessage[];
+  bytes: number;
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+/** What a message adds to a produce request, near enough: its key, value and headers plus record overhead. */
+function sizeOf(message: OutgoingMessage): number {
+  let bytes = 64 + Buffer.byteLength(message.key) + (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length);
+  for (const name in message.headers) bytes += name.length + Buffer.byteLength(message.headers[name]);
+  return bytes;
 }
 
 /**
@@ -27,6 +42,7 @@ interface PendingSend {
 export class KafkaMessageProducer implements MessageProducer {
   private readonly producer: Producer;
   private readonly maxBatchMessages: number;
+  private readonly maxBatchBytes: number;
   private queue: PendingSend[] = [];
   private draining: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
@@ -37,6 +53,7 @@ export class KafkaMessageProducer implements MessageProducer {
 
   constructor(kafka: Kafka, options: KafkaProducerOptions = {}) {
     this.maxBatchMessages = options.maxBatchMessages ?? 2000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -68,8 +85,26 @@ export class KafkaMessageProducer implements MessageProducer {
   send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new ProducerClosedError());
     if (messages.length === 0) return Promise.resolve();
+    // A send too big for one request travels in several; it succeeds when all of them do.
+    const parts: Array<Promise<void>> = [];
+    let start = 0;
+    let bytes = 0;
+    for (let index = 0; index <= messages.length; index++) {
+      const size = index < messages.length ? sizeOf(messages[index]) : 0;
+      const full = index - start >= this.maxBatchMessages || bytes + size > this.maxBatchBytes;
+      if (index > start && (index === messages.length || full)) {
+        parts.push(this.enqueue(topic, messages.slice(start, index), bytes));
+        start = index;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    return parts.length === 1 ? parts[0] : Promise.all(parts).then(() => undefined);
+  }
+
+  private enqueue(topic: string, messages: OutgoingMessage[], bytes: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, messages, resolve, reject });
+      this.queue.push({ topic, messages, bytes, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -107,9 +142,13 @@ export class KafkaMessageProducer implements MessageProducer {
 
   private take(): PendingSend[] {
     let count = 0;
+    let bytes = 0;
     let taken = 0;
-    while (taken < this.queue.length && (taken === 0 || count + this.queue[taken].messages.length <= this.maxBatchMessages)) {
+    const fits = (next: PendingSend) =>
+      count + next.messages.length <= this.maxBatchMessages && bytes + next.bytes <= this.maxBatchBytes;
+    while (taken < this.queue.length && (taken === 0 || fits(this.queue[taken]))) {
       count += this.queue[taken].messages.length;
+      bytes += this.queue[taken].bytes;
       taken++;
     }
     return this.queue.splice(0, taken);
