@@ -103,9 +103,12 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
 /** Rate of a consumer group working through `total` messages: from its first commit to its last. */
 async function consumptionRate(kafka: Kafka, groupId: string, topic: string, total: number): Promise<{ perSecond: number; seconds: number }> {
   let first: { at: number; done: number } | undefined;
+  let progress = { at: Date.now(), done: 0 };
   for (;;) {
     const done = await committed(kafka, groupId, topic);
     const at = Date.now();
+    if (done > progress.done) progress = { at, done };
+    if (at - progress.at > 60_000) throw new Error(`${groupId} stalled at ${done} of ${total} messages`);
     if (!first && done > 0) first = { at, done };
     if (first && done >= total) {
       const seconds = (at - first.at) / 1000;
@@ -345,6 +348,10 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     if (!balanced) process.exitCode = 1;
+  } catch (error) {
+    const problems = (service?.logs() ?? '').split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+    log(`service warnings and errors (last 20 of ${problems.length}):\n${problems.slice(-20).join('\n')}`);
+    throw error;
   } finally {
     await service?.stop();
     await producer.close();
