@@ -51,7 +51,15 @@ describe('attribution', () => {
     await harness.publishClicks([click]);
     await harness.publishConversions([conversion]);
     const row = (await harness.booked([conversion.conversionId])).get(conversion.conversionId);
-    expect(row).toMatchObject({ click_id: click.clickId, status: 'approved', reason: 'attributed', revenue: '8.0000', payout: '3.0000', offer_id: 10, affiliate_id: 7 });
+    expect(row).toMatchObject({
+      click_id: click.clickId,
+      status: 'approved',
+      reason: 'attributed',
+      revenue: '8.0000',
+      payout: '3.0000',
+      offer_id: 10,
+      affiliate_id: 7,
+    });
     const [event] = await harness.eventsFor([conversion.conversionId]);
     expect(event).toMatchObject({
       kind: 'decision',
@@ -215,7 +223,14 @@ describe('attribution', () => {
       const approve = statusChangeFixture(conversion, 'approved');
       await harness.publishConversions([approve]);
       const [event] = await harness.eventsFor([approve.eventId]);
-      expect(event).toMatchObject({ kind: 'status_change', status: 'approved', previousStatus: 'pending', reason: 'approved_by_advertiser', revenue: '5.0000', payout: '2.0000' });
+      expect(event).toMatchObject({
+        kind: 'status_change',
+        status: 'approved',
+        previousStatus: 'pending',
+        reason: 'approved_by_advertiser',
+        revenue: '5.0000',
+        payout: '2.0000',
+      });
       expect(await entries(conversion.conversionId)).toEqual([
         'decision booking pending advertiser_receivable 5.0000',
         'decision booking pending affiliate_payable -2.0000',

@@ -49,7 +49,8 @@ describe('attribution through a Kafka outage', () => {
       await waitFor(
       async () => {
         const { rows } = await harness.pool.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO ledger_entries%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO ledger_entries%'`,
         );
         return rows[0].n > 0;
       },

@@ -36,7 +36,8 @@ export class AttributionHarness {
 
   static async create(options: { partitions?: number; brokers?: string } = {}): Promise<AttributionHarness> {
     const stack = await createTestStack({ partitions: options.partitions ?? 3, brokers: options.brokers });
-    const harness = new AttributionHarness(stack, new Pool({ connectionString: stack.database.url, max: 4 }), new KafkaMessageProducer(stack.topics.kafka));
+    const pool = new Pool({ connectionString: stack.database.url, max: 4 });
+    const harness = new AttributionHarness(stack, pool, new KafkaMessageProducer(stack.topics.kafka));
     await harness.collect(topicNames(attributionsV1, stack.topics.prefix).main, (value) => harness.events.push(attributionsV1.decode(value)));
     for (const contract of [clicksV1, conversionsV1]) {
       const topic = topicNames(contract, stack.topics.prefix).deadLetter;
@@ -128,7 +129,10 @@ export class AttributionHarness {
     await this.stack.destroy();
   }
 
-  private async collect(topic: string, onMessage: (value: Buffer | null, key: string | null, headers: Record<string, string>) => void): Promise<void> {
+  private async collect(
+    topic: string,
+    onMessage: (value: Buffer | null, key: string | null, headers: Record<string, string>) => void,
+  ): Promise<void> {
     const reader = this.stack.topics.kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100 });
     await reader.connect();
     await reader.subscribe({ topic, fromBeginning: true });

@@ -14,7 +14,8 @@ const DEFAULT_WINDOW_SECONDS = 30 * 86_400;
 /** Click ids are minted by click-ingest; one dated beyond this is not from a sane clock. */
 const FUTURE_TOLERANCE_MS = 86_400_000;
 
-const isMissingPartition = (error: unknown) => (error as { code?: string }).code === '23514' && /no partition/.test(String((error as Error).message));
+const isMissingPartition = (error: unknown) =>
+  (error as { code?: string }).code === '23514' && /no partition/.test(String((error as Error).message));
 
 /**
  * clicks.v1 → Postgres (one INSERT … SELECT FROM unnest … ON CONFLICT DO

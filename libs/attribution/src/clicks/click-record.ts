@@ -87,25 +87,24 @@ export function packClick(click: ClickRecord): string {
 }
 
 export function unpackClick(clickId: string, packed: string): ClickRecord {
-  const [clickedAt, offerId, advertiserId, affiliateId, sub1, sub2, sub3, sub4, sub5, source, affClickId, country, device, unique, flags, disposition] =
-    JSON.parse(packed) as PackedClick;
+  const fields = JSON.parse(packed) as PackedClick;
   return {
     clickId,
-    clickedAt,
-    offerId,
-    advertiserId,
-    affiliateId,
-    sub1,
-    sub2,
-    sub3,
-    sub4,
-    sub5,
-    source,
-    affClickId,
-    country,
-    device,
-    unique: unique === 1,
-    flags,
-    disposition,
+    clickedAt: fields[0],
+    offerId: fields[1],
+    advertiserId: fields[2],
+    affiliateId: fields[3],
+    sub1: fields[4],
+    sub2: fields[5],
+    sub3: fields[6],
+    sub4: fields[7],
+    sub5: fields[8],
+    source: fields[9],
+    affClickId: fields[10],
+    country: fields[11],
+    device: fields[12],
+    unique: fields[13] === 1,
+    flags: fields[14],
+    disposition: fields[15],
   };
 }

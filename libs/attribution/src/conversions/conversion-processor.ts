@@ -87,7 +87,8 @@ export class ConversionProcessor {
     }
     for (const { message } of batch.retries) {
       this.metrics.retries.inc({ kind: message.value.kind });
-      this.logger.debug({ conversionId: message.value.conversionId, clickId: message.value.clickId, eventId: message.value.eventId }, 'waiting on the retry topic');
+      const { conversionId, clickId, eventId } = message.value;
+      this.logger.debug({ conversionId, clickId, eventId }, 'waiting on the retry topic');
     }
     for (const { outcome, message } of changeOutcomes) {
       this.metrics.statusChanges.inc({ outcome });
@@ -118,8 +119,9 @@ export class ConversionProcessor {
       seen.add(conversion.conversionId);
       const click = clicks.get(conversion.clickId);
       if (click) toDecide.push({ conversion, click });
-      else if (idTime(conversion.clickId) < this.partitions.keptSince(now)) unattributed.push(unattributedRecord(conversion, 'click_expired', now));
-      else {
+      else if (idTime(conversion.clickId) < this.partitions.keptSince(now)) {
+        unattributed.push(unattributedRecord(conversion, 'click_expired', now));
+      } else {
         const headers = nextRetry(message.headers, now, this.retryPolicy);
         if (headers) batch.retries.push({ message, headers });
         else unattributed.push(unattributedRecord(conversion, 'click_not_found', now));
@@ -152,7 +154,10 @@ export class ConversionProcessor {
       messages.map((message) => message.value.eventId),
     );
     const states = await this.ledger.lockConversionStates(client, [...new Set(messages.map((message) => message.value.conversionId))]);
-    const fresh = [...new Map(messages.filter((message) => !applied.has(message.value.eventId)).map((message) => [message.value.eventId, message])).values()];
+    // Once each: a change already booked, or repeated within the batch, is not applied again.
+    const fresh = [
+      ...new Map(messages.filter(({ value }) => !applied.has(value.eventId)).map((message) => [message.value.eventId, message])).values(),
+    ];
     const outcome = applyStatusChanges(
       fresh.map((message) => message.value),
       states,

@@ -105,7 +105,13 @@ describe('deciding conversions', () => {
     ['a conversion after the window', { at: NOW - 2 * HOUR }, {}, { attributionWindowSeconds: 3_600 }, 'outside_window'],
     ['a conversion faster than the minimum time', {}, {}, { minClickToConversionSeconds: 7_200 }, 'too_fast'],
     ['a percentage of a sale in another currency', {}, { currency: 'EUR' }, {}, 'currency_mismatch'],
-    ['an amount the ledger cannot hold', {}, { amount: '99999999999999' }, { goals: [goalFixture({ revenue: { type: 'percent', amount: '0', percent: '200' } })] }, 'amount_out_of_range'],
+    [
+      'an amount the ledger cannot hold',
+      {},
+      { amount: '99999999999999' },
+      { goals: [goalFixture({ revenue: { type: 'percent', amount: '0', percent: '200' } })] },
+      'amount_out_of_range',
+    ],
     ['a bot click', { flags: ['bot'] }, {}, {}, 'bot_click'],
     ['a rejection by the advertiser', {}, { status: 'rejected' }, {}, 'rejected_by_advertiser'],
   ])('rejects %s, with no money', async (_, clickOverrides, conversionOverrides, offer, reason) => {

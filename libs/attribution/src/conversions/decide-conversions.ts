@@ -47,7 +47,9 @@ export async function decideConversions(
   decidedAt: number,
 ): Promise<ConversionRecord[]> {
   const assessed = items.map((item) => ({ ...item, assessment: assessConversion(item.conversion, item.click, catalog) }));
-  const candidates = assessed.filter((item): item is ConversionToDecide & { assessment: Candidate } => item.assessment.verdict === 'candidate');
+  const candidates = assessed.filter(
+    (item): item is ConversionToDecide & { assessment: Candidate } => item.assessment.verdict === 'candidate',
+  );
 
   const claimable = candidates.filter(({ conversion, assessment }) => !assessment.goal.allowMultiple || conversion.orderId !== null);
   const claims =
@@ -69,9 +71,13 @@ export async function decideConversions(
   for (const { conversion, assessment } of candidates) {
     const claim = claims.get(conversion.conversionId) ?? 'claimed';
     const outcome: StatusOutcome =
-      claim === 'claimed' ? decidedStatus(conversion.status, assessment.goal.defaultStatus, assessment.fraud) : { status: 'rejected', reason: claim };
+      claim === 'claimed'
+        ? decidedStatus(conversion.status, assessment.goal.defaultStatus, assessment.fraud)
+        : { status: 'rejected', reason: claim };
     outcomes.set(conversion.conversionId, outcome);
-    if (outcome.status !== 'rejected' && assessment.caps.length > 0) capRequests.push({ id: conversion.conversionId, checks: assessment.caps });
+    if (outcome.status !== 'rejected' && assessment.caps.length > 0) {
+      capRequests.push({ id: conversion.conversionId, checks: assessment.caps });
+    }
   }
   const capRefusals = capRequests.length > 0 ? await store.takeCapSlots(capRequests) : new Map<string, DecisionReason>();
 
@@ -82,7 +88,9 @@ export async function decideConversions(
       return conversionRecord(conversion, attributedTo, { ...assessment, status: 'rejected', amounts: null, decidedAt });
     }
     const capRefusal = capRefusals.get(conversion.conversionId);
-    const outcome: StatusOutcome = capRefusal ? { status: 'rejected', reason: capRefusal } : (outcomes.get(conversion.conversionId) as StatusOutcome);
+    const outcome = capRefusal
+      ? { status: 'rejected' as const, reason: capRefusal }
+      : (outcomes.get(conversion.conversionId) as StatusOutcome);
     return conversionRecord(conversion, click, {
       offer: assessment.offer,
       goal: assessment.goal,

@@ -25,6 +25,14 @@ const INCREMENT_COUNTERS = `
   FROM unnest($1::int[], $2::int[], $3::text[], $4::date[], $5::int[]) AS i(offer_id, affiliate_id, period, period_start, by)
   WHERE c.offer_id = i.offer_id AND c.affiliate_id = i.affiliate_id AND c.period = i.period AND c.period_start = i.period_start`;
 
+interface CounterRow {
+  offer_id: number;
+  affiliate_id: number;
+  period: 'day' | 'month';
+  period_start: string;
+  used: number;
+}
+
 const keyValues = (key: CapCounterKey) => [key.offerId, key.affiliateId, key.period, key.periodStart];
 
 /**
@@ -52,12 +60,12 @@ export class PgDecisionStore implements DecisionStore {
     for (const request of requests) for (const check of request.checks) keys.set(capKeyId(check.key), check.key);
     const keyColumns = columnsOf([...keys.values()], 4, keyValues);
     await this.client.query(ENSURE_COUNTERS, keyColumns);
-    const { rows } = await this.client.query<{ offer_id: number; affiliate_id: number; period: 'day' | 'month'; period_start: string; used: number }>(
-      LOCK_COUNTERS,
-      keyColumns,
-    );
+    const { rows } = await this.client.query<CounterRow>(LOCK_COUNTERS, keyColumns);
     const used = new Map(
-      rows.map((row) => [capKeyId({ offerId: row.offer_id, affiliateId: row.affiliate_id, period: row.period, periodStart: row.period_start }), row.used]),
+      rows.map((row) => [
+        capKeyId({ offerId: row.offer_id, affiliateId: row.affiliate_id, period: row.period, periodStart: row.period_start }),
+        row.used,
+      ]),
     );
     const grant = grantCapSlots(requests, used);
     if (grant.increments.size > 0) {

@@ -41,7 +41,7 @@ export function conversionAmounts(input: {
   if (foreignSale && (usesSale(input.goal.revenue) || usesSale(payoutRule))) return { ok: false, reason: 'currency_mismatch' };
   const revenue = applyMoneyRule(input.goal.revenue, input.saleAmount);
   const payout = applyMoneyRule(payoutRule, input.saleAmount);
-  if (revenue.abs().greaterThan(MONEY_LIMIT) || payout.abs().greaterThan(MONEY_LIMIT) || revenue.minus(payout).abs().greaterThan(MONEY_LIMIT)) {
+  if ([revenue, payout, revenue.minus(payout)].some((amount) => amount.abs().greaterThan(MONEY_LIMIT))) {
     return { ok: false, reason: 'amount_out_of_range' };
   }
   return { ok: true, amounts: { revenue: formatMoney(revenue), payout: formatMoney(payout), currency: input.offerCurrency } };

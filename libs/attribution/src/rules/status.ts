@@ -41,7 +41,9 @@ export type Transition =
  */
 export function statusTransition(from: AttributionStatus, to: AttributionStatus): Transition {
   if (from === to) return { ok: false, why: 'unchanged' };
-  if (from === 'pending' && to === 'approved') return { ok: true, move: { reverse: 'pending', book: 'approved' }, reason: 'approved_by_advertiser' };
+  if (from === 'pending' && to === 'approved') {
+    return { ok: true, move: { reverse: 'pending', book: 'approved' }, reason: 'approved_by_advertiser' };
+  }
   if (from === 'pending' && (to === 'rejected' || to === 'refunded')) {
     return { ok: true, move: { reverse: 'pending', book: null }, reason: `${to}_by_advertiser` };
   }

@@ -40,7 +40,8 @@ export async function seedNetwork(
   for (const offer of network.offers) {
     await pool.query(
       `INSERT INTO offers (id, advertiser_id, name, destination_url, time_zone, currency, attribution_window_seconds,
-                           min_click_to_conversion_seconds, daily_cap, monthly_cap, affiliate_daily_cap, on_bot, on_rate_limited, on_non_unique)
+                           min_click_to_conversion_seconds, daily_cap, monthly_cap, affiliate_daily_cap,
+                           on_bot, on_rate_limited, on_non_unique)
        VALUES ($1, $2, $3, 'https://shop.example/?cid={click_id}', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         offer.id,
