@@ -16,7 +16,8 @@
 import { checkBooks, seedNetwork } from '@tracklane/attribution/testing';
 import { ClickV1, ConversionV1, attributionsV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
 import { KafkaMessageProducer } from '@tracklane/messaging';
-import { ServiceProcess, TestStack, createTestStack, uniqueName, waitFor } from '@tracklane/testing';
+import { migrate } from '@tracklane/db';
+import { ServiceProcess, TestRedis, createTestRedis, createTestTopics, testServices, uniqueName, waitFor } from '@tracklane/testing';
 import { Kafka } from 'kafkajs';
 import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
@@ -178,7 +179,7 @@ interface Lags {
 async function steadyLoad(
   kafka: Kafka,
   producer: KafkaMessageProducer,
-  stack: TestStack,
+  redis: TestRedis,
   attributionsTopic: string,
   clicksTopic: string,
   conversionsTopic: string,
@@ -203,7 +204,7 @@ async function steadyLoad(
     while (polling || awaitedClicks.size > 0) {
       const ids = [...awaitedClicks.keys()];
       if (ids.length > 0) {
-        const found = await stack.redis.client.mget(ids.map((id) => `attr:click:${id}`));
+        const found = await redis.client.mget(ids.map((id) => `attr:click:${id}`));
         const now = Date.now();
         found.forEach((value, index) => {
           if (value === null) return;
@@ -254,18 +255,47 @@ async function steadyLoad(
   return lags;
 }
 
+/**
+ * A database of the benchmark's own, migrated and named apart from the test
+ * databases (which `npm test` sweeps away), with the commit flush on; topics
+ * and Redis keys under private prefixes.
+ */
+async function benchStack() {
+  const { databaseUrl: server } = await testServices();
+  const url = new URL(server);
+  const name = `tracklane_bench_attribution_${process.pid}`;
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  await migrate(databaseUrl);
+  const [topics, redis] = await Promise.all([createTestTopics({ partitions: PARTITIONS }), createTestRedis()]);
+  return {
+    databaseUrl,
+    topics,
+    redis,
+    env: {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: topics.brokers,
+      KAFKA_TOPIC_PREFIX: topics.prefix,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+    },
+    destroy: async () => {
+      const admin = new Pool({ connectionString: server, max: 1 });
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => admin.end());
+      await Promise.allSettled([topics.drop(), redis.drop()]);
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const stack: TestStack = await createTestStack({ partitions: PARTITIONS });
-  // Test databases skip the commit flush; a benchmark must not.
-  const setup = new Pool({ connectionString: stack.database.url, max: 1 });
-  await setup.query(`ALTER DATABASE "${stack.database.name}" SET synchronous_commit = on`);
-  await setup.end();
-  const pool = new Pool({ connectionString: stack.database.url, max: 4 });
-  const kafka = stack.topics.kafka;
+  const bench = await benchStack();
+  const { topics, redis } = bench;
+  const pool = new Pool({ connectionString: bench.databaseUrl, max: 4 });
+  const kafka = topics.kafka;
   const producer = new KafkaMessageProducer(kafka, { maxBatchMessages: 5_000 });
-  const clicksTopic = topicNames(clicksV1, stack.topics.prefix).main;
-  const conversionsTopic = topicNames(conversionsV1, stack.topics.prefix).main;
-  const attributionsTopic = topicNames(attributionsV1, stack.topics.prefix).main;
+  const clicksTopic = topicNames(clicksV1, topics.prefix).main;
+  const conversionsTopic = topicNames(conversionsV1, topics.prefix).main;
+  const attributionsTopic = topicNames(attributionsV1, topics.prefix).main;
   let service: ServiceProcess | undefined;
   try {
     await seedNetwork(pool, {
@@ -296,10 +326,11 @@ async function main(): Promise<void> {
     log('starting attribution');
     service = await ServiceProcess.start({
       app: 'attribution',
-      env: { ...stack.env, LOG_LEVEL: 'info', CONVERSION_RETRY_INITIAL_BACKOFF_MS: '200', CONVERSION_RETRY_MAX_BACKOFF_MS: '1000' },
+      env: { ...bench.env, LOG_LEVEL: 'info', CONVERSION_RETRY_INITIAL_BACKOFF_MS: '200', CONVERSION_RETRY_MAX_BACKOFF_MS: '1000' },
       startTimeoutMs: 120_000,
     });
-    const clickRate = await consumptionRate(kafka, `${stack.topics.prefix}attribution-clicks`, clicksTopic, CLICKS);
+    const clickRate = await consumptionRate(kafka, `${topics.prefix}attribution-clicks`, clicksTopic, CLICKS);
+    log(`clicks: ${Math.round(clickRate.perSecond)}/s through Kafka, ${Math.round(baseline)}/s plain INSERT`);
     const stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM clicks')).rows[0].n;
     if (stored !== CLICKS) throw new Error(`${stored} of ${CLICKS} clicks stored`);
 
@@ -311,10 +342,11 @@ async function main(): Promise<void> {
         backlog.slice(offset, offset + 5_000).map((each) => ({ key: each.clickId, value: conversionsV1.encode(each) })),
       );
     }
-    const conversionRate = await consumptionRate(kafka, `${stack.topics.prefix}attribution-conversions`, conversionsTopic, CONVERSIONS);
+    const conversionRate = await consumptionRate(kafka, `${topics.prefix}attribution-conversions`, conversionsTopic, CONVERSIONS);
 
+    log(`conversions: ${Math.round(conversionRate.perSecond)}/s end to end`);
     log(`steady load: ${RATE} clicks/s and ${RATE} conversions/s for ${SECONDS} s`);
-    const lags = await steadyLoad(kafka, producer, stack, attributionsTopic, clicksTopic, conversionsTopic);
+    const lags = await steadyLoad(kafka, producer, redis, attributionsTopic, clicksTopic, conversionsTopic);
     const books = await checkBooks(pool);
     const balanced = books.balanced;
 
@@ -356,7 +388,7 @@ async function main(): Promise<void> {
     await service?.stop();
     await producer.close();
     await pool.end();
-    await stack.destroy();
+    await bench.destroy();
   }
 }
 
