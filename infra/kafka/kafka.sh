@@ -45,16 +45,10 @@ provision() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The pid file names a session leader (a bash running java as its child):
-# signals go to its whole process group, or the JVM would outlive it. Right
-# after the start the group may not exist yet, so the leader is tried too.
-group_alive() { kill -0 -- "-$1" 2>/dev/null || kill -0 "$1" 2>/dev/null; }
-signal_group() { kill "$1" -- "-$2" 2>/dev/null || kill "$1" "$2" 2>/dev/null; }
-
 running_pid() {
   [ -f "$pid_file" ] || return 1
   local pid; pid="$(cat "$pid_file")"
-  group_alive "$pid" && echo "$pid"
+  kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
 write_config() {
@@ -131,9 +125,9 @@ wait_ready() {
 stop() {
   local pid
   pid="$(running_pid)" || { log "not running"; rm -f "$pid_file"; return 0; }
-  signal_group -TERM "$pid"
-  for _ in $(seq 1 150); do group_alive "$pid" || break; sleep 0.2; done
-  group_alive "$pid" && { log "still running after 30s; killing"; signal_group -KILL "$pid"; }
+  kill -TERM "$pid"
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && { log "still running after 30s; killing"; kill -KILL "$pid"; }
   rm -f "$pid_file"
   log "stopped"
 }
@@ -141,8 +135,8 @@ stop() {
 hard_kill() {
   local pid
   pid="$(running_pid)" || return 0
-  signal_group -KILL "$pid"
-  while group_alive "$pid"; do sleep 0.1; done
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   rm -f "$pid_file"
 }
 
