@@ -2,8 +2,10 @@ import { createRedis } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { createTestDatabase, createTestRedis, TestDatabase, TestRedis } from '@tracklane/testing';
 import { Pool } from 'pg';
-import { ClickPartitions, ClickRepository, clickRecordOf, utcDay } from '../src';
 import { ClickCache } from '../src/clicks/click-cache';
+import { ClickPartitions, utcDay } from '../src/clicks/click-partitions';
+import { clickRecordOf } from '../src/clicks/click-record';
+import { ClickRepository } from '../src/clicks/click.repository';
 import { clickFixture } from '../src/testing';
 
 const DAY = 86_400_000;

@@ -1,6 +1,7 @@
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
 import { Pool } from 'pg';
-import { capChecks, PgDecisionStore } from '../src';
+import { PgDecisionStore } from '../src/conversions/decision-store';
+import { capChecks } from '../src/rules/caps';
 import { inTransaction } from '../src/postgres/transaction';
 
 describe('decision store (claims and caps in Postgres)', () => {
