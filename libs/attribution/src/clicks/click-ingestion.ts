@@ -5,14 +5,12 @@ import type { Logger } from 'pino';
 import { AttributionMetrics } from '../metrics';
 import { isolatePoison } from '../poison-isolation';
 import { ClickCache } from './click-cache';
-import { clickRecordOf } from './click-record';
+import { CLICK_CLOCK_TOLERANCE_MS, clickRecordOf } from './click-record';
 import { ClickPartitions } from './click-partitions';
 import { ClickRepository } from './click.repository';
 
 /** Used for the Redis lifetime of a click whose offer is unknown here. */
 const DEFAULT_WINDOW_SECONDS = 30 * 86_400;
-/** Click ids are minted by click-ingest; one dated beyond this is not from a sane clock. */
-const FUTURE_TOLERANCE_MS = 86_400_000;
 
 const isMissingPartition = (error: unknown) =>
   (error as { code?: string }).code === '23514' && /no partition/.test(String((error as Error).message));
@@ -40,7 +38,7 @@ export class ClickIngestion {
     const kept: ConsumedMessage<ClickV1>[] = [];
     for (const message of messages) {
       const clickedAt = idTime(message.value.clickId);
-      if (clickedAt > now + FUTURE_TOLERANCE_MS) deadLetters.push({ message, error: 'clickId: its time is more than a day in the future' });
+      if (clickedAt > now + CLICK_CLOCK_TOLERANCE_MS) deadLetters.push({ message, error: 'clickId: its time is more than a day in the future' });
       else if (clickedAt >= keptSince) kept.push(message);
     }
     const expired = messages.length - kept.length - deadLetters.length;

@@ -2,11 +2,9 @@ import { idTime } from '@tracklane/contracts';
 import type { Logger } from 'pino';
 import { AttributionMetrics } from '../metrics';
 import { ClickCache } from './click-cache';
-import { ClickRecord } from './click-record';
+import { CLICK_CLOCK_TOLERANCE_MS, ClickRecord } from './click-record';
 import { ClickRepository } from './click.repository';
 
-/** A conversion may name a click minted up to this far ahead of our clock; later ids cannot be real. */
-const FUTURE_TOLERANCE_MS = 86_400_000;
 
 /** Finds the clicks conversions name: Redis first, then Postgres for what Redis does not have. */
 export class ClickLookup {
@@ -18,7 +16,7 @@ export class ClickLookup {
   ) {}
 
   async find(clickIds: string[], now: number): Promise<Map<string, ClickRecord>> {
-    const wanted = [...new Set(clickIds)].filter((id) => idTime(id) <= now + FUTURE_TOLERANCE_MS);
+    const wanted = [...new Set(clickIds)].filter((id) => idTime(id) <= now + CLICK_CLOCK_TOLERANCE_MS);
     let found = new Map<string, ClickRecord>();
     try {
       found = await this.cache.get(wanted);

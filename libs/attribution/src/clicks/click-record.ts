@@ -1,5 +1,8 @@
 import { ClickDisposition, ClickFlag, ClickV1, idTime } from '@tracklane/contracts';
 
+/** Click ids are minted by click-ingest's clock; one dated further ahead of ours than this cannot be real. */
+export const CLICK_CLOCK_TOLERANCE_MS = 86_400_000;
+
 /** What attribution keeps of a click: what the rules read and what a conversion copies for reporting. */
 export interface ClickRecord {
   clickId: string;
