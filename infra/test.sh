@@ -15,8 +15,16 @@ kafka_started="$(ensure_kafka)"
 
 # Integration tests create their own databases on this server, and their own topics and keys.
 export DATABASE_URL="${DATABASE_URL%/*}/postgres"
-psql "$DATABASE_URL" -XAtqc "SELECT 'DROP DATABASE IF EXISTS ' || quote_ident(datname) || ' WITH (FORCE);' FROM pg_database WHERE datname LIKE 'tracklane\_test\_%'" \
-  | psql "$DATABASE_URL" -Xq >/dev/null 2>&1 || true
+# Drop databases left behind by test processes that died (their pid is in the name); never those of
+# a test run still going on.
+psql "$DATABASE_URL" -XAtqc "SELECT datname FROM pg_database WHERE datname LIKE 'tracklane\_test\_%'" |
+  while read -r name; do
+    pid="$(cut -d_ -f3 <<<"$name")"
+    kill -0 "$pid" 2>/dev/null || psql "$DATABASE_URL" -Xqc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+# Migrated templates are rebuilt on demand; drop the ones of earlier migration sets (not while in use).
+psql "$DATABASE_URL" -XAtqc "SELECT datname FROM pg_database WHERE datname LIKE 'tracklane\_template\_%'" |
+  while read -r name; do psql "$DATABASE_URL" -Xqc "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 || true; done
 
 say "lint, type checks and unit tests"
 npx nx run-many -t lint typecheck test --outputStyle=stream-without-prefixes --skipNxCache

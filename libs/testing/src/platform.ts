@@ -37,9 +37,9 @@ export class Platform {
     return process.url;
   }
 
-  /** Starts (or restarts) one service; a restarted service keeps its port. */
+  /** Starts (or restarts) one service; a restarted service keeps its port (or the PORT given for it). */
   async start(app: string): Promise<ServiceProcess> {
-    const port = this.ports.get(app) ?? '0';
+    const port = this.ports.get(app) ?? this.options.perApp?.[app]?.PORT ?? '0';
     const process = await ServiceProcess.start({
       app,
       env: { ...this.options.env, ...this.options.perApp?.[app], PORT: port },

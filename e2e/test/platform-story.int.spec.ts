@@ -1,0 +1,143 @@
+import { waitFor } from '@tracklane/testing';
+import { apiClient, startWholePlatform, WholePlatform } from './support/whole-platform';
+
+interface StatsRow {
+  currency: string;
+  clicks: number;
+  conversions: number;
+  refunded_conversions: number;
+  revenue: string;
+  payout: string;
+}
+
+/**
+ * The whole story through HTTP only, as a network, an affiliate and an
+ * advertiser live it: set up an offer, click, convert, get paid, see it in the
+ * reports — then a refund reverses everything.
+ */
+describe('the platform end to end', () => {
+  let world: WholePlatform;
+  let admin: ReturnType<typeof apiClient>;
+  let offerId: number;
+  let affiliateId: number;
+  let token: string;
+  let trackingLink: string;
+  let clickId: string;
+  // A window around now, so a run that crosses midnight still finds its rows.
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const period = `from=${day(-1)}&to=${day(1)}`;
+
+  beforeAll(async () => {
+    world = await startWholePlatform();
+    admin = apiClient(world.url('management'), world.adminKey);
+  });
+  afterAll(() => world?.stop());
+
+  async function stats(): Promise<StatsRow | undefined> {
+    const report = await apiClient(world.url('reporting'), world.adminKey).get<{ rows: StatsRow[] }>(
+      `/v1/reports/stats?${period}&group_by=offer&offer_id=${offerId}`,
+    );
+    return report.rows[0];
+  }
+
+  it('sets up an advertiser, an offer with a sale goal, and an approved affiliate with a postback URL', async () => {
+    const advertiser = await admin.post<{ id: number; postbackToken: string }>('/v1/advertisers', { name: 'Acme Shoes' });
+    token = advertiser.postbackToken;
+    const offer = await admin.post<{ id: number }>('/v1/offers', {
+      advertiserId: advertiser.id,
+      name: 'Running shoes',
+      destinationUrl: 'https://shop.example/landing?cid={click_id}&s1={sub1}',
+      currency: 'USD',
+    });
+    offerId = offer.id;
+    await admin.post(`/v1/offers/${offerId}/goals`, {
+      code: 'sale',
+      name: 'Sale',
+      revenue: { type: 'percent', percent: '10' },
+      payout: { type: 'fixed', amount: '2.50' },
+    });
+    const affiliate = await admin.post<{ id: number }>('/v1/affiliates', {
+      name: 'Coupon Heroes',
+      postbackUrl: `${world.affiliateServer.url}/pb?cid={click_id}&s1={sub1}&status={status}&payout={payout}&cur={currency}`,
+      postbackStatuses: ['approved', 'refunded'],
+    });
+    affiliateId = affiliate.id;
+    await admin.put(`/v1/approvals/${offerId}/${affiliateId}`, { status: 'approved' });
+    const link = await admin.get<{ url: string }>(
+      `/v1/offers/${offerId}/tracking-link?affiliate_id=${affiliateId}&sub1=spring`,
+    );
+    // The affiliate's traffic source fills the placeholders it has and drops the rest.
+    trackingLink = link.url.replace(/&[a-z_0-9]+=\{[a-z_0-9]+\}/g, '');
+    expect(trackingLink).toBe(`${world.url('click-ingest')}/c/${offerId}?aff_id=${affiliateId}&sub1=spring`);
+  });
+
+  it('redirects a click to the advertiser with an unguessable click id', async () => {
+    // The new offer reaches click-ingest through the catalogue invalidation within a second.
+    const location = await waitFor(
+      async () => {
+        const response = await fetch(trackingLink, { redirect: 'manual' });
+        const target = response.headers.get('location') ?? '';
+        return response.status === 302 && target.startsWith('https://shop.example/') ? target : undefined;
+      },
+      { timeoutMs: 5_000, what: 'a 302 to the offer' },
+    );
+    const url = new URL(location);
+    clickId = url.searchParams.get('cid') ?? '';
+    expect(clickId).toMatch(/^[0-9a-hjkmnp-tv-z]{30}$/);
+    expect(url.searchParams.get('s1')).toBe('spring');
+  });
+
+  it('accepts the advertiser postback, attributes it, pays the affiliate and tells its server', async () => {
+    const postback = await fetch(
+      `${world.url('postback-ingest')}/postback?token=${token}&click_id=${clickId}&order_id=A-1&amount=120.00&currency=USD&goal=sale`,
+    );
+    expect(postback.status).toBe(200);
+    expect(await postback.json()).toMatchObject({ ok: true, kind: 'conversion', clickId });
+
+    const received = await waitFor(
+      () => world.affiliateServer.succeeded().find((request) => request.url.includes(`cid=${clickId}`)),
+      { timeoutMs: 30_000, what: 'the outbound postback' },
+    );
+    const query = new URL(received.url, 'http://x').searchParams;
+    expect(Object.fromEntries(query)).toEqual({ cid: clickId, s1: 'spring', status: 'approved', payout: '2.5000', cur: 'USD' });
+    expect(received.url).not.toContain('12.0000'); // the advertiser's revenue never reaches the affiliate
+  });
+
+  it('reports the click, the conversion, revenue and payout, equal to the ledger', async () => {
+    const row = await waitFor(async () => {
+      const current = await stats();
+      return current && current.clicks === 1 && current.conversions === 1 ? current : undefined;
+    }, { timeoutMs: 30_000, what: 'the report' });
+    expect(row).toMatchObject({ currency: 'USD', clicks: 1, conversions: 1, revenue: '12.0000', payout: '2.5000' });
+
+    const reconciliation = await apiClient(world.url('reporting'), world.adminKey).get<{ balanced: boolean }>(
+      `/v1/reconciliation?${period}`,
+    );
+    expect(reconciliation.balanced).toBe(true);
+  });
+
+  it('reverses everything on a refund: ledger, affiliate postback and reports', async () => {
+    const refund = await fetch(
+      `${world.url('postback-ingest')}/postback?token=${token}&click_id=${clickId}&order_id=A-1&goal=sale&status=refunded`,
+    );
+    expect(refund.status).toBe(200);
+    expect(await refund.json()).toMatchObject({ ok: true, kind: 'status_change' });
+
+    await waitFor(
+      () => world.affiliateServer.succeeded().find((request) => request.url.includes('status=refunded')),
+      { timeoutMs: 30_000, what: 'the refund postback' },
+    );
+    const row = await waitFor(async () => {
+      const current = await stats();
+      return current && current.refunded_conversions === 1 ? current : undefined;
+    }, { timeoutMs: 30_000, what: 'the refund in the report' });
+    expect(row).toMatchObject({ clicks: 1, conversions: 0, refunded_conversions: 1, revenue: '0.0000', payout: '0.0000' });
+
+    const reconciliation = await apiClient(world.url('reporting'), world.adminKey).get<{ balanced: boolean }>(
+      `/v1/reconciliation?${period}`,
+    );
+    expect(reconciliation.balanced).toBe(true);
+    // One outbound postback per status, never more.
+    expect(world.affiliateServer.succeeded()).toHaveLength(2);
+  });
+});
