@@ -1,5 +1,5 @@
 import { waitFor } from '@tracklane/testing';
-import { apiClient, startWholePlatform, WholePlatform } from './support/whole-platform';
+import { apiClient, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 interface StatsRow {
   currency: string;

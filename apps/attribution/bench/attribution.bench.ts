@@ -17,7 +17,16 @@ import { checkBooks, seedNetwork } from '@tracklane/attribution/testing';
 import { ClickV1, ConversionV1, attributionsV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
 import { KafkaMessageProducer } from '@tracklane/messaging';
 import { migrate } from '@tracklane/db';
-import { ServiceProcess, TestRedis, createTestRedis, createTestTopics, testServices, uniqueName, waitFor } from '@tracklane/testing';
+import {
+  ServiceProcess,
+  TestRedis,
+  createTestRedis,
+  createTestTopics,
+  defaultToLocalServices,
+  testServices,
+  uniqueName,
+  waitFor,
+} from '@tracklane/testing';
 import { Kafka } from 'kafkajs';
 import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
@@ -288,6 +297,7 @@ async function benchStack() {
 }
 
 async function main(): Promise<void> {
+  defaultToLocalServices();
   const bench = await benchStack();
   const { topics, redis } = bench;
   const pool = new Pool({ connectionString: bench.databaseUrl, max: 4 });

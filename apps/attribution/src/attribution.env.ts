@@ -13,11 +13,6 @@ export class AttributionEnv extends ServiceEnv {
   @Max(64)
   CONSUMER_CONCURRENCY: number = 12;
 
-  /** How long the group waits for a silent instance before its partitions move to the others (a crashed instance holds them this long). */
-  @IsInt()
-  @Min(6_000)
-  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
-
   @IsInt()
   @Min(2)
   @Max(200)

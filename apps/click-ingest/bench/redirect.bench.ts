@@ -16,7 +16,7 @@
  * key prefix, all dropped at the end.
  */
 import { clicksV1, topicNames } from '@tracklane/contracts';
-import { createTestStack, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
+import { createTestStack, defaultToLocalServices, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
 import autocannon, { Result } from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,9 +30,7 @@ const WARM_UP_SECONDS = 3;
 const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const BUILT_MAIN = join(WORKSPACE_ROOT, 'dist/apps/click-ingest/apps/click-ingest/src/main.js');
 
-process.env.KAFKA_BROKERS ??= '127.0.0.1:9092';
-process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
-process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+defaultToLocalServices();
 
 const BARE_SERVER = `
   require('node:http')

@@ -12,7 +12,7 @@
  * checks that Kafka holds one event per acknowledged postback.
  */
 import { newId, conversionsV1, topicNames } from '@tracklane/contracts';
-import { createTestStack, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
+import { createTestStack, defaultToLocalServices, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
 import autocannon, { Result } from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -119,6 +119,7 @@ async function eventsInKafka(stack: TestStack): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  defaultToLocalServices();
   const stack = await createTestStack({ partitions: 6 });
   let baseline: Server | undefined;
   let service: Server | undefined;

@@ -38,6 +38,14 @@ export class ServiceEnv {
   @Max(65535)
   PORT: number = 0;
 
+  /**
+   * How long a consumer group waits for a silent instance before its
+   * partitions move to the others: a crashed instance holds them this long.
+   */
+  @IsInt()
+  @Min(6_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
   /** How long a stopping service waits for in-flight work before it exits. */
   @IsInt()
   @Min(0)

@@ -34,12 +34,13 @@ export class ConsumerFactory implements BeforeApplicationShutdown {
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: Registry,
+    private readonly env: ServiceEnv,
   ) {}
 
   create<T>(options: BatchConsumerOptions<T>): BatchConsumer {
     const consumer = new KafkaBatchConsumer<T>(
       { kafka: this.kafka, producer: this.producer, logger: this.logger, metrics: this.metrics },
-      options,
+      { sessionTimeoutMs: this.env.KAFKA_SESSION_TIMEOUT_MS, ...options },
     );
     this.consumers.push(consumer);
     return consumer;

@@ -11,6 +11,16 @@ export interface TestServices {
 let resolved: Promise<TestServices> | undefined;
 
 /**
+ * For benchmarks and load scripts run by hand: the local services of
+ * `npm run up` unless the environment names others.
+ */
+export function defaultToLocalServices(): void {
+  process.env.KAFKA_BROKERS ||= '127.0.0.1:9092';
+  process.env.DATABASE_URL ||= 'postgresql://postgres@127.0.0.1:5432/postgres';
+  process.env.REDIS_URL ||= 'redis://127.0.0.1:6379';
+}
+
+/**
  * The services named by KAFKA_BROKERS, DATABASE_URL and REDIS_URL when they
  * are set (as `npm test` does on a machine where they run locally);
  * otherwise containers started with testcontainers, which needs a Docker

@@ -1,0 +1,88 @@
+import { DedicatedKafkaBroker, waitFor } from '@tracklane/testing';
+import { createNetwork, LoadNetwork } from '../support/network';
+import { checkPromises } from '../support/promises';
+import { runTraffic } from '../support/traffic';
+import { apiClient, SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * While traffic flows, every service is killed with SIGKILL and started
+ * again, one after the other, then the Kafka broker is stopped and started.
+ * Afterwards every promise made to the traffic still holds: each redirected
+ * click recorded, each acknowledged postback booked exactly once, the books
+ * balanced, the reports equal to the ledger, one successful outbound
+ * postback per conversion.
+ */
+describe('the platform under faults', () => {
+  let broker: DedicatedKafkaBroker;
+  let world: WholePlatform;
+  let network: LoadNetwork;
+
+  beforeAll(async () => {
+    broker = await DedicatedKafkaBroker.create();
+    world = await startWholePlatform({ brokers: broker.brokers });
+    network = await createNetwork(apiClient(world.url('management'), world.adminKey), {
+      offers: 2,
+      affiliates: 3,
+      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
+    });
+  });
+  afterAll(async () => {
+    await world?.stop().catch(() => undefined);
+    await broker?.destroy();
+  });
+
+  it('keeps every promise through a kill -9 of each service and a Kafka restart', async () => {
+    let stopTraffic!: () => void;
+    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
+    const traffic = runTraffic(
+      {
+        clickIngestUrl: world.url('click-ingest'),
+        postbackIngestUrl: world.url('postback-ingest'),
+        network,
+        concurrency: 6,
+        clicksPerConversion: 10,
+      },
+      stopped,
+    );
+
+    await pause(3_000);
+    for (const service of SERVICES) {
+      await world.platform.kill(service);
+      await pause(500);
+      await world.platform.start(service);
+      await pause(2_000);
+    }
+    await broker.stop();
+    await pause(4_000);
+    await broker.start();
+    await pause(5_000);
+    stopTraffic();
+    const result = await traffic;
+
+    expect(result.clicks.wrongAnswers).toEqual([]);
+    expect(result.postbacks.wrongAnswers).toEqual([]);
+    expect(result.clicks.redirected.length).toBeGreaterThan(200);
+    expect(result.postbacks.accepted.size).toBeGreaterThan(20);
+
+    const kept = await checkPromises(
+      world.stack.database.url,
+      { url: world.url('reporting'), adminKey: world.adminKey },
+      result,
+      180_000,
+    );
+    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
+    expect(kept.clicksRecorded).toBeGreaterThanOrEqual(kept.clicksRedirected);
+    expect(kept.reconciliationBalanced).toBe(true);
+
+    // At-least-once delivery repeats only with the same Idempotency-Key: one success per conversion.
+    const approved = [...result.postbacks.accepted.values()].map((postback) => `${postback.conversionId}:approved`);
+    const delivered = () => new Set(world.affiliateServer.succeeded().map((request) => request.headers['idempotency-key']));
+    await waitFor(() => approved.every((key) => delivered().has(key)), {
+      timeoutMs: 120_000,
+      intervalMs: 1_000,
+      what: 'a successful outbound postback for every acknowledged conversion',
+    });
+  });
+});
