@@ -130,6 +130,49 @@ describe('messaging on a real Kafka broker', () => {
     }
   });
 
+  it('keeps its membership through a batch slower than the session timeout, so the batch is handled once', async () => {
+    const fresh = await createTestTopics({ partitions: 1 });
+    const freshNames = topicNames(clicksV1, fresh.prefix);
+    const freshProducer = new KafkaMessageProducer(fresh.kafka);
+    const groupId = `g-${newId()}`;
+    try {
+      const values = [click(), click()];
+      await freshProducer.send(
+        freshNames.main,
+        values.map((value) => ({ key: value.clickId, value: clicksV1.encode(value) })),
+      );
+      let handled = 0;
+      const group = new KafkaBatchConsumer<ClickV1>(
+        { kafka: fresh.kafka, producer: freshProducer },
+        {
+          groupId,
+          topics: { [freshNames.main]: (bytes) => clicksV1.decode(bytes) },
+          deadLetterTopic: () => freshNames.deadLetter,
+          // The broker's smallest session; the handler below never heartbeats itself.
+          sessionTimeoutMs: 6_000,
+          handler: async () => {
+            handled++;
+            await new Promise((resolve) => setTimeout(resolve, 9_000));
+          },
+        },
+      );
+      await group.start();
+      const admin = fresh.kafka.admin();
+      await admin.connect();
+      try {
+        const committed = async () => (await admin.fetchOffsets({ groupId, topics: [freshNames.main] }))[0].partitions[0].offset;
+        await waitFor(async () => (await committed()) === '2', { timeoutMs: 30_000, what: 'the slow batch committed' });
+      } finally {
+        await admin.disconnect();
+      }
+      await group.stop();
+      expect(handled).toBe(1);
+    } finally {
+      await freshProducer.close();
+      await fresh.drop();
+    }
+  }, 40_000);
+
   it('restarts instead of stopping for good when a batch keeps failing with an error kafkajs deems unrecoverable', async () => {
     const fresh = await createTestTopics({ partitions: 1 });
     const freshNames = topicNames(clicksV1, fresh.prefix);

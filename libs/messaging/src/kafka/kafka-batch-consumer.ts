@@ -50,6 +50,7 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
   private readonly processed?: Counter;
   private readonly deadLettered?: Counter;
   private readonly retried?: Counter;
+  private heartbeatIntervalMs = 3_000;
 
   constructor(
     private readonly deps: KafkaBatchConsumerDeps,
@@ -89,11 +90,12 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
 
   async start(): Promise<void> {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    this.heartbeatIntervalMs = Math.min(3_000, Math.floor(sessionTimeout / 3));
     const consumer = this.deps.kafka.consumer({
       groupId: this.options.groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       sessionTimeout,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       // An idle fetch waits this long for data; stopping waits for that fetch, so keep it short.
       maxWaitTimeInMs: 500,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
@@ -135,7 +137,7 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
     for (let attempt = 1; messages.length > 0; attempt++) {
       if (!active()) return;
       try {
-        const rejected = await this.options.handler(messages, { heartbeat, isActive: active });
+        const rejected = await this.whileAlive(heartbeat, () => this.options.handler(messages, { heartbeat, isActive: active }));
         if (rejected) deadLetters.push(...rejected);
         break;
       } catch (error) {
@@ -161,6 +163,22 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
     resolveOffset(last);
     this.processed?.inc({ group: this.options.groupId, topic: batch.topic }, batch.messages.length);
     await heartbeat();
+  }
+
+  /**
+   * Keeps the group membership alive while a long batch is handled. Without
+   * it a batch slower than the session timeout gets its member evicted, the
+   * commit fails, the next owner starts the same batch again and is evicted
+   * in turn: the group stops making progress. A failed heartbeat (the group
+   * is rebalancing) is left to the commit, which fails and rejoins.
+   */
+  private async whileAlive<R>(heartbeat: () => Promise<void>, work: () => Promise<R>): Promise<R> {
+    const timer = setInterval(() => heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private consumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage<null> {
