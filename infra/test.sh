@@ -29,5 +29,8 @@ psql "$DATABASE_URL" -XAtqc "SELECT datname FROM pg_database WHERE datname LIKE 
 say "lint, type checks and unit tests"
 npx nx run-many -t lint typecheck test --outputStyle=stream-without-prefixes --skipNxCache
 say "integration tests (real Kafka at $KAFKA_BROKERS, PostgreSQL, Redis)"
-npx nx run-many -t int-test --parallel="${TEST_PARALLEL:-2}" --outputStyle=stream-without-prefixes --skipNxCache
+npx nx run-many -t int-test --exclude=e2e --parallel="${TEST_PARALLEL:-2}" --outputStyle=stream-without-prefixes --skipNxCache
+# The whole platform as processes, killed and restarted on purpose: alone, so its timings are its own.
+say "end-to-end tests (every service as a process)"
+npx nx run e2e:int-test --outputStyle=stream-without-prefixes --skipNxCache
 say "all tests passed"

@@ -84,5 +84,6 @@ describe('the platform under faults', () => {
       intervalMs: 1_000,
       what: 'a successful outbound postback for every acknowledged conversion',
     });
-  });
+    // Faults take about a minute; the checks may wait up to five more for the platform to catch up.
+  }, 480_000);
 });
