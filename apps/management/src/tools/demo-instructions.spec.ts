@@ -39,5 +39,7 @@ describe('demo instructions', () => {
     expect(text).toContain('# 1. Click the tracking link of "Demo Publisher" for "Sneakers"');
     expect(text).toMatch(/^DEMO_AFFILIATE_POSTBACK_URL='http:\/\/127.0.0.1:8086\/postback\?click_id=\{click_id\}'$/m);
     expect(text).toMatch(/^DEMO_REFUND_URL='.*&status=refunded'$/m);
+    // curl's own user agent is a bot's: the walkthrough's click must look like a browser's.
+    expect(text).toContain('curl -s -A "Mozilla/5.0');
   });
 });
