@@ -65,13 +65,20 @@ describe('decision store (claims and caps in Postgres)', () => {
       ),
     );
     expect(results.filter((result) => result === 'granted')).toHaveLength(7);
-    expect(results.filter((result) => result === 'daily_cap_reached')).toHaveLength(24 - 7);
+    // Which cap refuses a request depends on the order the transactions ran in: an affiliate's
+    // fourth request may meet its monthly cap of 3 before the offer's daily cap of 7 is full.
+    const refusals = results.filter((result) => result !== 'granted');
+    expect(refusals).toHaveLength(24 - 7);
+    expect(refusals.filter((reason) => reason !== 'daily_cap_reached' && reason !== 'affiliate_monthly_cap_reached')).toEqual([]);
+    expect(refusals).toContain('daily_cap_reached');
     const { rows } = await pool.query(
       `SELECT affiliate_id, period, to_char(period_start, 'YYYY-MM-DD') AS start, used FROM attribution_cap_counters ORDER BY 1, 2`,
     );
     expect(rows.find((row) => row.affiliate_id === 0 && row.period === 'day')).toEqual({ affiliate_id: 0, period: 'day', start: '2030-02-01', used: 7 });
     expect(rows.find((row) => row.affiliate_id === 0 && row.period === 'month')).toEqual({ affiliate_id: 0, period: 'month', start: '2030-02-01', used: 7 });
-    expect(rows.filter((row) => row.affiliate_id > 0).reduce((sum, row) => sum + row.used, 0)).toBe(7);
+    const perAffiliate = rows.filter((row) => row.affiliate_id > 0);
+    expect(perAffiliate.reduce((sum, row) => sum + row.used, 0)).toBe(7);
+    expect(perAffiliate.every((row) => row.used <= 3)).toBe(true);
   });
 
   it('counts a batch of requests in order, all or nothing per request', async () => {

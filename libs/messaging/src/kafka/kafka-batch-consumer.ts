@@ -25,13 +25,23 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Group errors after which kafkajs's runner rejoins the group at once, when it is handed them unwrapped. */
+const REJOIN_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION']);
+
 /**
- * kafkajs stops a consumer for good, while the process lives on, when a batch
- * fails with an error it deems unrecoverable (one marked not retriable, as a
- * producer's error can be, or a TypeError). A batch that keeps failing must
- * instead restart the consumer from the last commit, loudly, every time.
+ * What a failed batch hands back to kafkajs, so that the consumer always goes
+ * on. kafkajs stops a consumer for good, while the process lives on, when a
+ * batch fails with an error it deems unrecoverable: one marked not
+ * retriable, as a producer's error can be, or a TypeError — and also a lost
+ * membership reported by a commit, because its retrier wraps the group error
+ * where the runner does not look. A group error is handed back unwrapped (the
+ * runner rejoins and the batch is replayed); anything else as a plain error
+ * (the consumer restarts from the last commit, loudly, every time).
  */
-function restartable(error: unknown): Error {
+export function batchFailure(error: unknown): Error {
+  let cause = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  if (cause instanceof Error && REJOIN_ERRORS.has((cause as Error & { type?: string }).type ?? '')) return cause;
   const failure = new Error(`batch failed: ${error instanceof Error ? error.message : String(error)}`);
   if (error instanceof Error) failure.stack = error.stack;
   return failure;
@@ -107,7 +117,10 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(consumer, payload),
+      eachBatch: (payload) =>
+        this.onBatch(consumer, payload).catch((error: unknown) => {
+          throw batchFailure(error);
+        }),
     });
   }
 
@@ -141,7 +154,7 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
         if (rejected) deadLetters.push(...rejected);
         break;
       } catch (error) {
-        if (attempt >= this.maxAttempts) throw restartable(error); // kafkajs restarts the consumer from the last commit
+        if (attempt >= this.maxAttempts) throw error; // the consumer restarts from the last commit
         this.retried?.inc({ group: this.options.groupId, topic: batch.topic });
         this.deps.logger?.warn(
           { err: error, topic: batch.topic, partition: batch.partition, attempt },
