@@ -151,7 +151,7 @@ Platform load: ${seconds} s, ${concurrency} in flight, ${cpus().length} cores, l
   lag to reports  p50 ${kept.reportLag.p50} ms   p99 ${kept.reportLag.p99} ms
 
 reconciliation
-  redirected clicks in the clicks table   ${kept.clicksRedirected} of ${kept.clicksRedirected} (table holds ${kept.clicksRecorded})
+  redirected clicks in the clicks table   ${kept.redirectedClicksRecorded} of ${kept.clicksRedirected} (table holds ${kept.clicksRecorded})
   acknowledged postbacks booked once      ${kept.conversionsBooked} of ${kept.conversionsAcknowledged}
   clicks in the reports                   ${kept.reportClicks} (= clicks table)
   ledger = reports                        ${kept.reconciliationBalanced ? 'yes' : 'NO'}

@@ -5,6 +5,8 @@ import { apiClient } from './whole-platform';
 
 export interface PromisesKept {
   clicksRedirected: number;
+  /** Of the redirected clicks, those found in the clicks table. */
+  redirectedClicksRecorded: number;
   /** Clicks in the ledger's clicks table: every redirected one, plus any whose 302 never reached the browser. */
   clicksRecorded: number;
   conversionsAcknowledged: number;
@@ -53,8 +55,11 @@ export async function checkPromises(
       return total;
     };
 
-    await waitFor(
-      async () => (await count('SELECT count(*) FROM clicks WHERE click_id = ANY($1)', clickIds)) === clickIds.length,
+    const { redirectedClicksRecorded } = await waitFor(
+      async () => {
+        const found = await count('SELECT count(*) FROM clicks WHERE click_id = ANY($1)', clickIds);
+        return found === clickIds.length ? { redirectedClicksRecorded: found } : undefined;
+      },
       { timeoutMs, intervalMs: 500, what: `all ${clickIds.length} redirected clicks in the clicks table` },
     );
     const conversionIds = accepted.map((postback) => postback.conversionId);
@@ -114,6 +119,7 @@ export async function checkPromises(
       accepted.map((postback) => (times.get(postback.conversionId)?.getTime() ?? postback.ackedAt) - postback.ackedAt);
     return {
       clicksRedirected: clickIds.length,
+      redirectedClicksRecorded,
       clicksRecorded,
       conversionsAcknowledged: conversionIds.length,
       conversionsBooked: booked.size,

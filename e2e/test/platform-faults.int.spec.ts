@@ -73,6 +73,7 @@ describe('the platform under faults', () => {
       180_000,
     );
     expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
+    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
     expect(kept.clicksRecorded).toBeGreaterThanOrEqual(kept.clicksRedirected);
     expect(kept.reconciliationBalanced).toBe(true);
 
