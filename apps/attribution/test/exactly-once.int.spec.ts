@@ -116,8 +116,8 @@ describe('attribution exactly once across kill -9', () => {
     const committedButUnpublished = (
       await harness.pool.query<{ conversion_id: string }>('SELECT conversion_id FROM conversions WHERE offer_id = 20')
     ).rows.map((row) => row.conversion_id);
+    // Batches of other partitions may commit in the moment the first one's kill lands: some or all 300.
     expect(committedButUnpublished.length).toBeGreaterThan(0);
-    expect(committedButUnpublished.length).toBeLessThan(work.length);
     expect(await committedOffsets(groupId, conversionsTopic)).toEqual(before);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(harness.events.filter((event) => committedButUnpublished.includes(event.eventId))).toEqual([]);
