@@ -29,11 +29,12 @@ export class StatsReports {
 
   private async plan(client: PoolClient, request: StatsRequest, source: Source): Promise<StatsPlan> {
     const range = await resolveRange(client, request.from, request.to, request.grain, this.options);
+    const dailyRollups = source === 'rollups' && this.timeZones.hasDailyRollups(request.zone);
     const plan =
       source === 'raw'
         ? { daily: null, hourly: { spans: [], excludedHours: [] }, raw: [{ from: range.from, to: range.to }] }
-        : planReads(range, request.grain, this.timeZones.hasDailyRollups(request.zone));
-    return { level: chooseLevel(request), plan, zone: request.zone, range };
+        : planReads(range, request.grain, dailyRollups);
+    return { level: chooseLevel(request), plan, zone: request.zone, range, dailyRollups };
   }
 
   /**

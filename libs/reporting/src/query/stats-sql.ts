@@ -3,7 +3,7 @@ import { DimensionColumn, MEASURE_COLUMNS, RollupLevel, coveringLevel, rollupTab
 import { TimeGrain } from './dimensions';
 import { METRICS, metric } from './metrics';
 import { OutputColumn, metricColumn, statsColumns } from './output-columns';
-import { ReadPlan, ResolvedRange } from './read-plan';
+import { ReadPlan, ResolvedRange, planReads } from './read-plan';
 import { Sql, SqlParams } from './sql-params';
 import { StatsRequest } from './stats-request';
 
@@ -14,7 +14,12 @@ import { StatsRequest } from './stats-request';
  *   src   rows of the daily rollup, the hourly rollup and the raw tables,
  *         each for its part of the range (see ReadPlan), all of one shape
  *   st    the same, split into one row per conversion status when asked
- *   agg   sums per group (plus totals per currency, for JSON)
+ *   agg   sums per group
+ *   page  the groups of the page, in order, numbered (n)
+ *
+ * A report that reads one rollup at its own grain and is sorted by its group
+ * keys is "streamed" instead: no agg, the page sums groups in key order
+ * straight from src and stops after its last row (see streamable).
  */
 const CAST: Record<string, string> = { id: 'int[]', text: 'text[]', country: 'text[]', currency: 'text[]', status: 'text[]' };
 const conversionCount = (alias: string) =>
@@ -32,6 +37,8 @@ export interface StatsPlan {
   plan: ReadPlan;
   range: ResolvedRange;
   zone: string;
+  /** The zone has daily rollups (and the report may read rollups): its totals can be read from them. */
+  dailyRollups: boolean;
 }
 
 export function chooseLevel(request: StatsRequest): RollupLevel {
@@ -41,17 +48,45 @@ export function chooseLevel(request: StatsRequest): RollupLevel {
   return coveringLevel(needed, request.conversionsOnly);
 }
 
+/** Reads one rollup only, at the grain of the report's buckets: days of the daily rollup by day, hours of the hourly rollup by hour. */
+function readsOneRollupAtItsGrain(plan: ReadPlan, grain: TimeGrain | null): boolean {
+  if (plan.raw.length > 0) return false;
+  if (grain === 'day') return plan.daily !== null && plan.hourly.spans.length === 0;
+  if (grain === 'hour') return plan.daily === null && plan.hourly.spans.length > 0;
+  return false;
+}
+
+/** The same report without its groups: what its totals per currency sum, over the same range and filters. */
+function totalsRequest(request: StatsRequest): StatsRequest {
+  return { ...request, grain: null, dimensions: [], sort: [], page: { ...request.page, limit: null, offset: 0 } };
+}
+
 class StatsSqlBuilder {
-  readonly params = new SqlParams();
   private readonly groupColumns: DimensionColumn[];
   private readonly byStatus: boolean;
+  private readonly streamed: boolean;
 
   constructor(
     private readonly request: StatsRequest,
     private readonly statsPlan: StatsPlan,
+    readonly params = new SqlParams(),
   ) {
     this.groupColumns = request.dimensions.flatMap((dimension) => (dimension.column === 'status' ? [] : [dimension.column]));
     this.byStatus = request.dimensions.some((dimension) => dimension.column === 'status') || this.statusFilter() !== null;
+    this.streamed = this.streamable();
+  }
+
+  /**
+   * A report that reads one rollup at its own grain has the rollup's time
+   * column as its bucket (a day of the daily rollup is its own day bucket; an
+   * hour read from the hourly rollup lies inside one hour bucket, which then
+   * is that hour). Sorted by its group keys, it can then be summed in key
+   * order along an index on (time, dimension, currency) and cut after the
+   * page: a first page costs its own rows, not every group of the range.
+   */
+  private streamable(): boolean {
+    const sortedByKeys = this.request.sort.every((sort) => metric(sort.key) === undefined);
+    return !this.byStatus && sortedByKeys && readsOneRollupAtItsGrain(this.statsPlan.plan, this.request.grain);
   }
 
   private statusFilter(): readonly (string | number)[] | null {
@@ -90,7 +125,8 @@ class StatsSqlBuilder {
         `t.day < ${this.params.add(plan.daily.toDay, 'date')}`,
         ...this.conditions('t', true),
       ];
-      out.push(`SELECT ${this.projection('t', bucket(grain, 't.day', true))} FROM ${rollupTable(level, 'daily')} t WHERE ${where.join(' AND ')}`);
+      const day = this.streamed ? 't.day' : bucket(grain, 't.day', true);
+      out.push(`SELECT ${this.projection('t', day)} FROM ${rollupTable(level, 'daily')} t WHERE ${where.join(' AND ')}`);
     }
     if (plan.hourly.spans.length > 0) {
       const spans = plan.hourly.spans.map(
@@ -98,7 +134,8 @@ class StatsSqlBuilder {
       );
       const where = [`(${spans.join(' OR ')})`, ...this.conditions('t', true)];
       if (plan.hourly.excludedHours.length > 0) where.push(`t.hour <> ALL(${this.params.add(plan.hourly.excludedHours, 'timestamptz[]')})`);
-      out.push(`SELECT ${this.projection('t', bucket(grain, 't.hour'))} FROM ${rollupTable(level, 'hourly')} t WHERE ${where.join(' AND ')}`);
+      const hour = this.streamed ? 't.hour' : bucket(grain, 't.hour');
+      out.push(`SELECT ${this.projection('t', hour)} FROM ${rollupTable(level, 'hourly')} t WHERE ${where.join(' AND ')}`);
     }
     if (plan.raw.length > 0) {
       const starts = this.params.add(
@@ -148,29 +185,33 @@ class StatsSqlBuilder {
     ];
   }
 
-  /** Only the sums the asked-for (and sorted-by) metrics are computed from. */
-  private aggregate(source: string, withTotals: boolean): string {
-    const keys = this.keys();
+  /** Only the sums the asked-for (and sorted-by) metrics are computed from; `from` qualifies the summed columns. */
+  private sums(from = ''): string[] {
     const sorted = this.request.sort.map((sort) => metric(sort.key)).filter((found) => found !== undefined);
     const needed = new Set([...this.request.metrics, ...sorted].flatMap((found) => found.measures));
-    const sums = MEASURE_COLUMNS.filter((column) => needed.has(column))
-      .map((column) => `sum(${column}) AS ${column}`)
-      .join(', ');
-    if (keys.length === 0) return `SELECT currency, ${sums}, 0 AS g FROM ${source} GROUP BY currency`;
-    if (!withTotals) return `SELECT ${keys.join(', ')}, currency, ${sums}, 0 AS g FROM ${source} GROUP BY ${keys.join(', ')}, currency`;
-    return `SELECT ${keys.join(', ')}, currency, ${sums}, GROUPING(${keys.join(', ')}) AS g
-      FROM ${source} GROUP BY GROUPING SETS ((${keys.join(', ')}, currency), (currency))`;
+    return MEASURE_COLUMNS.filter((column) => needed.has(column)).map((column) => `sum(${from}${column}) AS ${column}`);
   }
 
-  private orderBy(): string {
-    const expressions = new Map<string, string>([['currency', 'a.currency']]);
-    if (this.request.grain) expressions.set(this.request.grain, 'a.b');
-    for (const dimension of this.request.dimensions) expressions.set(dimension.name, `a.${dimension.column}`);
+  /** One row per group: its keys, currency and sums. */
+  private grouped(source: string): string {
+    const keys = [...this.keys(), 'currency'].join(', ');
+    return `SELECT ${keys}, ${this.sums().join(', ')} FROM ${source} GROUP BY ${keys}`;
+  }
+
+  /**
+   * The report's order, over the columns of the groups (prefix 'a.'), or
+   * over the bare names of a grouping query (prefix ''), which only key
+   * sorts use (see streamable).
+   */
+  private orderBy(prefix: string): string {
+    const expressions = new Map<string, string>([['currency', `${prefix}currency`]]);
+    if (this.request.grain) expressions.set(this.request.grain, `${prefix}b`);
+    for (const dimension of this.request.dimensions) expressions.set(dimension.name, `${prefix}${dimension.column}`);
     for (const metric of METRICS) expressions.set(metric.name, metricColumn(metric).sql.replace(/::text$/, ''));
     const order = this.request.sort.map((sort) => `${expressions.get(sort.key)} ${sort.descending ? 'DESC' : 'ASC'}`);
     // Every group key last, so the order is total and pages never overlap.
-    const tieBreakers = this.keys().map((key) => `a.${key} ASC`);
-    return [...order, ...tieBreakers, 'a.currency ASC'].join(', ');
+    const tieBreakers = this.keys().map((key) => `${prefix}${key} ASC`);
+    return [...order, ...tieBreakers, `${prefix}currency ASC`].join(', ');
   }
 
   private nameJoins(): string {
@@ -190,46 +231,84 @@ class StatsSqlBuilder {
       .join(' ');
   }
 
-  private withClause(withTotals: boolean): string {
+  private withClause(): string {
     const union = this.sources().join('\n  UNION ALL\n  ');
+    // Streamed, src is read twice (page and count), each time along an index: inlined, not materialised.
+    if (this.streamed) return `WITH src AS NOT MATERIALIZED (\n  ${union}\n)`;
     const ctes = [`src AS (\n  ${union}\n)`];
     let rows = 'src';
     if (this.byStatus) {
       ctes.push(`st AS (${this.splitByStatus('src')})`);
       rows = 'st';
     }
-    ctes.push(`agg AS (${this.aggregate(rows, withTotals)})`);
+    ctes.push(`agg AS (${this.grouped(rows)})`);
     return `WITH ${ctes.join(',\n')}`;
   }
 
   /**
    * The page's groups in order, numbered (n), before anything is formatted:
    * sorting happens on the sums, and only the rows on the page get names and
-   * formatted values.
+   * formatted values. The page is cut first (ORDER BY … LIMIT: a top-N sort
+   * of the groups, or, streamed, an index walk that stops) and numbered
+   * after, so no group beyond the page is ever fully sorted.
    */
   private page(): string {
+    const rows = this.streamed
+      ? `${this.grouped('src')} ORDER BY ${this.orderBy('')} ${this.paging()}`
+      : `SELECT * FROM agg a ORDER BY ${this.orderBy('a.')} ${this.paging()}`;
     return `page AS (
-  SELECT a.*, row_number() OVER (ORDER BY ${this.orderBy()}) AS n
-  FROM agg a WHERE a.g = 0
-  ORDER BY ${this.orderBy()} ${this.paging()}
+  SELECT a.*, row_number() OVER (ORDER BY ${this.orderBy('a.')}) AS n
+  FROM (${rows}) a
 )`;
   }
 
+  /**
+   * How many groups the whole report has (meta.total_rows). Streamed and
+   * grouped by every dimension its rollup keeps, each rollup row (one per
+   * time and dimension values) is a group of its own: counting rows is
+   * enough, along the index, without comparing keys.
+   */
+  private groupCount(): string {
+    if (!this.streamed) return 'SELECT count(*) FROM agg';
+    const rowPerGroup = this.statsPlan.level.dimensions.every((column) => column === 'currency' || this.groupColumns.includes(column));
+    if (rowPerGroup) return 'SELECT count(*) FROM src';
+    const keys = [...this.keys(), 'currency'].join(', ');
+    return `SELECT count(*) FROM (SELECT 1 FROM src GROUP BY ${keys}) d`;
+  }
+
+  /**
+   * Totals per currency as a JSON array. Without groups they are the rows;
+   * otherwise the sums of the groups' sums, or, streamed (no agg to sum),
+   * the same report without groups read through its own plan: from the
+   * smallest rollup and the daily rollups where it can, so totals over a
+   * week of hours read a week of days.
+   */
+  private totals(object: (list: OutputColumn[]) => string, columns: OutputColumn[]): string {
+    const list = columns.filter((column) => column.name === 'currency' || this.request.metrics.some((m) => m.name === column.name));
+    const json = `coalesce(json_agg(${object(list)} ORDER BY a.currency), '[]'::json)`;
+    if (this.keys().length === 0) return `SELECT ${json} FROM agg a`;
+    if (!this.streamed) {
+      return `SELECT ${json} FROM (SELECT g.currency, ${this.sums('g.').join(', ')} FROM agg g GROUP BY g.currency) a`;
+    }
+    const { range, zone, dailyRollups } = this.statsPlan;
+    const request = totalsRequest(this.request);
+    const plan = planReads({ ...range, edges: [] }, null, dailyRollups);
+    const totals = new StatsSqlBuilder(request, { level: chooseLevel(request), plan, range, zone, dailyRollups }, this.params);
+    return `${totals.withClause()} SELECT ${json} FROM agg a`;
+  }
+
   json(columns: OutputColumn[]): Sql {
-    const hasKeys = this.keys().length > 0;
-    const withClause = this.withClause(hasKeys);
     const object = (list: OutputColumn[]) => `json_build_object(${list.map((column) => `'${column.name}', ${column.sql}`).join(', ')})`;
-    const totals = columns.filter((column) => column.name === 'currency' || this.request.metrics.some((m) => m.name === column.name));
-    const text = `${withClause},
+    const text = `${this.withClause()},
 ${this.page()}
 SELECT coalesce((SELECT json_agg(${object(columns)} ORDER BY a.n) FROM page a ${this.nameJoins()}), '[]'::json)::text AS rows,
-  coalesce((SELECT json_agg(${object(totals)} ORDER BY a.currency) FROM agg a WHERE a.g ${hasKeys ? '<> 0' : '= 0'}), '[]'::json)::text AS totals,
-  (SELECT count(*) FROM agg WHERE g = 0)::int AS total_rows`;
+  (${this.totals(object, columns)})::text AS totals,
+  (${this.groupCount()})::int AS total_rows`;
     return { text, values: this.params.values };
   }
 
   csv(columns: OutputColumn[]): Sql {
-    const text = `${this.withClause(false)},
+    const text = `${this.withClause()},
 ${this.page()}
 SELECT ${columns.map((column) => `(${column.sql})::text AS ${quoted(column.name)}`).join(', ')}
 FROM page a ${this.nameJoins()}
