@@ -1,6 +1,6 @@
 import { conversionsV1, newId, topicNames } from '@tracklane/contracts';
 import { Answer, signPostback } from '@tracklane/postback-intake';
-import { createTestStack, readTopic, ServiceProcess, TestStack } from '@tracklane/testing';
+import { createTestStack, readTopic, ServiceProcess, TestStack, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { seedAdvertisers } from './postback-test-kit';
 
@@ -113,9 +113,14 @@ describe('postback-ingest killed with -9', () => {
     expect(forged.status).toBe(401);
     await fetch(`${service.url}/postback?${new URLSearchParams({ token: `${TOKEN}-wrong`, click_id: 'x' })}`);
 
-    const logs = processes.map((each) => each.logs()).join('\n');
-    expect(logs).toContain('conversion accepted');
-    expect(logs).toContain('postback refused');
+    // The child writes its log lines asynchronously: wait until the refusals have reached us.
+    const logs = await waitFor(
+      () => {
+        const all = processes.map((each) => each.logs()).join('\n');
+        return all.includes('conversion accepted') && all.includes('postback refused') ? all : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the accepted and refused postbacks in the logs' },
+    );
     for (const secret of [TOKEN, SECRET, signature, 'f'.repeat(64)]) expect(logs).not.toContain(secret);
   });
 });
