@@ -14,6 +14,26 @@ import { decimal, integer, isoInstant, literal, nullable, object, oneOf, string,
 export const POSTBACK_STATUSES = ['approved', 'pending', 'rejected', 'refunded'] as const;
 export type PostbackStatus = (typeof POSTBACK_STATUSES)[number];
 
+/**
+ * The fields of an advertiser's postback under their standard names: what
+ * postback-ingest reads (under these names or their aliases) and what a
+ * partner's own parameter names may be mapped onto.
+ */
+export const POSTBACK_FIELDS = [
+  'click_id',
+  'goal',
+  'amount',
+  'currency',
+  'order_id',
+  'status',
+  'adv_sub1',
+  'adv_sub2',
+  'adv_sub3',
+  'adv_sub4',
+  'adv_sub5',
+] as const;
+export type PostbackField = (typeof POSTBACK_FIELDS)[number];
+
 export type ConversionKey = string;
 
 export interface ConversionV1 {

@@ -1,22 +1,9 @@
-import { POSTBACK_STATUSES } from '@tracklane/contracts';
+import { POSTBACK_FIELDS, POSTBACK_STATUSES } from '@tracklane/contracts';
 import { ValidationOptions } from 'class-validator';
 import { checkedBy } from './checked';
 
 /** Our postback parameters that a partner's own names may be mapped onto. */
-export const POSTBACK_PARAMETERS = [
-  'click_id',
-  'token',
-  'goal',
-  'amount',
-  'currency',
-  'order_id',
-  'status',
-  'adv_sub1',
-  'adv_sub2',
-  'adv_sub3',
-  'adv_sub4',
-  'adv_sub5',
-] as const;
+export const POSTBACK_PARAMETERS = [...POSTBACK_FIELDS, 'token'] as const;
 
 /** Parameters whose values may be translated (a partner's "sale" to our "approved"). */
 const TRANSLATABLE: Record<string, readonly string[] | null> = { status: POSTBACK_STATUSES, goal: null, currency: null };

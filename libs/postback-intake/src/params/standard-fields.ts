@@ -1,22 +1,12 @@
+import { POSTBACK_FIELDS, PostbackField } from '@tracklane/contracts';
+
 /**
  * The postback fields Tracklane understands, under their standard names, and
  * the other names advertisers and measurement partners commonly use for them.
  * Names match case-insensitively.
  */
-export const STANDARD_FIELDS = [
-  'click_id',
-  'goal',
-  'amount',
-  'currency',
-  'order_id',
-  'status',
-  'adv_sub1',
-  'adv_sub2',
-  'adv_sub3',
-  'adv_sub4',
-  'adv_sub5',
-] as const;
-export type StandardField = (typeof STANDARD_FIELDS)[number];
+export const STANDARD_FIELDS = POSTBACK_FIELDS;
+export type StandardField = PostbackField;
 
 export const FIELD_ALIASES: Readonly<Record<StandardField, readonly string[]>> = {
   click_id: ['click_id', 'transaction_id', 'clickid', 'cid', 'subid'],
