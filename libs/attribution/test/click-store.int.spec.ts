@@ -1,7 +1,8 @@
 import { createRedis } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { createTestDatabase, createTestRedis, TestDatabase, TestRedis } from '@tracklane/testing';
-import { Pool } from 'pg';
+import { createPool } from '@tracklane/db';
+import type { Pool } from 'pg';
 import { ClickCache } from '../src/clicks/click-cache';
 import { ClickPartitions, utcDay } from '../src/clicks/click-partitions';
 import { clickRecordOf } from '../src/clicks/click-record';
@@ -18,7 +19,7 @@ describe('click store', () => {
 
   beforeAll(async () => {
     [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    pool = new Pool({ connectionString: database.url, max: 4 });
+    pool = createPool(database.url, 4);
     repository = new ClickRepository(pool);
   });
   afterAll(async () => {

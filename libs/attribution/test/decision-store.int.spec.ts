@@ -1,5 +1,6 @@
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
-import { Pool } from 'pg';
+import { createPool } from '@tracklane/db';
+import type { Pool } from 'pg';
 import { PgDecisionStore } from '../src/conversions/decision-store';
 import { capChecks } from '../src/rules/caps';
 import { inTransaction } from '../src/postgres/transaction';
@@ -10,7 +11,7 @@ describe('decision store (claims and caps in Postgres)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new Pool({ connectionString: database.url, max: 12 });
+    pool = createPool(database.url, 12);
   });
   afterAll(async () => {
     await pool?.end();
