@@ -1,6 +1,6 @@
 # One image for every Tracklane service; docker-compose.yml picks the service
 # with its command. Built from the same lockfile and scripts as a local run.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /tracklane
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +8,7 @@ COPY . .
 RUN npm run db:generate \
  && npx nx run-many -t build --projects=tag:type:app --outputStyle=static
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /tracklane
 ENV NODE_ENV=production HOST=0.0.0.0
 COPY --from=build /tracklane /tracklane

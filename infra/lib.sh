@@ -32,6 +32,9 @@ ensure_node_modules() {
     npm ci --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
+  # The project's own Node 24 (the `node` package) first, also when a script is run without npm.
+  case ":$PATH:" in *":$root/node_modules/.bin:"*) ;; *) export PATH="$root/node_modules/.bin:$PATH" ;; esac
+  [[ "$(node --version)" == v24.* ]] || die "node_modules/.bin/node is not Node 24 ($(node --version)); run npm ci"
   npm run --silent db:generate >/dev/null 2>&1 || npm run db:generate
 }
 
