@@ -2,71 +2,65 @@
  * Redirect benchmark (run on demand, not a test):
  *
  *   npm run bench:click-ingest
- *   BENCH_CONNECTIONS=64 BENCH_SECONDS=10 npm run bench:click-ingest
+ *   BENCH_CONNECTIONS=64 BENCH_SECONDS=10 BENCH_PROFILE=1 npm run bench:click-ingest
  *
- * In one run, at the same fixed concurrency: a bare node:http server that
- * answers every request with a fixed 302 (the ceiling), then the built
- * click-ingest with real Kafka acknowledgements (acks=all) and Redis checks,
- * then click-ingest again at half the rate it peaked at. Prints redirects/s,
- * p50/p99, the ratio to the bare server, and counts what reached Kafka
- * against what the service redirected (lost must be 0).
+ * In one run, with the same visitor mix and concurrency: a bare node:http
+ * server that answers every request with a fixed 302 (the ceiling), then the
+ * built click-ingest with real Kafka acknowledgements (acks=all), Redis
+ * checks and its spool on a real disk, then click-ingest again at half the
+ * rate it peaked at. Prints both sides of every ratio, p50/p99, CPU per
+ * request, and checks by id that every click id handed out in a 302 is in
+ * clicks.v1 (exit 1 if one is missing). BENCH_PROFILE=1 adds a CPU profile of
+ * the service at half of peak, as µs per click by package.
  *
  * Uses the Kafka, Postgres and Redis named by KAFKA_BROKERS, DATABASE_URL and
- * REDIS_URL (defaults: the local ones) with a private database, topics and
- * key prefix, all dropped at the end.
+ * REDIS_URL (defaults: the local ones) with a private database, topics, key
+ * prefix and spool directory, all removed at the end.
  */
-import { clicksV1, topicNames } from '@tracklane/contracts';
-import { createTestStack, defaultToLocalServices, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
+import { ClickV1, clicksV1, topicNames } from '@tracklane/contracts';
+import {
+  BenchProcess,
+  checkDelivery,
+  createTestStack,
+  defaultToLocalServices,
+  formatDelivery,
+  formatProfileSummary,
+  freePort,
+  loadLine,
+  machineLine,
+  readWholeTopic,
+  summariseCpuProfile,
+  waitFor,
+  WORKSPACE_ROOT,
+} from '@tracklane/testing';
 import autocannon, { Result } from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { describeMix, MixReport, nextVisitor } from './visitor-mix';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const WARM_UP_SECONDS = 3;
-const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const BUILT_MAIN = join(WORKSPACE_ROOT, 'dist/apps/click-ingest/apps/click-ingest/src/main.js');
+const TMPFS_MAGIC = 0x01021994;
 
 defaultToLocalServices();
 
 const BARE_SERVER = `
   require('node:http')
     .createServer((request, response) => {
-      response.writeHead(302, { location: 'https://shop.example/land?cid=01jzz0x7h3k2m4n5p6q7r8s9t0vwxy', 'cache-control': 'no-store' });
+      response.writeHead(302, { location: 'https://shop.example/land?cid=01jzz0x7h3k2m4n5p6q7r8s9t0vwxy&a=1&s1=bench', 'cache-control': 'no-store' });
       response.end();
     })
     .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
 `;
 
-/** Starts a node process and resolves once `url` answers 2xx; fails with its output if it exits first. */
-async function startProcess(args: string[], env: Record<string, string>, url: string, children: ChildProcess[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${args[0]} exited with ${child.exitCode}:\n${output}`);
-      return (await fetch(url, { redirect: 'manual' }).catch(() => null))?.status ?? false;
-    },
-    { what: `${url} answering`, timeoutMs: 60_000, intervalMs: 200 },
-  );
-  return child;
-}
-
-/** CPU seconds (user + system) a process has used so far; Linux only, NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
+/** The click ids of every 302 any run received, from the Location header. */
+const redirectedIds = new Set<string>();
+const CLICK_ID_IN_LOCATION = /[?&]cid=([0-9a-z]{30})(?:&|$)/;
 
 interface Run {
   result: Result;
@@ -74,43 +68,46 @@ interface Run {
   cpuMicros: number;
 }
 
-async function measure(label: string, url: string, server: ChildProcess, seconds: number, overallRate?: number): Promise<Run> {
-  const before = cpuSeconds(server.pid);
-  const result = await cannon(label, url, seconds, overallRate);
-  return { result, cpuMicros: ((cpuSeconds(server.pid) - before) * 1e6) / result.requests.total };
-}
-
 const autocannonRuns: autocannon.Instance[] = [];
 
 function cannon(label: string, url: string, seconds: number, overallRate?: number): Promise<Result> {
   process.stderr.write(`  ${label}: ${seconds} s…\n`);
   return new Promise((resolve, reject) => {
-    const options = {
+    const options: autocannon.Options = {
       url,
       connections: CONNECTIONS,
       duration: seconds,
       overallRate,
-      headers: { 'user-agent': USER_AGENT, 'cf-ipcountry': 'DE' },
+      headers: { 'cf-ipcountry': 'DE' },
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const visitor = nextVisitor();
+            return { ...request, headers: { ...request.headers, 'x-forwarded-for': visitor.ip, 'user-agent': visitor.userAgent } };
+          },
+          onResponse: (status, _body, _context, headers) => {
+            if (status !== 302) return;
+            const id = CLICK_ID_IN_LOCATION.exec(String((headers as Record<string, unknown>).location ?? ''))?.[1];
+            if (id && url.includes(`:${servicePort}/`)) redirectedIds.add(id);
+          },
+        },
+      ],
     };
     autocannonRuns.push(autocannon(options, (error, result) => (error ? reject(error) : resolve(result))));
   });
+}
+
+async function measure(label: string, url: string, server: BenchProcess, seconds: number, overallRate?: number): Promise<Run> {
+  const before = server.cpuSeconds();
+  const result = await cannon(label, url, seconds, overallRate);
+  return { result, cpuMicros: ((server.cpuSeconds() - before) * 1e6) / result.requests.total };
 }
 
 async function metric(url: string, series: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
-async function messagesIn(stack: TestStack, topic: string): Promise<number> {
-  const admin = stack.topics.kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 async function seed(databaseUrl: string): Promise<void> {
@@ -125,6 +122,15 @@ async function seed(databaseUrl: string): Promise<void> {
   } finally {
     await pool.end();
   }
+}
+
+/** A spool directory on the disk the service would really use (not tmpfs): fsync must cost what it costs. */
+function spoolDirectory(): { dir: string; note: string } {
+  const root = join(process.env.TRACKLANE_STATE_DIR ?? join(homedir(), '.local', 'state', 'tracklane'), 'bench');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, 'click-spool-'));
+  const tmpfs = statfsSync(dir).type === TMPFS_MAGIC;
+  return { dir, note: `${dir}${tmpfs ? ' (tmpfs: fsync costs nothing here, figures flatter the spool)' : ''}` };
 }
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -142,35 +148,79 @@ function row(label: string, { result, cpuMicros }: Run): string {
     String(other),
     Number.isNaN(cpuMicros) ? '-' : cpuMicros.toFixed(0),
   ];
-  return label.padEnd(30) + cells.map((cell, i) => cell.padStart(COLUMNS[i].length + 2)).join('');
+  return label.padEnd(34) + cells.map((cell, i) => cell.padStart(COLUMNS[i].length + 2)).join('');
 }
+
+function mixOf(values: Array<Buffer | null>): { ids: string[]; mix: MixReport } {
+  const mix: MixReport = { clicks: 0, unique: 0, rateLimited: 0, bot: 0, unverified: 0 };
+  const ids: string[] = [];
+  for (const value of values) {
+    const click: ClickV1 = clicksV1.decode(value);
+    ids.push(click.clickId);
+    mix.clicks++;
+    if (click.unique) mix.unique++;
+    if (click.flags.includes('rate_limited')) mix.rateLimited++;
+    if (click.flags.includes('bot')) mix.bot++;
+    if (click.flags.includes('unverified')) mix.unverified++;
+  }
+  return { ids, mix };
+}
+
+let servicePort = 0;
 
 async function main(): Promise<void> {
   if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run npx nx run click-ingest:build first`);
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const loadBefore = loadLine();
   const stack = await createTestStack({ partitions: 12 });
-  const spoolDir = mkdtempSync(join(tmpdir(), 'click-bench-spool-'));
-  const children: ChildProcess[] = [];
+  const spool = spoolDirectory();
+  const servers: BenchProcess[] = [];
   // Ctrl-C stops the load and still cleans up: the processes, the database, the topics.
   process.once('SIGINT', () => autocannonRuns.forEach((run) => run.stop()));
   try {
     process.stderr.write('starting the bare server and the built click-ingest…\n');
     await seed(stack.database.url);
     const barePort = await freePort();
-    const bareServer = await startProcess(['-e', BARE_SERVER], { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/`, children);
-    const servicePort = await freePort();
+    const bare = await BenchProcess.start({
+      name: 'bare node:http',
+      args: ['-e', BARE_SERVER],
+      env: { PORT: String(barePort) },
+      readyUrl: `http://127.0.0.1:${barePort}/`,
+    });
+    servers.push(bare);
+    servicePort = await freePort();
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
-    const serviceEnv = { ...stack.env, PORT: String(servicePort), LOG_LEVEL: 'warn', CLICK_SPOOL_DIR: spoolDir };
-    const service = await startProcess([BUILT_MAIN], serviceEnv, `${serviceUrl}/readyz`, children);
+    const service = await BenchProcess.start({
+      name: 'click-ingest',
+      args: [BUILT_MAIN],
+      env: {
+        ...stack.env,
+        PORT: String(servicePort),
+        LOG_LEVEL: 'warn',
+        CLICK_SPOOL_DIR: spool.dir,
+        CLICK_CLIENT_IP_HEADER: 'x-forwarded-for',
+      },
+      readyUrl: `${serviceUrl}/readyz`,
+      inspect: PROFILE,
+    });
+    servers.push(service);
 
     const bareUrl = `http://127.0.0.1:${barePort}/c/1?aff_id=1&sub1=bench`;
     const clickUrl = `${serviceUrl}/c/1?aff_id=1&sub1=bench`;
     await cannon('bare server, warm-up', bareUrl, WARM_UP_SECONDS);
-    const bare = await measure('bare server', bareUrl, bareServer, SECONDS);
+    const bareRun = await measure('bare server', bareUrl, bare, SECONDS);
     await cannon('click-ingest, warm-up', clickUrl, WARM_UP_SECONDS);
-    const ours = await measure('click-ingest', clickUrl, service, SECONDS);
-    const halfRate = Math.max(1, Math.round(ours.result.requests.average / 2));
+    const peak = await measure('click-ingest', clickUrl, service, SECONDS);
+    const halfRate = Math.max(1, Math.round(peak.result.requests.average / 2));
     const half = await measure(`click-ingest at ${count(halfRate)}/s`, clickUrl, service, SECONDS, halfRate);
+    let profile = '';
+    if (PROFILE) {
+      const redirectedBefore = await metric(serviceUrl, 'tracklane_click_requests_total{outcome="redirected"}');
+      const cpuBefore = service.cpuSeconds();
+      const { profile: recorded } = await service.profile(() => cannon(`profile at ${count(halfRate)}/s`, clickUrl, SECONDS, halfRate));
+      const cpuSeconds = service.cpuSeconds() - cpuBefore;
+      const operations = (await metric(serviceUrl, 'tracklane_click_requests_total{outcome="redirected"}')) - redirectedBefore;
+      profile = formatProfileSummary(summariseCpuProfile(recorded), { operations, cpuSeconds });
+    }
 
     await waitFor(async () => (await metric(serviceUrl, 'tracklane_spool_depth{spool="clicks"}')) === 0, {
       what: 'spool drained',
@@ -178,29 +228,37 @@ async function main(): Promise<void> {
     });
     const redirected = await metric(serviceUrl, 'tracklane_click_requests_total{outcome="redirected"}');
     const spooled = await metric(serviceUrl, 'tracklane_spool_appended_total{spool="clicks"}');
-    const inKafka = await messagesIn(stack, topicNames(clicksV1, stack.topics.prefix).main);
+    // Stopped first: a send still in flight is flushed, so the topic is complete before it is read.
+    await service.stop();
+    const topic = topicNames(clicksV1, stack.topics.prefix).main;
+    const { ids, mix } = mixOf(await readWholeTopic(stack.topics.kafka, topic));
+    const delivery = checkDelivery(redirectedIds, ids);
 
-    const cpu = cpus();
     console.log(`\nRedirect benchmark: ${CONNECTIONS} connections, ${SECONDS} s per run (after ${WARM_UP_SECONDS} s warm-up)`);
-    console.log(`machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-    console.log(`load average before: ${load}; after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}\n`);
-    console.log(''.padEnd(30) + COLUMNS.map((column) => column.padStart(column.length + 2)).join(''));
-    console.log(row('bare node:http fixed 302', bare));
-    console.log(row('click-ingest (Kafka acks)', ours));
+    console.log(machineLine());
+    console.log(`load average before: ${loadBefore}; after: ${loadLine()}`);
+    console.log(`spool: ${spool.note}\n`);
+    console.log(''.padEnd(34) + COLUMNS.map((column) => column.padStart(column.length + 2)).join(''));
+    console.log(row('bare node:http fixed 302', bareRun));
+    console.log(row('click-ingest (Kafka acks=all)', peak));
     console.log(row(`click-ingest at ${count(halfRate)}/s`, half));
-    const ratio = ours.result.requests.average / bare.result.requests.average;
-    console.log(`\nthroughput ratio click-ingest / bare: ${ratio.toFixed(2)} (target ≥ 0.50)`);
-    console.log(`p99 at half of peak: ${half.result.latency.p99.toFixed(1)} ms (target ≤ 10 ms)`);
+    const ratio = peak.result.requests.average / bareRun.result.requests.average;
     console.log(
-      `clicks redirected ${count(redirected)}, in clicks.v1 ${count(inKafka)}: lost ${count(Math.max(0, redirected - inKafka))}, ` +
-        `extra ${count(Math.max(0, inKafka - redirected))} (${count(spooled)} went through the spool)`,
+      `\nthroughput ratio click-ingest / bare: ${count(peak.result.requests.average)} / ${count(bareRun.result.requests.average)} = ${ratio.toFixed(2)} (target ≥ 0.50)`,
     );
-    if (redirected !== inKafka) process.exitCode = 1;
+    console.log(`p99 at half of peak (${count(halfRate)}/s): ${half.result.latency.p99.toFixed(1)} ms (target ≤ 10 ms)`);
+    console.log(`CPU per request: click-ingest ${peak.cpuMicros.toFixed(0)} µs / bare ${bareRun.cpuMicros.toFixed(0)} µs`);
+    console.log(describeMix(mix));
+    console.log(formatDelivery('clicks: 302s', topic, delivery) + ` — ${count(spooled)} went through the spool`);
+    if (redirected !== redirectedIds.size) {
+      console.log(`(the service counted ${count(redirected)} redirects; ${count(redirected - redirectedIds.size)} answers did not reach the load generator)`);
+    }
+    if (profile) console.log(`\nCPU profile of click-ingest at ${count(halfRate)}/s, self time by package:\n${profile}`);
+    if (delivery.lost > 0 || delivery.acknowledged === 0) process.exitCode = 1;
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(servers.map((server) => server.stop()));
     await stack.destroy();
-    rmSync(spoolDir, { recursive: true, force: true });
+    rmSync(spool.dir, { recursive: true, force: true });
   }
 }
 

@@ -10,3 +10,4 @@ export * from './services';
 export * from './test-stack';
 export * from './wait';
 export * from './workspace';
+export * from './bench';

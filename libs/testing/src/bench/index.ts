@@ -1,0 +1,4 @@
+export * from './bench-machine';
+export * from './bench-process';
+export * from './cpu-profile';
+export * from './delivery-check';
