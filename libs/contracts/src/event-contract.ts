@@ -9,21 +9,32 @@ export interface EventContract<V> {
   /** Base topic name, e.g. "clicks.v1". */
   readonly topic: string;
   readonly version: number;
+  /**
+   * "per-key": messages with the same key must stay in one partition, in
+   * order (a conversion's status changes). "none": the key is only an
+   * identity; a producer may put any message in any partition (larger
+   * batches), and no consumer may rely on which partition holds a key.
+   */
+  readonly ordering: MessageOrdering;
   keyOf(value: V): string;
   encode(value: V): Buffer;
   /** Parses and validates; throws ContractViolation naming the field. */
   decode(bytes: Buffer | string | null): V;
 }
 
+export type MessageOrdering = 'per-key' | 'none';
+
 export function defineContract<V extends { v: number }>(spec: {
   topic: string;
   version: number;
+  ordering: MessageOrdering;
   keyOf: (value: V) => string;
   validate: Validator<V>;
 }): EventContract<V> {
   return {
     topic: spec.topic,
     version: spec.version,
+    ordering: spec.ordering,
     keyOf: spec.keyOf,
     encode: (value) => Buffer.from(JSON.stringify(value)),
     decode: (bytes) => {

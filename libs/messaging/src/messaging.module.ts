@@ -84,6 +84,7 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 export interface MessagingOptions {
   clientId: string;
+  /** Unordered topics default to the contracts' (ordering "none"). */
   producer?: Omit<KafkaProducerOptions, 'metrics'>;
 }
 
@@ -102,9 +103,9 @@ export class MessagingModule {
         },
         {
           provide: MESSAGE_PRODUCER,
-          inject: [Kafka, Registry],
-          useFactory: (kafka: Kafka, metrics: Registry) =>
-            new KafkaMessageProducer(kafka, { ...options.producer, metrics }),
+          inject: [Kafka, Registry, Topics],
+          useFactory: (kafka: Kafka, metrics: Registry, topics: Topics) =>
+            new KafkaMessageProducer(kafka, { unorderedTopics: topics.unordered(), ...options.producer, metrics }),
         },
         { provide: Topics, inject: [ServiceEnv], useFactory: (env: ServiceEnv) => new Topics(env.KAFKA_TOPIC_PREFIX) },
         ConsumerFactory,

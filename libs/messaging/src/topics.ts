@@ -1,4 +1,4 @@
-import { EventContract, TopicNames, topicNames } from '@tracklane/contracts';
+import { EventContract, STREAMS, TopicNames, topicNames } from '@tracklane/contracts';
 
 /** Topic names of this deployment: the contracts' names behind KAFKA_TOPIC_PREFIX. */
 export class Topics {
@@ -6,5 +6,10 @@ export class Topics {
 
   of(contract: EventContract<unknown>): TopicNames {
     return topicNames(contract, this.prefix);
+  }
+
+  /** Main topics whose contracts need no per-key order: a producer may choose their partitions freely. */
+  unordered(): string[] {
+    return STREAMS.filter((contract) => contract.ordering === 'none').map((contract) => this.of(contract).main);
   }
 }

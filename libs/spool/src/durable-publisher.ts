@@ -19,6 +19,12 @@ export type Durability = 'kafka' | 'spool';
 
 type SendOutcome = 'acked' | 'failed' | 'late';
 
+interface Waiting {
+  message: SpooledMessage;
+  resolve: (durability: Durability) => void;
+  reject: (error: Error) => void;
+}
+
 /** One produce request per batch; well under Kafka's default 1 MiB record-batch limit per partition. */
 const REPLAY_BATCH: ReplayBatchLimits = { maxMessages: 1000, maxBytes: 512 * 1024 };
 
@@ -48,6 +54,11 @@ function settleWithin(send: Promise<void>, ms: number): Promise<SendOutcome> {
  * After a miss, Kafka is presumed down: messages go straight to the spool
  * (answering fast instead of waiting out the deadline each time, and
  * without piling sends up in memory) until replay has drained the spool.
+ *
+ * Messages published in the same event-loop turn travel as one send with
+ * one deadline timer (per message, a promise chain and a timer cost more
+ * than the producer's share); each is still answered only once it is
+ * acknowledged or spooled.
  */
 export class DurablePublisher {
   private direct = true;
@@ -55,6 +66,7 @@ export class DurablePublisher {
   private replaying: Promise<void> | null = null;
   private wakeStopped: () => void = () => undefined;
   private readonly stopSignal = new Promise<void>((resolve) => (this.wakeStopped = resolve));
+  private turn: Waiting[] = [];
 
   constructor(
     private readonly producer: MessageProducer,
@@ -62,24 +74,53 @@ export class DurablePublisher {
     private readonly options: DurablePublisherOptions,
   ) {}
 
-  async publish(message: SpooledMessage): Promise<Durability> {
-    let originalSend: Promise<void> | undefined;
-    if (this.direct) {
-      const send = this.producer.send(message.topic, [{ key: message.key, value: message.value }]);
-      const outcome = await settleWithin(send, this.options.deadlineMs);
-      if (outcome === 'acked') return 'kafka';
-      this.presumeKafkaDown(outcome);
-      if (outcome === 'late') originalSend = send;
+  /** Resolves once the message is acknowledged by Kafka or fsync'd to the spool; rejects if neither took it. */
+  publish(message: SpooledMessage): Promise<Durability> {
+    return new Promise<Durability>((resolve, reject) => {
+      this.turn.push({ message, resolve, reject });
+      if (this.turn.length === 1) setImmediate(this.publishTurn);
+    });
+  }
+
+  private readonly publishTurn = (): void => {
+    const waiting = this.turn;
+    this.turn = [];
+    if (!this.direct) {
+      for (const one of waiting) this.spoolOne(one);
+      return;
     }
-    try {
-      await this.spool.append(message, originalSend);
-    } catch (error) {
-      // The disk failed too. With nothing spooled there is nothing for replay to drain (which is what
-      // ends an outage), so let the next message try Kafka first instead of failing against the disk.
-      if (this.spool.drained && !this.direct) this.presumeKafkaUp();
-      throw error;
+    const byTopic = new Map<string, Waiting[]>();
+    for (const one of waiting) {
+      const group = byTopic.get(one.message.topic);
+      if (group) group.push(one);
+      else byTopic.set(one.message.topic, [one]);
     }
-    return 'spool';
+    for (const [topic, group] of byTopic) {
+      const send = this.producer.send(
+        topic,
+        group.map(({ message }) => ({ key: message.key, value: message.value })),
+      );
+      void settleWithin(send, this.options.deadlineMs).then((outcome) => {
+        if (outcome === 'acked') {
+          for (const one of group) one.resolve('kafka');
+          return;
+        }
+        this.presumeKafkaDown(outcome);
+        for (const one of group) this.spoolOne(one, outcome === 'late' ? send : undefined);
+      });
+    }
+  };
+
+  private spoolOne(waiting: Waiting, originalSend?: Promise<void>): void {
+    this.spool.append(waiting.message, originalSend).then(
+      () => waiting.resolve('spool'),
+      (error: Error) => {
+        // The disk failed too. With nothing spooled there is nothing for replay to drain (which is what
+        // ends an outage), so let the next message try Kafka first instead of failing against the disk.
+        if (this.spool.drained && !this.direct) this.presumeKafkaUp();
+        waiting.reject(error);
+      },
+    );
   }
 
   /** Starts replaying whatever the spool holds, now and whenever more arrives. */
@@ -115,7 +156,8 @@ export class DurablePublisher {
     let backoff = initialBackoff;
     while (!this.stopped) {
       await Promise.race([this.spool.untilPending(), this.stopSignal]);
-      if (this.stopped) return;
+      // A closed spool has nothing more to hand out (and would wake this loop at once, for ever).
+      if (this.stopped || this.spool.isClosed) return;
       try {
         const batch = await this.spool.nextBatch(REPLAY_BATCH);
         if (batch.length > 0) {

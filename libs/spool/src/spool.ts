@@ -121,6 +121,11 @@ export class Spool {
     return this.undelivered;
   }
 
+  /** No more appends are taken: the spool is closing or closed. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** True when nothing is left to deliver and no original send is pending. */
   get drained(): boolean {
     return this.undelivered === 0 && this.inFlight.size === 0;

@@ -62,6 +62,7 @@ const status = oneOf(ATTRIBUTION_STATUSES);
 export const attributionsV1 = defineContract<AttributionV1>({
   topic: 'attributions.v1',
   version: 1,
+  ordering: 'per-key',
   keyOf: (attribution) => attribution.clickId ?? attribution.conversionId,
   validate: object({
     v: literal(1),

@@ -5,6 +5,16 @@ import { arrayOf, boolean, integer, isoInstant, literal, nullable, object, oneOf
 /**
  * clicks.v1 — one message per tracking-link hit, keyed by click id.
  *
+ * Partitioning is free (ordering "none"): a click has no later events of its
+ * own, so click-ingest puts each produce request's clicks into one partition
+ * (rotating), which makes batches larger and cheaper. Its consumers do not
+ * depend on where a click lands: attribution's clicks group stores clicks in
+ * Postgres and Redis, where conversions (a separate group, partitioned by
+ * click id on conversions.v1) look them up, and a conversion that arrives
+ * first waits on the retry topic; reporting's projector stores each click
+ * once by id and takes every click field an attribution needs from the
+ * attribution event itself.
+ *
  * Flags: bot (user agent of a crawler, preview fetcher or script),
  * rate_limited (the IP clicked more than the per-IP limit allows),
  * unverified (uniqueness and rate could not be checked; `unique` is then
@@ -59,6 +69,7 @@ const sub = nullable(string({ max: 512 }));
 export const clicksV1 = defineContract<ClickV1>({
   topic: 'clicks.v1',
   version: 1,
+  ordering: 'none',
   keyOf: (click) => click.clickId,
   validate: object({
     v: literal(1),

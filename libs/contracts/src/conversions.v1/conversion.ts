@@ -68,6 +68,7 @@ const advSub = nullable(string({ max: 512 }));
 export const conversionsV1 = defineContract<ConversionV1>({
   topic: 'conversions.v1',
   version: 1,
+  ordering: 'per-key',
   keyOf: (conversion) => conversion.clickId,
   validate: object({
     v: literal(1),

@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Partitioners, PartitionerArgs, Producer, TopicMessages } from 'kafkajs';
+import { randomInt } from 'node:crypto';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { OutgoingMessage } from '../messages';
 import { MessageProducer, ProducerClosedError } from '../producer';
@@ -15,6 +16,20 @@ export interface KafkaProducerOptions {
   maxBatchBytes?: number;
   /** kafkajs retries of one request before the sends in it fail (default 3). */
   retries?: number;
+  /**
+   * Topics whose messages need no per-key order (contract ordering "none").
+   * Each produce request puts all of its messages for such a topic into one
+   * partition, the next request into the next one: one record batch per
+   * request instead of one per partition its keys hash to. Keys are sent
+   * unchanged. Every other topic is partitioned by key.
+   */
+  unorderedTopics?: readonly string[];
+  /**
+   * Longest time a request waits for more sends to join it (default 500 µs).
+   * It waits by event-loop turns, not timers: a turn that brought no new
+   * send ends the wait at once, so an idle process sends at once.
+   */
+  lingerMicros?: number;
   metrics?: Registry;
 }
 
@@ -34,16 +49,59 @@ function sizeOf(message: OutgoingMessage): number {
 }
 
 /**
+ * Partitions by key (kafkajs's default, Java-compatible murmur2) except for
+ * unordered topics, whose messages all go to the partition of the current
+ * request; `nextRequest` moves every unordered topic on to its next partition.
+ */
+class RequestStickyPartitioner {
+  private readonly byKey = Partitioners.DefaultPartitioner();
+  private readonly unordered: ReadonlySet<string>;
+  /** Where each process starts, so instances do not all begin on partition 0. */
+  private request = randomInt(1 << 30);
+
+  constructor(unorderedTopics: readonly string[]) {
+    this.unordered = new Set(unorderedTopics);
+  }
+
+  nextRequest(): void {
+    this.request++;
+  }
+
+  readonly partition = (args: PartitionerArgs): number => {
+    if (!this.unordered.has(args.topic)) return this.byKey(args);
+    const metadata = args.partitionMetadata;
+    // A partition without a leader cannot take the batch now; pick among those with one (kafkajs does the same for keyless messages).
+    let available = 0;
+    for (const partition of metadata) if (partition.leader >= 0) available++;
+    if (available === 0) return metadata[this.request % metadata.length].partitionId;
+    let index = this.request % available;
+    for (const partition of metadata) {
+      if (partition.leader < 0) continue;
+      if (index-- === 0) return partition.partitionId;
+    }
+    return metadata[0].partitionId;
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * One idempotent producer per process (acks = all). kafkajs has no linger,
  * so batching happens here: every send made while a request is in flight
- * joins the next request, so the batch grows with the load instead of
- * adding a fixed delay to each send.
+ * joins the next request, and before a request goes out it waits a few
+ * event-loop turns as long as each brings more sends (at most lingerMicros),
+ * so the batch grows with the load instead of adding a fixed delay or a
+ * timer wake-up to each send. Per-message cost in kafkajs falls steeply with
+ * batch size, and unordered topics put a whole batch in one partition.
  */
 export class KafkaMessageProducer implements MessageProducer {
   private readonly producer: Producer;
   private readonly maxBatchMessages: number;
   private readonly maxBatchBytes: number;
+  private readonly lingerMicros: number;
+  private readonly partitioner: RequestStickyPartitioner;
   private queue: PendingSend[] = [];
+  private queuedMessages = 0;
   private draining: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private closed = false;
@@ -54,10 +112,13 @@ export class KafkaMessageProducer implements MessageProducer {
   constructor(kafka: Kafka, options: KafkaProducerOptions = {}) {
     this.maxBatchMessages = options.maxBatchMessages ?? 2000;
     this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
+    this.lingerMicros = options.lingerMicros ?? 500;
+    this.partitioner = new RequestStickyPartitioner(options.unorderedTopics ?? []);
+    const createPartitioner: ICustomPartitioner = () => this.partitioner.partition;
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner,
       retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     if (options.metrics) {
@@ -105,6 +166,7 @@ export class KafkaMessageProducer implements MessageProducer {
   private enqueue(topic: string, messages: OutgoingMessage[], bytes: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ topic, messages, bytes, resolve, reject });
+      this.queuedMessages += messages.length;
       this.draining ??= this.drain();
     });
   }
@@ -128,15 +190,30 @@ export class KafkaMessageProducer implements MessageProducer {
   }
 
   private async drain(): Promise<void> {
-    // Let every send of the current event-loop turn join the first request.
-    await new Promise((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) {
+        await this.gather();
         const batch = this.take();
         await this.deliver(batch);
       }
     } finally {
       this.draining = null;
+    }
+  }
+
+  /**
+   * The linger: every send of the current turn joins, then further turns as
+   * long as each brought a send, the request is not full and lingerMicros
+   * have not passed. A turn handles whatever the sockets delivered meanwhile
+   * (requests that will send too) without sleeping, so it costs no timer.
+   */
+  private async gather(): Promise<void> {
+    const started = performance.now();
+    for (;;) {
+      const before = this.queuedMessages;
+      await nextTurn();
+      if (this.queuedMessages === before || this.queuedMessages >= this.maxBatchMessages) return;
+      if ((performance.now() - started) * 1000 >= this.lingerMicros) return;
     }
   }
 
@@ -151,6 +228,7 @@ export class KafkaMessageProducer implements MessageProducer {
       bytes += this.queue[taken].bytes;
       taken++;
     }
+    this.queuedMessages -= count;
     return this.queue.splice(0, taken);
   }
 
@@ -168,6 +246,7 @@ export class KafkaMessageProducer implements MessageProducer {
     }
     try {
       await this.connect();
+      this.partitioner.nextRequest();
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       this.batchSize?.observe(count);
       for (const send of batch) {
