@@ -1,4 +1,4 @@
-import { ValidateBy } from 'class-validator';
+import { FieldRule, rule } from './field-rule';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -13,50 +13,30 @@ interface DecimalParts {
 }
 
 /**
- * One rule per decorator, so a refusal names exactly the rule that failed.
- * IsDecimalAmount judges the format; the others judge only well-formed numbers.
+ * One rule per property of the number, so a refusal names exactly the rule
+ * that failed. isDecimal judges the format; the others judge only
+ * well-formed numbers.
  */
-function decimalRule(name: string, holds: (parts: DecimalParts) => boolean, message: string): PropertyDecorator {
-  return ValidateBy({
+function decimalRule(name: string, holds: (parts: DecimalParts) => boolean, reason: string): FieldRule {
+  return rule(
     name,
-    validator: {
-      validate: (value: unknown) => {
-        if (typeof value !== 'string' || !DECIMAL.test(value)) return true;
-        const negative = value.startsWith('-');
-        const [integer, fraction = ''] = (negative ? value.slice(1) : value).split('.');
-        return holds({ negative, integer, fraction });
-      },
-      defaultMessage: () => message,
+    (value) => {
+      if (!DECIMAL.test(value)) return true;
+      const negative = value.startsWith('-');
+      const [integer, fraction = ''] = (negative ? value.slice(1) : value).split('.');
+      return holds({ negative, integer, fraction });
     },
-  });
-}
-
-export function IsDecimalAmount(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isDecimal',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && DECIMAL.test(value),
-      defaultMessage: () => 'amount must be a decimal number such as 19.99 (digits, optionally a dot and decimals)',
-    },
-  });
-}
-
-export function IsNonNegativeAmount(): PropertyDecorator {
-  return decimalRule('nonNegative', ({ negative }) => !negative, 'amount must not be negative');
-}
-
-export function HasAtMostFourDecimalPlaces(): PropertyDecorator {
-  return decimalRule(
-    'maxDecimalPlaces',
-    ({ fraction }) => fraction.length <= MAX_DECIMAL_PLACES,
-    `amount must have at most ${MAX_DECIMAL_PLACES} decimal places`,
+    reason,
   );
 }
 
-export function HasAtMostFourteenIntegerDigits(): PropertyDecorator {
-  return decimalRule(
+export const AMOUNT_RULES: readonly FieldRule[] = [
+  rule('isDecimal', (value) => DECIMAL.test(value), 'amount must be a decimal number such as 19.99 (digits, optionally a dot and decimals)'),
+  decimalRule('nonNegative', ({ negative }) => !negative, 'amount must not be negative'),
+  decimalRule('maxDecimalPlaces', ({ fraction }) => fraction.length <= MAX_DECIMAL_PLACES, `amount must have at most ${MAX_DECIMAL_PLACES} decimal places`),
+  decimalRule(
     'maxIntegerDigits',
     ({ integer }) => integer.length <= MAX_INTEGER_DIGITS,
     `amount must have at most ${MAX_INTEGER_DIGITS} digits before the decimal point`,
-  );
-}
+  ),
+];

@@ -1,8 +1,7 @@
 import { normaliseId, PostbackStatus } from '@tracklane/contracts';
-import { validateSync, ValidatorOptions } from 'class-validator';
 import { PostbackParams } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
-import { PostbackDto } from './postback.dto';
+import { PostbackField, POSTBACK_RULES } from './postback.rules';
 
 /** A postback that passed validation, in the shape of a conversions.v1 event. */
 export interface ValidPostback {
@@ -23,57 +22,61 @@ export interface ValidPostback {
   idempotencyKey: string | null;
 }
 
-const OPTIONS: ValidatorOptions = {
-  validationError: { target: false, value: false },
-  forbidUnknownValues: true,
-};
+type FieldValues = Record<PostbackField, string | undefined>;
 
-/** Validates with class-validator and returns the event fields; throws a 400 refusal naming every bad field. */
+/** Every rule of every field, in order; the problems name the field (and the parameter it came in as). */
+function problemsOf(values: FieldValues, params: PostbackParams): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of Object.keys(POSTBACK_RULES) as PostbackField[]) {
+    const { required, rules } = POSTBACK_RULES[field];
+    const value = values[field];
+    const name = field === 'idempotency_key' ? 'Idempotency-Key' : field;
+    const param = field === 'idempotency_key' ? undefined : params.fields[field]?.param;
+    const problem = (rule: string, reason: string) =>
+      problems.push({ field: name, ...(param && param !== name ? { param } : {}), rule, reason });
+    if (value === undefined) {
+      if (required) problem('isDefined', required.reason);
+      continue;
+    }
+    for (const rule of rules) if (!rule.holds(value)) problem(rule.name, rule.reason);
+  }
+  return problems;
+}
+
+/** Checks every field (POSTBACK_RULES) and returns the event fields; throws a 400 refusal naming every bad field. */
 export function validatePostback(params: PostbackParams, idempotencyKey: string | undefined): ValidPostback {
   const { fields } = params;
-  const dto = new PostbackDto();
-  dto.click_id = fields.click_id?.value;
-  dto.goal = fields.goal?.value;
-  dto.amount = fields.amount?.value;
-  dto.currency = fields.currency?.value.toUpperCase();
-  dto.order_id = fields.order_id?.value;
-  dto.status = fields.status?.value.toLowerCase();
-  dto.adv_sub1 = fields.adv_sub1?.value;
-  dto.adv_sub2 = fields.adv_sub2?.value;
-  dto.adv_sub3 = fields.adv_sub3?.value;
-  dto.adv_sub4 = fields.adv_sub4?.value;
-  dto.adv_sub5 = fields.adv_sub5?.value;
-  dto.idempotency_key = idempotencyKey;
+  const values: FieldValues = {
+    click_id: fields.click_id?.value,
+    goal: fields.goal?.value,
+    amount: fields.amount?.value,
+    currency: fields.currency?.value.toUpperCase(),
+    order_id: fields.order_id?.value,
+    status: fields.status?.value.toLowerCase(),
+    adv_sub1: fields.adv_sub1?.value,
+    adv_sub2: fields.adv_sub2?.value,
+    adv_sub3: fields.adv_sub3?.value,
+    adv_sub4: fields.adv_sub4?.value,
+    adv_sub5: fields.adv_sub5?.value,
+    idempotency_key: idempotencyKey,
+  };
 
-  const errors = validateSync(dto, OPTIONS);
-  if (errors.length > 0) {
-    const problems: FieldProblem[] = errors.flatMap((error) => {
-      const field = error.property === 'idempotency_key' ? 'Idempotency-Key' : error.property;
-      const param = fields[error.property as keyof typeof fields]?.param;
-      // class-validator lists a property's constraints bottom-up; report them in declaration order.
-      return Object.entries(error.constraints ?? {}).reverse().map(([rule, reason]) => ({
-        field,
-        ...(param && param !== field ? { param } : {}),
-        rule,
-        reason,
-      }));
-    });
-    throw PostbackRefusal.invalid(problems);
-  }
+  const problems = problemsOf(values, params);
+  if (problems.length > 0) throw PostbackRefusal.invalid(problems);
 
   return {
-    clickId: normaliseId(dto.click_id as string) as string,
-    goal: dto.goal ?? null,
-    amount: dto.amount ?? null,
-    currency: dto.currency ?? null,
-    orderId: dto.order_id ?? null,
-    status: (dto.status as PostbackStatus | undefined) ?? null,
-    advSub1: dto.adv_sub1 ?? null,
-    advSub2: dto.adv_sub2 ?? null,
-    advSub3: dto.adv_sub3 ?? null,
-    advSub4: dto.adv_sub4 ?? null,
-    advSub5: dto.adv_sub5 ?? null,
+    clickId: normaliseId(values.click_id as string) as string,
+    goal: values.goal ?? null,
+    amount: values.amount ?? null,
+    currency: values.currency ?? null,
+    orderId: values.order_id ?? null,
+    status: (values.status as PostbackStatus | undefined) ?? null,
+    advSub1: values.adv_sub1 ?? null,
+    advSub2: values.adv_sub2 ?? null,
+    advSub3: values.adv_sub3 ?? null,
+    advSub4: values.adv_sub4 ?? null,
+    advSub5: values.adv_sub5 ?? null,
     raw: params.raw,
-    idempotencyKey: dto.idempotency_key ?? null,
+    idempotencyKey: values.idempotency_key ?? null,
   };
 }
