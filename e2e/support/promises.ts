@@ -105,11 +105,11 @@ export async function checkPromises(
     const client = apiClient(reporting.url, reporting.adminKey);
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const period = `from=${day(-2)}&to=${day(1)}`;
-    const reportClicks = await waitFor(
+    const { clicks: reportClicks } = await waitFor(
       async () => {
         const report = await client.get<{ totals: { clicks: number }[] }>(`/v1/reports/stats?${period}&group_by=offer`);
         const clicks = report.totals.reduce((sum, row) => sum + row.clicks, 0);
-        return clicks === clicksRecorded ? clicks : undefined;
+        return clicks === clicksRecorded && { clicks };
       },
       { timeoutMs, intervalMs: 500, what: `the reports to count ${clicksRecorded} clicks` },
     );

@@ -77,14 +77,25 @@ describe('the platform under faults', () => {
     expect(kept.clicksRecorded).toBeGreaterThanOrEqual(kept.clicksRedirected);
     expect(kept.reconciliationBalanced).toBe(true);
 
-    // At-least-once delivery repeats only with the same Idempotency-Key: one success per conversion.
+    // Exactly one successful outbound postback per acknowledged conversion: every one arrives, none twice.
     const approved = [...result.postbacks.accepted.values()].map((postback) => `${postback.conversionId}:approved`);
-    const delivered = () => new Set(world.affiliateServer.succeeded().map((request) => request.headers['idempotency-key']));
-    await waitFor(() => approved.every((key) => delivered().has(key)), {
+    const successesByKey = () => {
+      const counts = new Map<string, number>();
+      for (const request of world.affiliateServer.succeeded()) {
+        const key = String(request.headers['idempotency-key']);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    };
+    await waitFor(() => approved.every((key) => successesByKey().has(key)), {
       timeoutMs: 120_000,
       intervalMs: 1_000,
       what: 'a successful outbound postback for every acknowledged conversion',
     });
+    // Time for a repeat to show up, should anything still be sending one.
+    await pause(3_000);
+    const repeated = [...successesByKey()].filter(([, times]) => times !== 1);
+    expect(repeated).toEqual([]);
     // Faults take about a minute; the checks may wait up to five more for the platform to catch up.
   }, 480_000);
 });

@@ -1,7 +1,7 @@
 import { clicksV1, ID_PATTERN, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
 import { createTestStack, DedicatedKafkaBroker, readTopic, ServiceProcess, TestStack, waitFor } from '@tracklane/testing';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickIngestEnv } from '../src/click-ingest.env';
@@ -147,6 +147,48 @@ describe('click-ingest when Kafka fails', () => {
       expect(lateAcked + replayed).toBe(40);
       expectEachOnce(await timesInTopic(clickIds));
     } finally {
+      await service.close();
+    }
+  }, 120_000);
+
+  it('never redirects a click that neither Kafka acknowledged nor the spool made durable: 503, no click id', async () => {
+    const service = await startInProcess();
+    try {
+      await waitFor(() => readdirSync(spoolDir).every((name) => !name.endsWith('.spool')), { what: 'no open spool segment' });
+      broker.pause();
+      try {
+        // The disk fails too: the spool directory is gone and a file stands where it was, so no segment can be written.
+        rmSync(spoolDir, { recursive: true, force: true });
+        writeFileSync(spoolDir, 'not a directory');
+        const refused = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            fetch(`${service.url}/c/10?aff_id=7&sub1=r${i}`, { redirect: 'manual', headers: { 'user-agent': `${BROWSER} r${i}` } }),
+          ),
+        );
+        for (const response of refused) {
+          expect(response.status).toBe(503);
+          expect(response.headers.get('location')).toBeNull();
+          expect(response.headers.get('retry-after')).toBe('1');
+          expect(await response.text()).toContain('could not be recorded');
+        }
+        expect(await metric(service.url, 'tracklane_click_requests_total{outcome="not_recorded"}')).toBe(5);
+        expect(await metric(service.url, 'tracklane_click_requests_total{outcome="redirected"}')).toBe(3); // the warm-up's
+
+        // The disk is back while Kafka still stalls: clicks are spooled, and only then redirected.
+        rmSync(spoolDir, { force: true });
+        mkdirSync(spoolDir);
+        const clickIds = await clickAll(service.url, 3);
+        expect(await metric(service.url, DEPTH)).toBeGreaterThan(0);
+        expect(readdirSync(spoolDir).some((name) => name.endsWith('.spool'))).toBe(true);
+        broker.resume();
+        await waitFor(async () => (await metric(service.url, DEPTH)) === 0, { timeoutMs: 60_000, what: 'spool drained' });
+        expectEachOnce(await timesInTopic(clickIds));
+      } finally {
+        broker.resume();
+      }
+    } finally {
+      if (!statSync(spoolDir).isDirectory()) rmSync(spoolDir);
+      mkdirSync(spoolDir, { recursive: true });
       await service.close();
     }
   }, 120_000);

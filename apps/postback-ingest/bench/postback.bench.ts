@@ -8,15 +8,28 @@
  * private database, topics and Redis prefix (durable Kafka acks, acks=all),
  * then drives both servers with autocannon using the same requests: a unique
  * order id and click id per postback, as advertisers send them. Prints
- * postbacks/s, p99 latency and the ratio to the baseline (target ≥ 0.4), and
- * checks that Kafka holds one event per acknowledged postback.
+ * postbacks/s, p99 latency and the ratio to the baseline (target ≥ 0.4) with
+ * both sides, the machine and its load, and checks by id that every event id
+ * answered with a 2xx is in conversions.v1 (exit 1 if one is missing).
+ * `--profile 1` adds a CPU profile of the service under the same load, as µs
+ * per postback by package.
  */
 import { newId, conversionsV1, topicNames } from '@tracklane/contracts';
-import { createTestStack, defaultToLocalServices, freePort, TestStack, waitFor, WORKSPACE_ROOT } from '@tracklane/testing';
+import {
+  BenchProcess,
+  checkDelivery,
+  createTestStack,
+  defaultToLocalServices,
+  formatDelivery,
+  formatProfileSummary,
+  freePort,
+  loadLine,
+  machineLine,
+  readWholeTopic,
+  summariseCpuProfile,
+  WORKSPACE_ROOT,
+} from '@tracklane/testing';
 import autocannon, { Result } from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 
@@ -33,39 +46,33 @@ const settings = {
   duration: option('duration', 10),
   connections: option('connections', 64),
   warmup: option('warmup', 3),
+  profile: process.argv.includes('--profile'),
 };
+
+/** Event ids the service answered with a 2xx, from the JSON answers. */
+const acknowledgedIds = new Set<string>();
+const EVENT_ID = /"eventId":"([0-9a-z]{30})"/;
 
 interface Server {
   url: string;
-  child: ChildProcess;
+  process: BenchProcess;
 }
 
-async function startProcess(args: string[], env: Record<string, string>, logName: string): Promise<Server> {
+async function startServer(name: string, args: string[], env: Record<string, string>, inspect = false): Promise<Server> {
   const port = await freePort();
-  const log = openSync(join(tmpdir(), `${logName}-${process.pid}.log`), 'w');
-  const child = spawn(process.execPath, args, {
-    cwd: WORKSPACE_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${logName} exited with ${child.exitCode}; see ${join(tmpdir(), `${logName}-${process.pid}.log`)}`);
-      const response = await fetch(`${url}/readyz`).catch(() => undefined);
-      return response?.ok;
-    },
-    { timeoutMs: 60_000, intervalMs: 200, what: `${logName} to be ready` },
-  );
-  return { url, child };
+  const process = await BenchProcess.start({
+    name,
+    args,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    readyUrl: `${url}/readyz`,
+    inspect,
+  });
+  return { url, process };
 }
 
 async function stop(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
+  await server?.process.stop();
 }
 
 function postbackPath(): string {
@@ -81,6 +88,11 @@ function load(url: string, duration: number): Promise<Result> {
       {
         method: 'GET',
         setupRequest: (request) => ({ ...request, path: postbackPath() }),
+        onResponse: (status, body) => {
+          if (status < 200 || status > 299) return;
+          const id = EVENT_ID.exec(body)?.[1];
+          if (id) acknowledgedIds.add(id);
+        },
       },
     ],
   });
@@ -91,31 +103,20 @@ interface Measurement {
   perSecond: number;
   p99: number;
   result: Result;
-  /** 2xx answers of the warm-up and the measured run. */
-  acknowledged: number;
+  cpuMicros: number;
 }
 
-async function measure(label: string, url: string): Promise<Measurement> {
-  const warmup = await load(url, settings.warmup);
-  const result = await load(url, settings.duration);
+async function measure(label: string, server: Server): Promise<Measurement> {
+  await load(server.url, settings.warmup);
+  const cpuBefore = server.process.cpuSeconds();
+  const result = await load(server.url, settings.duration);
   return {
     label,
     perSecond: result['2xx'] / result.duration,
     p99: result.latency.p99,
     result,
-    acknowledged: warmup['2xx'] + result['2xx'],
+    cpuMicros: ((server.process.cpuSeconds() - cpuBefore) * 1e6) / result.requests.total,
   };
-}
-
-async function eventsInKafka(stack: TestStack): Promise<number> {
-  const admin = stack.topics.kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topicNames(conversionsV1, stack.topics.prefix).main);
-    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 async function main(): Promise<void> {
@@ -130,35 +131,55 @@ async function main(): Promise<void> {
     await pool.query(`ALTER DATABASE "${stack.database.name}" SET synchronous_commit = on`);
     await pool.end();
 
-    baseline = await startProcess(['-r', '@swc-node/register', join(__dirname, 'bare-http-server.ts')], {}, 'bare-http');
-    service = await startProcess(
+    const loadBefore = loadLine();
+    baseline = await startServer('bare node:http', ['-r', '@swc-node/register', join(__dirname, 'bare-http-server.ts')], {});
+    service = await startServer(
+      'postback-ingest',
       [join(WORKSPACE_ROOT, 'dist/apps/postback-ingest/apps/postback-ingest/src/main.js')],
       { ...stack.env, LOG_LEVEL: 'info' },
-      'postback-ingest',
+      settings.profile,
     );
+
+    const bare = await measure('bare node:http', baseline);
+    const ingest = await measure('postback-ingest', service);
+    let profile = '';
+    if (settings.profile) {
+      const cpuBefore = service.process.cpuSeconds();
+      const recorded = await service.process.profile(() => load(service!.url, settings.duration));
+      profile = formatProfileSummary(summariseCpuProfile(recorded.profile), {
+        operations: recorded.result.requests.total,
+        cpuSeconds: service.process.cpuSeconds() - cpuBefore,
+      });
+    }
 
     console.log(
-      `postback-ingest benchmark: ${settings.connections} connections, ${settings.duration} s per run after ${settings.warmup} s warm-up, ` +
-        `${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`,
+      `postback-ingest benchmark: ${settings.connections} connections, ${settings.duration} s per run after ${settings.warmup} s warm-up`,
     );
-    const bare = await measure('bare node:http', baseline.url);
-    const ingest = await measure('postback-ingest', service.url);
-
-    for (const { label, perSecond, p99, result } of [bare, ingest]) {
+    console.log(machineLine());
+    console.log(`load average before: ${loadBefore}; after: ${loadLine()}`);
+    for (const { label, perSecond, p99, result, cpuMicros } of [bare, ingest]) {
       console.log(
         `${label.padEnd(16)} ${perSecond.toFixed(0).padStart(7)} answers/s (2xx)   p99 ${String(p99).padStart(4)} ms   ` +
-          `non-2xx ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`,
+          `CPU ${cpuMicros.toFixed(0).padStart(4)} µs/request   non-2xx ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`,
       );
     }
-    console.log(`ratio postback-ingest / bare node:http: ${(ingest.perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.4)`);
+    console.log(
+      `ratio postback-ingest / bare node:http: ${ingest.perSecond.toFixed(0)} / ${bare.perSecond.toFixed(0)} = ` +
+        `${(ingest.perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.4)`,
+    );
 
     // Stopped first, so answers cut off by the end of a run are flushed too: Kafka may hold more, never fewer.
     await stop(service);
     service = undefined;
-    const inKafka = await eventsInKafka(stack);
-    const verdict = inKafka >= ingest.acknowledged ? 'ok' : 'LOST EVENTS';
-    console.log(`durability: ${ingest.acknowledged} postbacks acknowledged, ${inKafka} conversions.v1 events in Kafka: ${verdict}`);
-    if (inKafka < ingest.acknowledged) process.exitCode = 1;
+    const topic = topicNames(conversionsV1, stack.topics.prefix).main;
+    const events = await readWholeTopic(stack.topics.kafka, topic);
+    const delivery = checkDelivery(
+      acknowledgedIds,
+      events.map((value) => conversionsV1.decode(value).eventId),
+    );
+    console.log(formatDelivery('postbacks: 2xx', topic, delivery));
+    if (profile) console.log(`\nCPU profile of postback-ingest at full load, self time by package:\n${profile}`);
+    if (delivery.lost > 0 || delivery.acknowledged === 0) process.exitCode = 1;
   } finally {
     await stop(service);
     await stop(baseline);

@@ -34,7 +34,13 @@ describe('API key verification against Postgres', () => {
       ok: true,
       principal: { keyId: key.id, role: 'affiliate', advertiserId: null, affiliateId: 5, readOnly: false },
     });
-    await waitFor(async () => (await pool.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id])).rows[0].last_used_at);
+    const before = Date.now();
+    const usedAt: Date = await waitFor(
+      async () => (await pool.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id])).rows[0].last_used_at,
+      { what: 'last_used_at to be recorded' },
+    );
+    expect(usedAt).toBeInstanceOf(Date);
+    expect(Math.abs(usedAt.getTime() - before)).toBeLessThan(60_000);
   });
 
   it('says why a key is refused', async () => {

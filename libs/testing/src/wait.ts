@@ -1,6 +1,13 @@
-/** Polls until `probe` returns something other than undefined/false, or fails with the last observation. */
+/** What a probe returns while the condition does not hold yet. */
+export type NotYet = undefined | null | false | 0 | '';
+
+/**
+ * Polls until `probe` returns something truthy (not undefined, null, false,
+ * 0 or ''), or fails with the last error it threw. A probe reading a column
+ * or a count that is still NULL, 0 or empty keeps waiting instead of passing.
+ */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | NotYet> | T | NotYet,
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
@@ -8,7 +15,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
+      if (value) return value as T;
     } catch (error) {
       lastError = error;
     }
