@@ -4,27 +4,29 @@
  * a private database, topics and Redis prefix. The service runs as its own
  * process; this process generates the load and measures.
  *
- *   1. baseline: the click rows as a plain multi-row INSERT into the clicks table
+ *   1. baseline: the click rows as plain multi-row INSERTs into the clicks
+ *      table, as many statements at once as the service works on partitions
  *   2. clicks/s from Kafka into Postgres (and Redis), and the ratio to 1
  *   3. conversions/s attributed end to end (decided, booked, published, committed)
- *   4. click-to-ledger and postback-to-ledger lag, p50/p99, at a steady rate
- *      (see steadyLoad for what each measures)
+ *   4. click-to-ledger and postback-to-ledger lag, p50/p99, at a steady rate,
+ *      postbacks sent over HTTP to a postback-ingest of their own (see
+ *      steadyLoad for what each measures)
  *
  * Sizes: BENCH_CLICKS (200000), BENCH_CONVERSIONS (30000), BENCH_RATE
  * (1000 conversions/s), BENCH_SECONDS (20), BENCH_PARTITIONS (12).
  */
 import { checkBooks, seedNetwork } from '@tracklane/attribution/testing';
-import { ClickV1, ConversionV1, attributionsV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
+import { ClickV1, ConversionV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
 import { KafkaMessageProducer } from '@tracklane/messaging';
 import { migrate } from '@tracklane/db';
 import {
   ServiceProcess,
-  TestRedis,
   createTestRedis,
   createTestTopics,
   defaultToLocalServices,
+  loadLine,
+  machineLine,
   testServices,
-  uniqueName,
   waitFor,
 } from '@tracklane/testing';
 import { Kafka } from 'kafkajs';
@@ -41,6 +43,8 @@ const CONVERSIONS = Math.min(size('BENCH_CONVERSIONS', 30_000), CLICKS);
 const RATE = size('BENCH_RATE', 1_000);
 const SECONDS = size('BENCH_SECONDS', 20);
 const PARTITIONS = size('BENCH_PARTITIONS', 12);
+/** The service's CONSUMER_CONCURRENCY default: partitions it works on at once, so INSERTs it can have in flight. */
+const SERVICE_PARALLELISM = Math.min(PARTITIONS, 12);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -132,11 +136,26 @@ const INSERT_COLUMNS =
   'click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, sub2, sub3, sub4, sub5, source, aff_click_id, ' +
   'ip, user_agent, referrer, country, device, is_unique, flags, disposition, params';
 
-/** The same rows through the plainest fast path: multi-row INSERT … VALUES, 1,000 rows a statement. */
+/**
+ * The same rows through the plainest fast path: multi-row INSERT … VALUES,
+ * 1,000 rows a statement, SERVICE_PARALLELISM statements at a time (the
+ * service writes that many partitions' batches at once).
+ */
 async function baselineInsert(pool: Pool, clicks: ClickV1[]): Promise<number> {
   const started = Date.now();
-  for (let offset = 0; offset < clicks.length; offset += 1_000) {
-    const chunk = clicks.slice(offset, offset + 1_000);
+  let next = 0;
+  const worker = async () => {
+    for (let offset = next; offset < clicks.length; offset = next) {
+      next += 1_000;
+      await insertRows(pool, clicks.slice(offset, offset + 1_000));
+    }
+  };
+  await Promise.all(Array.from({ length: SERVICE_PARALLELISM }, worker));
+  return clicks.length / ((Date.now() - started) / 1000);
+}
+
+async function insertRows(pool: Pool, chunk: ClickV1[]): Promise<void> {
+  {
     const values: unknown[] = [];
     const rows = chunk.map((each, row) => {
       values.push(
@@ -166,7 +185,6 @@ async function baselineInsert(pool: Pool, clicks: ClickV1[]): Promise<number> {
     });
     await pool.query(`INSERT INTO clicks (${INSERT_COLUMNS}) VALUES ${rows.join(', ')}`, values);
   }
-  return clicks.length / ((Date.now() - started) / 1000);
 }
 
 interface Lags {
@@ -176,55 +194,59 @@ interface Lags {
   ratePerSecond: number;
 }
 
-/**
- * Every 50 ms: a tick's share of new clicks, and conversions of the clicks
- * sent two seconds earlier (a postback follows its click by far more in
- * life; two seconds keeps the conversion path apart from the click path).
- * click→ledger: from sending a click until it is in Postgres and Redis
- * (joinable), for every tenth click, polled every 10 ms. postback→ledger:
- * from sending a conversion (its receivedAt) until its decision arrives on
- * attributions.v1 — after the ledger commit, so an upper bound.
- */
-async function steadyLoad(
-  kafka: Kafka,
-  producer: KafkaMessageProducer,
-  redis: TestRedis,
-  attributionsTopic: string,
-  clicksTopic: string,
-  conversionsTopic: string,
-): Promise<Lags> {
-  const lags: Lags = { click: [], postback: [], ratePerSecond: 0 };
-  const awaitedClicks = new Map<string, number>();
-  const awaitedDecisions = new Map<string, number>();
-  const reader = kafka.consumer({ groupId: uniqueName('bench-reader'), maxWaitTimeInMs: 20 });
-  await reader.connect();
-  await reader.subscribe({ topic: attributionsTopic, fromBeginning: false });
-  await reader.run({
-    eachMessage: async ({ message }) => {
-      const event = attributionsV1.decode(message.value);
-      const sentAt = awaitedDecisions.get(event.conversionId);
-      if (sentAt === undefined) return;
-      awaitedDecisions.delete(event.conversionId);
-      lags.postback.push(Date.now() - sentAt);
-    },
-  });
+/** Polls Postgres every 10 ms for awaited ids; records now − sent time for each id found. */
+function ledgerWatch(pool: Pool, sql: string, into: number[]): { awaited: Map<string, number>; stop: () => Promise<void> } {
+  const awaited = new Map<string, number>();
   let polling = true;
-  const poller = (async () => {
-    while (polling || awaitedClicks.size > 0) {
-      const ids = [...awaitedClicks.keys()];
+  const done = (async () => {
+    while (polling || awaited.size > 0) {
+      const ids = [...awaited.keys()];
       if (ids.length > 0) {
-        const found = await redis.client.mget(ids.map((id) => `attr:click:${id}`));
+        const { rows } = await pool.query<{ id: string }>(sql, [ids]);
         const now = Date.now();
-        found.forEach((value, index) => {
-          if (value === null) return;
-          lags.click.push(now - (awaitedClicks.get(ids[index]) as number));
-          awaitedClicks.delete(ids[index]);
-        });
+        for (const { id } of rows) {
+          const sentAt = awaited.get(id);
+          if (sentAt === undefined) continue;
+          into.push(now - sentAt);
+          awaited.delete(id);
+        }
       }
       await sleep(10);
     }
   })();
-  await sleep(3_000); // the reader joins its group before the load starts
+  return {
+    awaited,
+    stop: async () => {
+      polling = false;
+      await done;
+    },
+  };
+}
+
+/**
+ * Every 50 ms: a tick's share of new clicks into clicks.v1, and postbacks
+ * over HTTP to postback-ingest for the clicks sent two seconds earlier (a
+ * postback follows its click by far more in life; two seconds keeps the
+ * conversion path apart from the click path).
+ * click→ledger: from sending a click to Kafka until its row is in the
+ * clicks table (where conversions find it), for every tenth click.
+ * postback→ledger: from sending the HTTP postback until the conversion's
+ * ledger rows are committed, for every postback. Both polled every 10 ms.
+ */
+async function steadyLoad(pool: Pool, producer: KafkaMessageProducer, postbackUrl: string, clicksTopic: string): Promise<Lags> {
+  const lags: Lags = { click: [], postback: [], ratePerSecond: 0 };
+  const clicksStored = ledgerWatch(pool, 'SELECT click_id AS id FROM clicks WHERE click_id = ANY($1)', lags.click);
+  const booked = ledgerWatch(pool, 'SELECT DISTINCT conversion_id AS id FROM ledger_entries WHERE conversion_id = ANY($1)', lags.postback);
+  const refused: string[] = [];
+  const postbacks: Array<Promise<void>> = [];
+  const postback = async (of: ClickV1) => {
+    const sentAt = Date.now();
+    const query = new URLSearchParams({ token: 'token-1', click_id: of.clickId, order_id: `order-${newId()}`, amount: (10 + Math.random() * 190).toFixed(2), currency: 'USD' });
+    const response = await fetch(`${postbackUrl}/postback?${query}`);
+    const answer = (await response.json()) as { conversionId?: string };
+    if (response.status !== 200 || !answer.conversionId) refused.push(`${response.status} ${JSON.stringify(answer)}`);
+    else booked.awaited.set(answer.conversionId, sentAt);
+  };
 
   const tickMs = 50;
   const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
@@ -236,7 +258,7 @@ async function steadyLoad(
     if (dueAt > Date.now()) await sleep(dueAt - Date.now());
     const at = Date.now();
     const fresh = Array.from({ length: perTick }, () => ({ ...click(at), clickId: newId(at), occurredAt: new Date(at).toISOString() }));
-    fresh.forEach((each, index) => index % 10 === 0 && awaitedClicks.set(each.clickId, at));
+    fresh.forEach((each, index) => index % 10 === 0 && clicksStored.awaited.set(each.clickId, at));
     void producer.send(
       clicksTopic,
       fresh.map((each) => ({ key: each.clickId, value: clicksV1.encode(each) })),
@@ -244,21 +266,20 @@ async function steadyLoad(
     history.push(fresh);
     const earlier = history.length > 2_000 / tickMs ? history.shift() : undefined;
     if (earlier) {
-      const paired = earlier.map((each) => conversion(each, at));
-      for (const each of paired) awaitedDecisions.set(each.conversionId, at);
-      void producer.send(
-        conversionsTopic,
-        paired.map((each) => ({ key: each.clickId, value: conversionsV1.encode(each) })),
-      );
-      converted += paired.length;
+      for (const each of earlier) postbacks.push(postback(each));
+      converted += earlier.length;
     }
   }
   lags.ratePerSecond = Math.round(converted / ((Date.now() - started) / 1000 - 2));
   await producer.flush();
-  await waitFor(() => awaitedDecisions.size === 0, { timeoutMs: 120_000, intervalMs: 100, what: 'every steady-load decision published' });
-  polling = false;
-  await poller;
-  await reader.disconnect();
+  await Promise.all(postbacks);
+  if (refused.length > 0) throw new Error(`${refused.length} postbacks refused, e.g. ${refused[0]}`);
+  await waitFor(() => booked.awaited.size === 0 && clicksStored.awaited.size === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    what: 'every steady-load click stored and postback booked',
+  });
+  await Promise.all([booked.stop(), clicksStored.stop()]);
   lags.click.sort((a, b) => a - b);
   lags.postback.sort((a, b) => a - b);
   return lags;
@@ -299,14 +320,15 @@ async function benchStack() {
 async function main(): Promise<void> {
   defaultToLocalServices();
   const bench = await benchStack();
-  const { topics, redis } = bench;
+  const { topics } = bench;
   const pool = new Pool({ connectionString: bench.databaseUrl, max: 4 });
   const kafka = topics.kafka;
   const producer = new KafkaMessageProducer(kafka, { maxBatchMessages: 5_000 });
   const clicksTopic = topicNames(clicksV1, topics.prefix).main;
   const conversionsTopic = topicNames(conversionsV1, topics.prefix).main;
-  const attributionsTopic = topicNames(attributionsV1, topics.prefix).main;
   let service: ServiceProcess | undefined;
+  let postbackIngest: ServiceProcess | undefined;
+  const loadBefore = loadLine();
   try {
     await seedNetwork(pool, {
       advertisers: [1],
@@ -355,8 +377,10 @@ async function main(): Promise<void> {
     const conversionRate = await consumptionRate(kafka, `${topics.prefix}attribution-conversions`, conversionsTopic, CONVERSIONS);
 
     log(`conversions: ${Math.round(conversionRate.perSecond)}/s end to end`);
-    log(`steady load: ${RATE} clicks/s and ${RATE} conversions/s for ${SECONDS} s`);
-    const lags = await steadyLoad(kafka, producer, redis, attributionsTopic, clicksTopic, conversionsTopic);
+    log('starting postback-ingest for the steady load');
+    postbackIngest = await ServiceProcess.start({ app: 'postback-ingest', env: { ...bench.env, LOG_LEVEL: 'warn' }, startTimeoutMs: 120_000 });
+    log(`steady load: ${RATE} clicks/s and ${RATE} postbacks/s for ${SECONDS} s`);
+    const lags = await steadyLoad(pool, producer, postbackIngest.url, clicksTopic);
     const books = await checkBooks(pool);
     const balanced = books.balanced;
 
@@ -376,11 +400,15 @@ async function main(): Promise<void> {
       partitions: PARTITIONS,
       cores: cpus().length,
       loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+      baselineParallelism: SERVICE_PARALLELISM,
     };
+    console.log(machineLine());
+    console.log(`load average before: ${loadBefore}; after: ${loadLine()}`);
     console.log(
       [
         `clicks  Kafka → Postgres+Redis   ${figures.clicksPerSecond.toLocaleString('en')} clicks/s (${clickRate.seconds.toFixed(1)} s)`,
-        `clicks  plain multi-row INSERT   ${figures.baselineInsertRowsPerSecond.toLocaleString('en')} rows/s  → ratio ${figures.clicksToBaselineRatio}`,
+        `clicks  plain multi-row INSERT   ${figures.baselineInsertRowsPerSecond.toLocaleString('en')} rows/s, ${SERVICE_PARALLELISM} statements at a time` +
+          `  → ratio ${figures.clicksPerSecond.toLocaleString('en')} / ${figures.baselineInsertRowsPerSecond.toLocaleString('en')} = ${figures.clicksToBaselineRatio}`,
         `conversions attributed end to end ${figures.conversionsPerSecond.toLocaleString('en')} conversions/s (${conversionRate.seconds.toFixed(1)} s)`,
         `at ${figures.steadyRatePerSecond} conversions/s (and as many clicks/s): ` +
           `click→ledger p50 ${figures.clickToLedgerMs.p50} ms p99 ${figures.clickToLedgerMs.p99} ms; ` +
@@ -395,6 +423,7 @@ async function main(): Promise<void> {
     log(`service warnings and errors (last 20 of ${problems.length}):\n${problems.slice(-20).join('\n')}`);
     throw error;
   } finally {
+    await postbackIngest?.stop();
     await service?.stop();
     await producer.close();
     await pool.end();

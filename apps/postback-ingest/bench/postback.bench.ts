@@ -144,11 +144,12 @@ async function main(): Promise<void> {
     const ingest = await measure('postback-ingest', service);
     let profile = '';
     if (settings.profile) {
-      const cpuBefore = service.process.cpuSeconds();
-      const recorded = await service.process.profile(() => load(service!.url, settings.duration));
+      const profiled = service;
+      const cpuBefore = profiled.process.cpuSeconds();
+      const recorded = await profiled.process.profile(() => load(profiled.url, settings.duration));
       profile = formatProfileSummary(summariseCpuProfile(recorded.profile), {
         operations: recorded.result.requests.total,
-        cpuSeconds: service.process.cpuSeconds() - cpuBefore,
+        cpuSeconds: profiled.process.cpuSeconds() - cpuBefore,
       });
     }
 
