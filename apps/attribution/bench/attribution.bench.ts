@@ -378,7 +378,8 @@ async function main(): Promise<void> {
 
     log(`conversions: ${Math.round(conversionRate.perSecond)}/s end to end`);
     log('starting postback-ingest for the steady load');
-    postbackIngest = await ServiceProcess.start({ app: 'postback-ingest', env: { ...bench.env, LOG_LEVEL: 'warn' }, startTimeoutMs: 120_000 });
+    // At info: ServiceProcess knows it is up from its "listening" line.
+    postbackIngest = await ServiceProcess.start({ app: 'postback-ingest', env: { ...bench.env, LOG_LEVEL: 'info' }, startTimeoutMs: 120_000 });
     log(`steady load: ${RATE} clicks/s and ${RATE} postbacks/s for ${SECONDS} s`);
     const lags = await steadyLoad(pool, producer, postbackIngest.url, clicksTopic);
     const books = await checkBooks(pool);
