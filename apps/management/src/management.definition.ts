@@ -1,5 +1,7 @@
+import { trustedProxies } from '@tracklane/api-auth';
+import { serveOpenApi } from '@tracklane/http-api';
+import { managementOpenApi } from '@tracklane/network-admin';
 import { ServiceDefinition } from '@tracklane/observability';
-import { serveOpenApi } from './http/openapi';
 import { ManagementEnv } from './management.env';
 import { ManagementModule } from './management.module';
 
@@ -8,8 +10,9 @@ export const managementService: ServiceDefinition<ManagementEnv> = {
   name: 'management',
   envClass: ManagementEnv,
   module: (env) => ManagementModule.forRoot(env),
+  fastify: (env) => ({ trustProxy: trustedProxies(env) }),
   configure: (app) => {
-    serveOpenApi(app);
+    serveOpenApi(app, managementOpenApi(app));
     // Answers carry keys, tokens and secrets: no cache may keep them.
     app
       .getHttpAdapter()

@@ -1,9 +1,9 @@
-import { ServiceEnv } from '@tracklane/config';
+import { ApiAuthEnv } from '@tracklane/api-auth';
 import { Matches } from 'class-validator';
 
 export const BASE_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
-export class ManagementEnv extends ServiceEnv {
+export class ManagementEnv extends ApiAuthEnv {
   /** Public base URL of click-ingest, as affiliates' tracking links should show it. */
   @Matches(BASE_URL, { message: 'CLICK_INGEST_URL must be an http(s) base URL such as https://track.example.com' })
   CLICK_INGEST_URL: string = 'http://127.0.0.1:8080';

@@ -1,7 +1,6 @@
-import { DemoNetworkSeeder } from '@tracklane/network-admin';
+import { demoInstructions, DemoNetworkSeeder } from '@tracklane/network-admin';
 import { Matches } from 'class-validator';
 import { BASE_URL, baseUrl, ManagementEnv } from './management.env';
-import { demoInstructions } from './tools/demo-instructions';
 import { runOperatorTool } from './tools/operator-tool';
 
 class SeedEnv extends ManagementEnv {

@@ -1,10 +1,37 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyVerifier } from '@tracklane/api-keys';
+import { REDIS, Redis } from '@tracklane/cache';
+import { LOGGER, Logger } from '@tracklane/observability';
+import { Pool } from 'pg';
+import { ApiAuthEnv } from './api-auth.env';
 import { ApiKeyGuard } from './api-key.guard';
+import { FailedKeyAttempts } from './failed-key-attempts';
 
-/** Puts ApiKeyGuard in front of every route of the service. Needs DbModule (global). */
-@Module({
-  providers: [ApiKeyVerifier, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-})
-export class ApiAuthModule {}
+/**
+ * Puts ApiKeyGuard in front of every Nest route of the service (health,
+ * metrics and /docs are plain Fastify routes and stay open). Needs DbModule
+ * and CacheModule (both global).
+ */
+@Module({})
+export class ApiAuthModule {
+  static forRoot(env: ApiAuthEnv): DynamicModule {
+    return {
+      module: ApiAuthModule,
+      providers: [
+        { provide: ApiKeyVerifier, inject: [Pool], useFactory: (pool: Pool) => new ApiKeyVerifier(pool) },
+        {
+          provide: FailedKeyAttempts,
+          inject: [REDIS, LOGGER],
+          useFactory: (redis: Redis, logger: Logger) =>
+            new FailedKeyAttempts(
+              redis,
+              { limit: env.API_KEY_FAILURE_LIMIT, windowSeconds: env.API_KEY_FAILURE_WINDOW_SECONDS, redisDeadlineMs: 250 },
+              logger,
+            ),
+        },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

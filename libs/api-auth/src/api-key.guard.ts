@@ -1,20 +1,24 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiKeyRole, ApiKeyVerifier, VerificationFailure } from '@tracklane/api-keys';
+import { forbidden, problem, ProblemException } from '@tracklane/http-api';
 import { AuthenticatedRequest } from './caller';
-import { ROLES } from './roles';
+import { FailedKeyAttempts } from './failed-key-attempts';
+import { keyInQuery, presentedKey } from './presented-key';
+import { KEY_IN_QUERY, ROLES } from './roles';
 
 interface HttpRequest extends AuthenticatedRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
+  query?: unknown;
+  /** The client's address (Fastify: the socket peer, or X-Forwarded-For from a trusted proxy). */
+  ip: string;
 }
 
-interface HttpReply {
-  header(name: string, value: string): unknown;
-}
+const HOW = 'send "Authorization: Bearer <key>" or "X-Api-Key: <key>"';
 
 const FAILURES: Record<VerificationFailure, string> = {
-  missing: 'an API key is required: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
+  missing: `an API key is required: ${HOW}`,
   malformed: 'the API key is not shaped like a Tracklane key',
   unknown: 'the API key is not known',
   revoked: 'the API key has been revoked',
@@ -22,54 +26,62 @@ const FAILURES: Record<VerificationFailure, string> = {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The key from "Authorization: Bearer <key>", else from "X-Api-Key". */
-export function presentedKey(headers: HttpRequest['headers']): string | undefined {
-  const authorization = headers.authorization;
-  if (typeof authorization === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match ? match[1] : authorization;
-  }
-  const header = headers['x-api-key'];
-  return typeof header === 'string' ? header : undefined;
+function missingDetail(keyInQueryAccepted: boolean, keyInQueryGiven: boolean): string {
+  if (keyInQueryAccepted) return `${FAILURES.missing}, or ?api_key=<key> for tools that cannot set headers`;
+  if (keyInQueryGiven) return `${FAILURES.missing}; this endpoint does not take ?api_key= (only GET report endpoints do)`;
+  return FAILURES.missing;
 }
 
 /**
- * Authenticates every request by API key (checked against the database each
- * time, so a revoked key is refused at once), then authorises it by role
- * (@Roles; admin only by default) and refuses writes with read-only keys.
- * 401 carries a machine-readable reason; 403 says what the key may not do.
+ * The one API-key guard of the management and reporting APIs. Authenticates
+ * every request by API key (checked against the database each time, so a
+ * revoked key is refused at once), then authorises it by role (@Roles; admin
+ * only by default) and refuses writes with read-only keys. 401 says why the
+ * key was refused (`reason`); 403 what the key may not do; an address with
+ * too many failed attempts gets 429 with Retry-After.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly verifier: ApiKeyVerifier,
     private readonly reflector: Reflector,
+    private readonly failedAttempts: FailedKeyAttempts,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<HttpRequest>();
-    const verification = await this.verifier.verify(presentedKey(request.headers));
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    const blockedFor = this.failedAttempts.retryAfter(request.ip);
+    if (blockedFor > 0) throw tooManyFailedAttempts(blockedFor);
+
+    const queryAccepted = this.reflector.getAllAndOverride<boolean | undefined>(KEY_IN_QUERY, targets) === true;
+    const verification = await this.verifier.verify(presentedKey(request.headers, queryAccepted ? request.query : undefined));
     if (!verification.ok) {
-      http.getResponse<HttpReply>().header('WWW-Authenticate', 'Bearer realm="tracklane"');
-      throw new UnauthorizedException({
-        statusCode: 401,
-        error: 'Unauthorized',
-        reason: verification.reason,
-        message: FAILURES[verification.reason],
+      if (verification.reason !== 'missing') {
+        const wait = await this.failedAttempts.failed(request.ip);
+        if (wait > 0) throw tooManyFailedAttempts(wait);
+      }
+      const detail =
+        verification.reason === 'missing' ? missingDetail(queryAccepted, keyInQuery(request.query) !== undefined) : FAILURES[verification.reason];
+      throw new ProblemException(problem('unauthenticated', detail, { reason: verification.reason }), {
+        'www-authenticate': 'Bearer realm="tracklane"',
       });
     }
+
     const principal = verification.principal;
-    const roles = this.reflector.getAllAndOverride<ApiKeyRole[] | undefined>(ROLES, [context.getHandler(), context.getClass()]) ?? [
-      'admin',
-    ];
-    if (!roles.includes(principal.role)) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `${principal.role} keys may not use this endpoint` });
-    }
-    if (principal.readOnly && !READS.has(request.method)) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: 'this API key is read-only' });
-    }
+    const roles = this.reflector.getAllAndOverride<ApiKeyRole[] | undefined>(ROLES, targets) ?? ['admin'];
+    if (!roles.includes(principal.role)) throw forbidden(`${principal.role} keys may not use this endpoint`);
+    if (principal.readOnly && !READS.has(request.method)) throw forbidden('this API key is read-only');
     request.principal = principal;
     return true;
   }
+}
+
+function tooManyFailedAttempts(seconds: number): ProblemException {
+  return new ProblemException(
+    problem('tooManyFailedAttempts', `too many failed API key attempts from this address; try again in ${seconds} s`, {
+      retryAfterSeconds: seconds,
+    }),
+    { 'retry-after': String(seconds) },
+  );
 }

@@ -31,3 +31,6 @@ export * from './payout-overrides/payout-overrides.service';
 export * from './tracking-links/tracking-link';
 export * from './tracking-links/tracking-links.service';
 export * from './validation';
+export * from './demo/demo-instructions';
+export * from './http/management-api.module';
+export * from './http/openapi';

@@ -8,13 +8,15 @@ import { HealthRegistry } from './health';
 import { Logger, PinoNestLogger, createLogger } from './logger';
 import { ObservabilityModule } from './observability.module';
 
+type FastifyOptions = ConstructorParameters<typeof FastifyAdapter>[0];
+
 export interface ServiceDefinition<E extends ServiceEnv> {
   name: string;
   envClass: new () => E;
   /** The service's root module; it receives the validated environment. */
   module: (env: E) => Type<unknown> | DynamicModule;
-  /** Fastify options such as bodyLimit; the adapter's logger stays off (we log ourselves). */
-  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  /** Fastify options such as bodyLimit (or a function of the environment); the adapter's logger stays off (we log ourselves). */
+  fastify?: FastifyOptions | ((env: E) => FastifyOptions);
   /** Last chance to add routes or hooks before the server listens. */
   configure?: (app: NestFastifyApplication, env: E) => void | Promise<void>;
 }
@@ -37,7 +39,8 @@ export async function startService<E extends ServiceEnv>(
   env: E = loadEnv(definition.envClass),
 ): Promise<RunningService<E>> {
   const logger = createLogger(definition.name, env.LOG_LEVEL);
-  const adapter = new FastifyAdapter({ logger: false, ...definition.fastify });
+  const fastify = typeof definition.fastify === 'function' ? definition.fastify(env) : definition.fastify;
+  const adapter = new FastifyAdapter({ logger: false, ...fastify });
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: class ServiceRoot {},

@@ -1,31 +1,10 @@
-import { BadRequestException, ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { forbidden, notFound as notFoundProblem, ProblemException } from '@tracklane/http-api';
 
-/** 400 naming the field and what is wrong with it ("field reason"). */
-export function invalid(field: string, reason: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `${field} ${reason}`,
-    errors: [{ field, reason }],
-  });
-}
+export { conflict, forbidden, invalid } from '@tracklane/http-api';
 
 /** 404 — also what another tenant's object answers, so its existence is not revealed. */
-export function notFound(entity: string, id: string | number): NotFoundException {
-  return new NotFoundException({ statusCode: 404, error: 'Not Found', message: `${entity} ${id} not found` });
-}
-
-export function forbidden(message: string): ForbiddenException {
-  return new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });
-}
-
-export function conflict(field: string, reason: string): ConflictException {
-  return new ConflictException({
-    statusCode: 409,
-    error: 'Conflict',
-    message: `${field} ${reason}`,
-    errors: [{ field, reason }],
-  });
+export function notFound(entity: string, id: string | number): ProblemException {
+  return notFoundProblem(`${entity} ${id} not found`);
 }
 
 /** Refuses a change to fields the caller's role may not touch, naming the first one. */

@@ -1,4 +1,4 @@
-import { DemoNetwork } from '@tracklane/network-admin';
+import { DemoNetwork } from './demo-network';
 
 export interface DemoUrls {
   clickIngestUrl: string;

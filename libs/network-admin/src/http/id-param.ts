@@ -1,5 +1,5 @@
 import { Param, PipeTransform } from '@nestjs/common';
-import { invalid } from '@tracklane/network-admin';
+import { invalid } from '../access/errors';
 
 const MAX_ID = 2_147_483_647;
 

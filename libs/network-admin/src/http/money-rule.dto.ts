@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MoneyRuleType } from '@tracklane/catalog';
-import { IsMoney, IsPercent, MoneyRuleInput, Optional } from '@tracklane/network-admin';
+import { MoneyRuleInput } from '../goals/money-rule';
+import { IsMoney, IsPercent } from '../validation/money';
+import { Optional } from '../validation/presence';
 import { IsIn } from 'class-validator';
 
 const RULE_TYPES: MoneyRuleType[] = ['fixed', 'percent', 'fixed_plus_percent'];

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE, Optional } from '@tracklane/network-admin';
+import { MAX_PAGE_SIZE } from '../lists/page';
+import { Optional } from '../validation/presence';
 
 /** limit and after, shared by every list. */
 export class PageQueryDto {

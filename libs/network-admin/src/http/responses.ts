@@ -1,24 +1,9 @@
 import { Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { MoneyRule, MoneyRuleType } from '@tracklane/catalog';
-import { Removal } from '@tracklane/network-admin';
+import { Removal } from '../changes/removal';
 
 const RULE_TYPES: MoneyRuleType[] = ['fixed', 'percent', 'fixed_plus_percent'];
-
-export class FieldProblemResponse {
-  @ApiProperty({ example: 'destinationUrl' }) field!: string;
-  @ApiProperty({ example: 'uses the unknown macro {clickid}' }) reason!: string;
-}
-
-export class ErrorResponse {
-  @ApiProperty({ example: 400 }) statusCode!: number;
-  @ApiProperty({ example: 'Bad Request' }) error!: string;
-  @ApiProperty({ example: 'destinationUrl uses the unknown macro {clickid}' }) message!: string;
-  @ApiPropertyOptional({ type: [FieldProblemResponse], description: 'Each field that was refused, for 400 and 409' })
-  errors?: FieldProblemResponse[];
-  @ApiPropertyOptional({ enum: ['missing', 'malformed', 'unknown', 'revoked'], description: 'Why the API key was refused (401)' })
-  reason?: string;
-}
 
 export class MoneyRuleResponse implements MoneyRule {
   @ApiProperty({ enum: RULE_TYPES }) type!: MoneyRuleType;

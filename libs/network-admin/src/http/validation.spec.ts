@@ -1,25 +1,28 @@
-import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
-import { CreateGoalDto } from '../goals/goal.dto';
-import { CreateOfferDto } from '../offers/offer.dto';
-import { validationPipe } from './validation';
+import { ArgumentMetadata } from '@nestjs/common';
+import { ApiValidationPipe, ProblemDetails, ProblemException } from '@tracklane/http-api';
+import { CreateGoalDto } from './goals/goal.dto';
+import { CreateOfferDto } from './offers/offer.dto';
 
-async function problems(metatype: ArgumentMetadata['metatype'], body: unknown) {
+const pipe = new ApiValidationPipe({ transform: true });
+
+async function problems(metatype: ArgumentMetadata['metatype'], body: unknown): Promise<ProblemDetails | null> {
   try {
-    await validationPipe().transform(body, { type: 'body', metatype });
+    await pipe.transform(body, { type: 'body', metatype });
   } catch (error) {
-    return (error as BadRequestException).getResponse() as { message: string; errors: Array<{ field: string; reason: string }> };
+    return (error as ProblemException).problem;
   }
   return null;
 }
 
-describe('request validation', () => {
+describe('request validation of the management DTOs', () => {
   it('names every refused field with its reason', async () => {
     const answer = await problems(CreateOfferDto, { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/?c={cid}', currency: 'usd' });
+    expect(answer).toMatchObject({ type: 'urn:tracklane:problem:invalid-request', status: 400 });
     expect(answer?.errors).toEqual([
       { field: 'destinationUrl', reason: expect.stringMatching(/^uses the unknown macro \{cid\}/) },
       { field: 'currency', reason: expect.stringMatching(/^must be an ISO 4217 currency code/) },
     ]);
-    expect(answer?.message).toMatch(/^destinationUrl uses the unknown macro \{cid\}/);
+    expect(answer?.detail).toMatch(/^destinationUrl: uses the unknown macro \{cid\}.*; currency: must be an ISO 4217/);
   });
 
   it('says a missing required field is required', async () => {
@@ -43,10 +46,7 @@ describe('request validation', () => {
   });
 
   it('lets a valid body through as its class', async () => {
-    const goal = await validationPipe().transform(
-      { code: 'sale', name: 'Sale', revenue: { type: 'percent', percent: '12.5' } },
-      { type: 'body', metatype: CreateGoalDto },
-    );
+    const goal = await pipe.transform({ code: 'sale', name: 'Sale', revenue: { type: 'percent', percent: '12.5' } }, { type: 'body', metatype: CreateGoalDto });
     expect(goal).toBeInstanceOf(CreateGoalDto);
   });
 });

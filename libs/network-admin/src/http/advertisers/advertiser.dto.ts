@@ -1,18 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ParamMapping } from '@tracklane/catalog';
-import {
-  AdvertiserInput,
-  AdvertiserPatch,
-  AdvertiserPostbackUrlView,
-  AdvertiserStatus,
-  AdvertiserView,
-  AdvertiserWithSecret,
-  IsIpAllowlist,
-  IsParamMapping,
-  Optional,
-} from '@tracklane/network-admin';
+import { AdvertiserStatus, AdvertiserView } from '../../advertisers/advertiser.view';
+import { AdvertiserInput, AdvertiserPatch, AdvertiserPostbackUrlView, AdvertiserWithSecret } from '../../advertisers/advertisers.service';
+import { IsIpAllowlist } from '../../validation/ip-allowlist';
+import { IsParamMapping } from '../../validation/param-mapping';
+import { Optional } from '../../validation/presence';
 import { IsBoolean, IsIn, IsString, Length } from 'class-validator';
-import { PageQueryDto } from '../http/queries';
+import { PageQueryDto } from '../queries';
 
 const LIVE_STATUSES = ['active', 'paused'] as const;
 

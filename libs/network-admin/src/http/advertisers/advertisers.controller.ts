@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { AdvertisersService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { PageOf, RemovalResponse } from '../http/responses';
+import { AdvertisersService } from '../../advertisers/advertisers.service';
+import { IdParam } from '../id-param';
+import { PageOf, RemovalResponse } from '../responses';
 import {
   AdvertiserListQueryDto,
   AdvertiserPostbackUrlResponse,

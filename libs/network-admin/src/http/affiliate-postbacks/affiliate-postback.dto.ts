@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AffiliatePostbackInput, AffiliatePostbackView, IsAffiliatePostbackUrl, Optional } from '@tracklane/network-admin';
+import { AffiliatePostbackView } from '../../affiliate-postbacks/affiliate-postback.view';
+import { AffiliatePostbackInput } from '../../affiliate-postbacks/affiliate-postbacks.service';
+import { Optional } from '../../validation/presence';
+import { IsAffiliatePostbackUrl } from '../../validation/url-template';
 import { IsIn } from 'class-validator';
 import { POSTBACK_MACROS } from '../affiliates/affiliate.dto';
 

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { AffiliatePostbacksService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { RemovalResponse } from '../http/responses';
+import { AffiliatePostbacksService } from '../../affiliate-postbacks/affiliate-postbacks.service';
+import { IdParam } from '../id-param';
+import { RemovalResponse } from '../responses';
 import { AffiliatePostbackResponse, PutAffiliatePostbackDto } from './affiliate-postback.dto';
 
 @ApiTags('affiliate postbacks')

@@ -1,17 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSTBACK_STATUSES, PostbackStatus } from '@tracklane/contracts';
-import {
-  AffiliateInput,
-  AffiliatePatch,
-  AffiliateStatus,
-  AffiliateView,
-  AffiliateWithSecret,
-  IsAffiliatePostbackUrl,
-  Optional,
-  OptionalNullable,
-} from '@tracklane/network-admin';
+import { AffiliateStatus, AffiliateView } from '../../affiliates/affiliate.view';
+import { AffiliateInput, AffiliatePatch, AffiliateWithSecret } from '../../affiliates/affiliates.service';
+import { Optional, OptionalNullable } from '../../validation/presence';
+import { IsAffiliatePostbackUrl } from '../../validation/url-template';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
-import { PageQueryDto } from '../http/queries';
+import { PageQueryDto } from '../queries';
 
 const LIVE_STATUSES = ['active', 'pending', 'suspended'] as const;
 const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;

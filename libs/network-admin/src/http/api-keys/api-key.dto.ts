@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiKeyRole } from '@tracklane/api-keys';
-import { ApiKeyInput, ApiKeyView, IssuedApiKeyView, Optional, OptionalNullable } from '@tracklane/network-admin';
+import { ApiKeyView, IssuedApiKeyView } from '../../api-keys/api-key.view';
+import { ApiKeyInput } from '../../api-keys/api-keys.service';
+import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsBoolean, IsIn, IsInt, IsString, Length, Min } from 'class-validator';
-import { BooleanFlag, IdFilter, PageQueryDto } from '../http/queries';
+import { BooleanFlag, IdFilter, PageQueryDto } from '../queries';
 
 const ROLES: ApiKeyRole[] = ['admin', 'advertiser', 'affiliate'];
 

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { ApiKeysService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { PageOf } from '../http/responses';
+import { ApiKeysService } from '../../api-keys/api-keys.service';
+import { IdParam } from '../id-param';
+import { PageOf } from '../responses';
 import { ApiKeyListQueryDto, ApiKeyResponse, CreateApiKeyDto, IssuedApiKeyResponse } from './api-key.dto';
 
 @ApiTags('api keys')

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApprovalInput, ApprovalStatus, ApprovalView, Optional, OptionalNullable } from '@tracklane/network-admin';
+import { ApprovalStatus, ApprovalView } from '../../approvals/approval.view';
+import { ApprovalInput } from '../../approvals/approvals.service';
+import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { IdFilter, PageQueryDto } from '../http/queries';
+import { IdFilter, PageQueryDto } from '../queries';
 
 const STATUSES = ['approved', 'pending', 'rejected', 'blocked'] as const;
 const MAX_CAP = 2_147_483_647;

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { ApprovalsService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { PageOf, RemovalResponse } from '../http/responses';
+import { ApprovalsService } from '../../approvals/approvals.service';
+import { IdParam } from '../id-param';
+import { PageOf, RemovalResponse } from '../responses';
 import { ApprovalListQueryDto, ApprovalResponse, PutApprovalDto } from './approval.dto';
 
 @ApiTags('approvals')

@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { AuditLogService } from '@tracklane/network-admin';
-import { PageOf } from '../http/responses';
+import { AuditLogService } from '../../audit-log/audit-log.service';
+import { PageOf } from '../responses';
 import { AuditEntryResponse, AuditLogQueryDto } from './audit-log.dto';
 
 @ApiTags('audit log')

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AuditEntryView, Optional } from '@tracklane/network-admin';
+import { AuditEntryView } from '../../audit-log/audit-log.service';
+import { Optional } from '../../validation/presence';
 import { IsIn, IsString, MaxLength } from 'class-validator';
-import { IdFilter, PageQueryDto } from '../http/queries';
+import { IdFilter, PageQueryDto } from '../queries';
 
 const ENTITIES = ['advertiser', 'offer', 'goal', 'affiliate', 'offer_affiliate', 'payout_override', 'affiliate_postback', 'network_settings', 'api_key'];
 

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ConversionStatus, ConversionView, IsInstant, Optional } from '@tracklane/network-admin';
-import { IdFilter, PageQueryDto } from '../http/queries';
+import { ConversionStatus, ConversionView } from '../../conversions/conversion.view';
+import { IsInstant } from '../../validation/instant';
+import { Optional } from '../../validation/presence';
+import { IdFilter, PageQueryDto } from '../queries';
 
 export class ConversionListQueryDto extends PageQueryDto {
   @IdFilter() offer_id?: number;

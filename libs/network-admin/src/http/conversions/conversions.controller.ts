@@ -2,8 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { ConversionsService } from '@tracklane/network-admin';
-import { PageOf } from '../http/responses';
+import { ConversionsService } from '../../conversions/conversions.service';
+import { PageOf } from '../responses';
 import { ConversionListQueryDto, ConversionResponse } from './conversion.dto';
 
 @ApiTags('conversions')

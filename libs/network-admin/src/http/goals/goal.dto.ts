@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GoalInput, GoalPatch, GoalView, Optional } from '@tracklane/network-admin';
+import { GoalView } from '../../goals/goal.view';
+import { GoalInput, GoalPatch } from '../../goals/goals.service';
+import { Optional } from '../../validation/presence';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { MoneyRuleDto } from '../http/money-rule.dto';
-import { MoneyRuleResponse } from '../http/responses';
+import { MoneyRuleDto } from '../money-rule.dto';
+import { MoneyRuleResponse } from '../responses';
 
 const CODE = /^(?=.*[A-Za-z])[A-Za-z0-9_.-]{1,64}$/;
 const CODE_RULE = 'code must be 1 to 64 letters, digits, "_", "." or "-" with at least one letter (a bare number would read as a goal id)';

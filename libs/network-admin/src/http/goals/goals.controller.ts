@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { GoalsService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { RemovalResponse } from '../http/responses';
+import { GoalsService } from '../../goals/goals.service';
+import { IdParam } from '../id-param';
+import { RemovalResponse } from '../responses';
 import { CreateGoalDto, GoalResponse, UpdateGoalDto } from './goal.dto';
 
 @ApiTags('goals')

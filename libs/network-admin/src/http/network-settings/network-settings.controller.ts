@@ -2,7 +2,7 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { NetworkSettingsService } from '@tracklane/network-admin';
+import { NetworkSettingsService } from '../../network-settings/network-settings.service';
 import { NetworkSettingsResponse, UpdateNetworkSettingsDto } from './network-settings.dto';
 
 @ApiTags('network settings')

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDestinationUrl, NetworkSettingsPatch, NetworkSettingsView, Optional, OptionalNullable } from '@tracklane/network-admin';
+import { NetworkSettingsPatch, NetworkSettingsView } from '../../network-settings/network-settings.service';
+import { Optional, OptionalNullable } from '../../validation/presence';
+import { IsDestinationUrl } from '../../validation/url-template';
 import { IsBoolean, IsString, Length } from 'class-validator';
 
 export class UpdateNetworkSettingsDto implements NetworkSettingsPatch {

@@ -1,19 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FraudAction } from '@tracklane/catalog';
-import {
-  IsCurrencyCode,
-  IsDestinationUrl,
-  IsIanaTimeZone,
-  IsInstant,
-  OfferInput,
-  OfferPatch,
-  OfferStatus,
-  OfferVisibility,
-  Optional,
-  OptionalNullable,
-} from '@tracklane/network-admin';
+import { OfferStatus, OfferVisibility } from '../../offers/offer.view';
+import { OfferInput, OfferPatch } from '../../offers/offers.service';
+import { IsCurrencyCode } from '../../validation/currency';
+import { IsInstant } from '../../validation/instant';
+import { Optional, OptionalNullable } from '../../validation/presence';
+import { IsIanaTimeZone } from '../../validation/time-zone';
+import { IsDestinationUrl } from '../../validation/url-template';
 import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { IdFilter, PageQueryDto } from '../http/queries';
+import { IdFilter, PageQueryDto } from '../queries';
 
 const LIVE_STATUSES = ['active', 'paused', 'expired'] as const;
 const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;

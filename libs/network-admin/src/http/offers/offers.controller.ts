@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/commo
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { OffersService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { PageOf, RemovalResponse } from '../http/responses';
+import { OffersService } from '../../offers/offers.service';
+import { IdParam } from '../id-param';
+import { PageOf, RemovalResponse } from '../responses';
 import { CreateOfferDto, OfferListQueryDto, OfferResponse, UpdateOfferDto } from './offer.dto';
 
 @ApiTags('offers')

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OptionalNullable, PayoutOverrideInput, PayoutOverrideView } from '@tracklane/network-admin';
+import { PayoutOverrideView } from '../../payout-overrides/payout-override.view';
+import { PayoutOverrideInput } from '../../payout-overrides/payout-overrides.service';
+import { OptionalNullable } from '../../validation/presence';
 import { Type } from 'class-transformer';
 import { IsInt, Min, ValidateNested } from 'class-validator';
-import { MoneyRuleDto } from '../http/money-rule.dto';
-import { IdFilter, PageQueryDto } from '../http/queries';
-import { MoneyRuleResponse } from '../http/responses';
+import { MoneyRuleDto } from '../money-rule.dto';
+import { IdFilter, PageQueryDto } from '../queries';
+import { MoneyRuleResponse } from '../responses';
 
 export class UpdatePayoutOverrideDto {
   @ApiProperty({ type: MoneyRuleDto })

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/commo
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { PayoutOverridesService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
-import { PageOf, RemovalResponse } from '../http/responses';
+import { PayoutOverridesService } from '../../payout-overrides/payout-overrides.service';
+import { IdParam } from '../id-param';
+import { PageOf, RemovalResponse } from '../responses';
 import { CreatePayoutOverrideDto, PayoutOverrideListQueryDto, PayoutOverrideResponse, UpdatePayoutOverrideDto } from './payout-override.dto';
 
 @ApiTags('payout overrides')

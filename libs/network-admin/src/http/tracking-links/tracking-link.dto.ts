@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApprovalStatus, Optional, TrackingLinkView } from '@tracklane/network-admin';
+import { ApprovalStatus } from '../../approvals/approval.view';
+import { TrackingLinkView } from '../../tracking-links/tracking-links.service';
+import { Optional } from '../../validation/presence';
 import { IsString, MaxLength } from 'class-validator';
-import { IdFilter } from '../http/queries';
+import { IdFilter } from '../queries';
 
 const SubValue = (): PropertyDecorator => (target, property) => {
   Optional()(target, property);

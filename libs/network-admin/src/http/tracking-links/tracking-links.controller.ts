@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
-import { TrackingLinksService } from '@tracklane/network-admin';
-import { IdParam } from '../http/id-param';
+import { TrackingLinksService } from '../../tracking-links/tracking-links.service';
+import { IdParam } from '../id-param';
 import { TrackingLinkQueryDto, TrackingLinkResponse } from './tracking-link.dto';
 
 @ApiTags('tracking links')

@@ -1,0 +1,5 @@
+export * from './openapi';
+export * from './problem';
+export * from './problem-details.filter';
+export * from './problem.exception';
+export * from './validation.pipe';
