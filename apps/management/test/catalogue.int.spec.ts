@@ -338,7 +338,9 @@ describe('management API: the catalogue, round trip', () => {
       const answer = await api.admin.post(path, body);
       expect(answer.status).toBe(400);
       expect(answer.body.errors).toEqual([{ field, reason: expect.stringMatching(reason) }]);
-      expect(answer.body.message).toContain(field);
+      expect(answer.body).toMatchObject({ type: 'urn:tracklane:problem:invalid-request', status: 400 });
+      expect(answer.body.detail).toContain(field);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
 
     it('refuses money that is not an exact decimal string', async () => {

@@ -53,9 +53,9 @@ export interface ManagementUnderTest {
 }
 
 /** The management API in-process on a database and Redis key space of its own. */
-export async function startManagement(): Promise<ManagementUnderTest> {
+export async function startManagement(settings: Partial<ManagementEnv> = {}): Promise<ManagementUnderTest> {
   const [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-  const env = Object.assign(new ManagementEnv(), {
+  const env = Object.assign(new ManagementEnv(), settings, {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: redis.prefix,

@@ -59,6 +59,13 @@ describe('management API: OpenAPI', () => {
     expect(document.security).toEqual([{ bearer: [] }, { 'api-key': [] }]);
     const operations = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, Operation>));
     expect(operations.every((operation) => operation.responses['401'] && operation.responses['403'])).toBe(true);
+    // Every error answer of every operation is declared as problem details.
+    const errorAnswers = operations.flatMap((operation) => Object.entries(operation.responses).filter(([status]) => Number(status) >= 400));
+    expect(errorAnswers.length).toBeGreaterThan(operations.length * 4);
+    for (const [, answer] of errorAnswers) {
+      expect((answer as Json).content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } });
+    }
+    expect(document.components.schemas.ProblemDetails.required).toEqual(['type', 'title', 'status', 'detail']);
     expect(document.components.schemas.MoneyRuleDto.properties.amount.type).toBe('string');
   });
 
@@ -72,7 +79,8 @@ describe('management API: OpenAPI', () => {
   });
 
   it('serves the Swagger UI at /docs with its assets, without a key', async () => {
-    const page = await fetch(`${api.url}/docs`);
+    // What a browser sends; a client that asks for anything else gets the document itself.
+    const page = await fetch(`${api.url}/docs`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("url: '/docs/json'");
     for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) {

@@ -156,7 +156,7 @@ describe('management API: changes reach every service within a second, and are a
       const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Half' });
       const answer = await api.admin.post('/v1/offers', { advertiserId: advertiser.id, name: 'Never', destinationUrl: 'https://a.example/' });
       expect(answer.status).toBe(500);
-      expect(answer.body.message).toBe('something went wrong on our side');
+      expect(answer.body).toMatchObject({ type: 'urn:tracklane:problem:internal', status: 500, detail: 'something went wrong on our side' });
       expect((await api.pool.query(`SELECT 1 FROM offers WHERE name = 'Never'`)).rowCount).toBe(0);
     } finally {
       await api.pool.query('DROP TRIGGER refuse_offer_audit ON audit_log; DROP FUNCTION refuse_offer_audit()');

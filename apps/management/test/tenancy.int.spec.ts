@@ -90,7 +90,8 @@ describe('management API: roles and tenancy', () => {
       expect(own.body.postbackUrl).toBe('https://x.example/pb?c={click_id}');
       const name = await affiliateX.patch(`/v1/affiliates/${ids.affiliateX}`, { name: 'X Prime' });
       expect(name.status).toBe(403);
-      expect(name.body.message).toMatch(/may not change name/);
+      expect(name.body).toMatchObject({ type: 'urn:tracklane:problem:forbidden', status: 403 });
+      expect(name.body.detail).toMatch(/may not change name/);
       expect((await affiliateX.patch(`/v1/affiliates/${ids.affiliateY}`, { postbackUrl: null })).status).toBe(404);
       expect((await affiliateX.get(`/v1/affiliates/${ids.affiliateY}`)).status).toBe(404);
       expect((await affiliateX.get('/v1/affiliates')).body.data.map((each: { id: number }) => each.id)).toEqual([ids.affiliateX]);
@@ -135,7 +136,7 @@ describe('management API: roles and tenancy', () => {
     it("may not change the network's commercial terms of its offers", async () => {
       const answer = await advertiserA.patch(`/v1/offers/${ids.offerA}`, { visibility: 'public' });
       expect(answer.status).toBe(403);
-      expect(answer.body.message).toMatch(/may not change visibility/);
+      expect(answer.body.detail).toMatch(/may not change visibility/);
       expect((await advertiserA.post(`/v1/offers/${ids.offerA}/goals`, { code: 'x', name: 'x' })).status).toBe(403);
     });
 
@@ -180,7 +181,7 @@ describe('management API: roles and tenancy', () => {
       await api.admin.delete(`/v1/api-keys/${issued.body.id}`);
       const refused = await client.get('/v1/offers');
       expect(refused.status).toBe(401);
-      expect(refused.body).toMatchObject({ reason: 'revoked' });
+      expect(refused.body).toMatchObject({ type: 'urn:tracklane:problem:unauthenticated', status: 401, reason: 'revoked' });
       expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="tracklane"');
     });
 
@@ -197,7 +198,7 @@ describe('management API: roles and tenancy', () => {
       expect((await readOnly.get('/v1/offers')).status).toBe(200);
       const write = await readOnly.post('/v1/advertisers', { name: 'Nope' });
       expect(write.status).toBe(403);
-      expect(write.body.message).toBe('this API key is read-only');
+      expect(write.body).toMatchObject({ status: 403, detail: 'this API key is read-only' });
     });
 
     it('are issued by tenants for themselves only, and listed per tenant', async () => {
