@@ -1,9 +1,9 @@
-import { ServiceEnv } from '@tracklane/config';
+import { ApiAuthEnv } from '@tracklane/api-auth';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 
 const ZONE_LIST = /^[A-Za-z0-9_+\-/]+(,[A-Za-z0-9_+\-/]+)*$/;
 
-export class ReportingEnv extends ServiceEnv {
+export class ReportingEnv extends ApiAuthEnv {
   /** Time zones with daily rollups (comma-separated IANA names); others are answered from hourly rollups. */
   @Matches(ZONE_LIST, { message: 'REPORTING_DAY_ZONES must be a comma-separated list of IANA time zone names' })
   REPORTING_DAY_ZONES: string = 'UTC';

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ApiAuthModule, trustedProxies } from '@tracklane/api-auth';
+import { CacheModule } from '@tracklane/cache';
 import { DbModule } from '@tracklane/db';
+import { serveOpenApi } from '@tracklane/http-api';
 import { MessagingModule } from '@tracklane/messaging';
 import { ServiceDefinition } from '@tracklane/observability';
-import { ReportingModule, serveOpenApi } from '@tracklane/reporting';
+import { ReportingModule, reportingOpenApi } from '@tracklane/reporting';
 import { ReportingEnv } from './reporting.env';
 
 export const reportingService: ServiceDefinition<ReportingEnv> = {
@@ -13,6 +16,9 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
       imports: [
         DbModule.forRoot({ poolSize: env.REPORTING_DB_POOL_SIZE }),
         MessagingModule.forRoot({ clientId: 'reporting' }),
+        // Redis counts failed API key attempts per client address across replicas.
+        CacheModule.forRoot(),
+        ApiAuthModule.forRoot(env),
         ReportingModule.forRoot({
           readModel: {
             project: env.REPORTING_PROJECTOR === 'true',
@@ -33,5 +39,6 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
     class ReportingServiceModule {}
     return ReportingServiceModule;
   },
-  configure: (app) => serveOpenApi(app),
+  fastify: (env) => ({ trustProxy: trustedProxies(env) }),
+  configure: (app) => serveOpenApi(app, reportingOpenApi(app)),
 };

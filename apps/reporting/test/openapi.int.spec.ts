@@ -45,7 +45,12 @@ describe('GET /docs', () => {
       expect(parameters.get(name)).toMatchObject({ in: 'query' });
     }
     expect(parameters.get('from')?.required).toBe(true);
-    expect(Object.keys(stats.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
+    expect(Object.keys(stats.responses).sort()).toEqual(['200', '400', '401', '403', '429', '500', '503']);
+    for (const status of ['400', '401', '403', '429', '500', '503']) {
+      expect((stats.responses[status] as { content: object }).content).toEqual({
+        'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+      });
+    }
     expect(Object.keys((stats.responses['200'] as { content: object }).content).sort()).toEqual(['application/json', 'text/csv']);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['api_key_header', 'api_key_query', 'bearer']);
     expect(document.paths['/v1/reports/clicks'].get.parameters.map((parameter) => parameter.name)).not.toContain('goal_id');

@@ -142,7 +142,7 @@ describe('GET /v1/reports/stats', () => {
   it('refuses click metrics where only conversions can be split', async () => {
     const { status, body } = await stats(`${window}&group_by=goal&metrics=clicks`);
     expect(status).toBe(400);
-    expect(body).toMatchObject({ parameter: 'metrics' });
+    expect(body).toMatchObject({ status: 400, errors: [{ field: 'metrics' }] });
   });
 
   it('pages with limit and offset or the cursor it hands out, totals covering every page', async () => {
@@ -163,7 +163,7 @@ describe('GET /v1/reports/stats', () => {
     expect(byOffset.body.rows).toEqual(second.body.rows);
     const elsewhere = await stats(`${window}&group_by=day&metrics=clicks&limit=2&cursor=${first.body.meta.next_cursor}`);
     expect(elsewhere.status).toBe(400);
-    expect(elsewhere.body).toMatchObject({ parameter: 'cursor' });
+    expect(elsewhere.body).toMatchObject({ status: 400, errors: [{ field: 'cursor' }] });
   });
 
   it('moves amounts between statuses when conversions are approved or refunded', async () => {
@@ -202,7 +202,7 @@ describe('GET /v1/reports/stats', () => {
   ])('refuses %s naming %s', async (query, parameter, status) => {
     const response = await stats(`${window}&${query}`);
     expect(response.status).toBe(status);
-    expect(response.body).toMatchObject({ parameter });
+    expect(response.body).toMatchObject({ type: 'urn:tracklane:problem:invalid-request', status, errors: [{ field: parameter }] });
   });
 
   it.each([
@@ -214,14 +214,15 @@ describe('GET /v1/reports/stats', () => {
   ])('refuses the range %s naming %s', async (query, parameter) => {
     const response = await stats(query);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ parameter });
+    expect(response.body).toMatchObject({ type: 'urn:tracklane:problem:invalid-request', status: 400, errors: [{ field: parameter }] });
   });
 
   it('asks for a key, naming the ways to send one', async () => {
     const response = await getJson(`${service.url}/v1/reports/stats?${window}`);
     expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ parameter: 'api_key' });
-    expect(String(response.body.message)).toContain('X-Api-Key');
+    expect(response.body).toMatchObject({ type: 'urn:tracklane:problem:unauthenticated', status: 401, reason: 'missing' });
+    expect(String(response.body.detail)).toContain('X-Api-Key');
+    expect(String(response.body.detail)).toContain('?api_key=');
   });
 
   it('counts bots, rate-limited clicks and fallbacks as invalid, but not clicks that could only not be checked', async () => {

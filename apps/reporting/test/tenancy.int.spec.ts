@@ -92,7 +92,7 @@ describe('tenancy', () => {
     ])('is refused %s (403 naming %s)', async (query, parameter) => {
       const { status, body } = await get(`/v1/reports/stats?${query}`, 'affiliate7');
       expect(status).toBe(403);
-      expect(body).toMatchObject({ parameter });
+      expect(body).toMatchObject({ type: 'urn:tracklane:problem:forbidden', status: 403, errors: [{ field: parameter }] });
     });
 
     it('reads only its own clicks, conversions and postbacks, without revenue, order ids or advertisers', async () => {
@@ -175,6 +175,6 @@ describe('tenancy', () => {
     await pool.query(`UPDATE api_keys SET revoked_at = now() WHERE role = 'affiliate' AND affiliate_id = 8`);
     const { status, body } = await get('/v1/reports/stats', 'affiliate8');
     expect(status).toBe(401);
-    expect(body).toMatchObject({ parameter: 'api_key', message: 'api_key: has been revoked' });
+    expect(body).toMatchObject({ type: 'urn:tracklane:problem:unauthenticated', status: 401, reason: 'revoked', detail: 'the API key has been revoked' });
   });
 });

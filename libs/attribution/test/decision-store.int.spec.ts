@@ -1,9 +1,8 @@
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
-import { createPool } from '@tracklane/db';
+import { createPool, inTransaction } from '@tracklane/db';
 import type { Pool } from 'pg';
 import { PgDecisionStore } from '../src/conversions/decision-store';
 import { capChecks } from '../src/rules/caps';
-import { inTransaction } from '../src/postgres/transaction';
 
 describe('decision store (claims and caps in Postgres)', () => {
   let database: TestDatabase;

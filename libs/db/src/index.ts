@@ -2,3 +2,4 @@ export * from './db.module';
 export * from './generated/prisma/client';
 export * from './migrator';
 export * from './prisma.service';
+export * from './postgres';

@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ApiKeyVerifier } from '@tracklane/api-keys';
-import { Pool } from 'pg';
-import { ApiKeyGuard } from './http/api-key.guard';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiValidationPipe, ProblemDetailsFilter } from '@tracklane/http-api';
+import { CallerVisibility } from './http/caller-visibility';
 import { ReconciliationController } from './http/reconciliation.controller';
-import { ReportErrorsFilter } from './http/report-errors.filter';
 import { ReportsController } from './http/reports.controller';
 import { LogReports } from './query/log-reports';
 import { REPORT_OPTIONS, ReportOptions } from './query/report-options';
@@ -20,7 +19,8 @@ export interface ReportingOptions {
 
 /**
  * Reporting: the read model's projector and the HTTP API over it. Needs
- * DbModule and MessagingModule in the service (both global).
+ * DbModule and MessagingModule in the service (both global), and
+ * ApiAuthModule for the API's authentication.
  */
 @Module({})
 export class ReportingModule {
@@ -31,9 +31,10 @@ export class ReportingModule {
       providers: [
         { provide: READ_MODEL_OPTIONS, useValue: options.readModel },
         { provide: REPORT_OPTIONS, useValue: options.reports },
-        { provide: ApiKeyVerifier, inject: [Pool], useFactory: (pool: Pool) => new ApiKeyVerifier(pool) },
-        ApiKeyGuard,
-        ReportErrorsFilter,
+        // Query parameters reach the request parsers as sent: they check values in depth, knowing the caller's key.
+        { provide: APP_PIPE, useFactory: () => new ApiValidationPipe({ transform: false }) },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        CallerVisibility,
         TimeZones,
         ReadModelProjector,
         StatsReports,

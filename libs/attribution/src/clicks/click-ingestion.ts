@@ -1,9 +1,9 @@
 import { Catalog } from '@tracklane/catalog';
 import { ClickV1, idTime } from '@tracklane/contracts';
+import { isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
 import type { Logger } from 'pino';
 import { AttributionMetrics } from '../metrics';
-import { isolatePoison } from '../poison-isolation';
 import { ClickCache } from './click-cache';
 import { CLICK_CLOCK_TOLERANCE_MS, clickRecordOf } from './click-record';
 import { ClickPartitions } from './click-partitions';

@@ -1,7 +1,7 @@
 import { AttributionV1, ConversionV1, attributionsV1, conversionsV1 } from '@tracklane/contracts';
+import { isolatePoison } from '@tracklane/db';
 import { BatchContext, ConsumedMessage, DeadLetter, MessageProducer, Topics } from '@tracklane/messaging';
 import { AttributionMetrics } from '../metrics';
-import { isolatePoison } from '../poison-isolation';
 import { ConversionProcessor, ProcessedBatch } from './conversion-processor';
 import { dueAt } from './retry-policy';
 

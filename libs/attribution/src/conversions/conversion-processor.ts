@@ -1,5 +1,6 @@
 import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
 import { AttributionV1, ConversionV1, idTime } from '@tracklane/contracts';
+import { inTransaction } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
 import { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
@@ -9,7 +10,6 @@ import { ClickRecord } from '../clicks/click-record';
 import { AttributionMetrics } from '../metrics';
 import { decisionEntries } from '../money/ledger-entries';
 import { ConcurrentBookingError } from '../postgres/errors';
-import { inTransaction } from '../postgres/transaction';
 import { decisionEvent, statusChangeEvent } from './attribution-events';
 import { ConversionRecord } from './conversion-record';
 import { ConversionToDecide, decideConversions, unattributedRecord } from './decide-conversions';

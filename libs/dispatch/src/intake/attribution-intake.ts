@@ -1,6 +1,7 @@
 import { CatalogSnapshot } from '@tracklane/catalog';
 import { AttributionV1 } from '@tracklane/contracts';
-import { ConsumedMessage } from '@tracklane/messaging';
+import { isolatePoison } from '@tracklane/db';
+import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
 import type { Logger } from 'pino';
 import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
 import { planPostback } from '../planning/postback-plan';
@@ -18,10 +19,11 @@ export interface AttributionIntakeDeps {
  * postbacks and records them, in one statement per batch, before the
  * offsets are committed. Sending happens elsewhere (DeliveryDispatcher), so
  * the partition moves on however slow the affiliates are. A replayed
- * message finds its delivery already recorded and changes nothing.
+ * message finds its delivery already recorded and changes nothing. A message
+ * Postgres refuses as data is dead-lettered on its own; the rest are recorded.
  */
 export function attributionIntake(deps: AttributionIntakeDeps) {
-  return async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {
+  const record = async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {
     const snapshot = deps.catalog();
     const planned = new Map<string, NewDelivery>();
     for (const message of messages) {
@@ -42,4 +44,5 @@ export function attributionIntake(deps: AttributionIntakeDeps) {
     const recorded = await deps.deliveries.insert([...planned.values()]);
     if (recorded > 0) deps.onRecorded();
   };
+  return async (messages: ConsumedMessage<AttributionV1>[]): Promise<DeadLetter[]> => (await isolatePoison(messages, record)).deadLetters;
 }

@@ -1,17 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
-const ERROR = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message'],
-  properties: {
-    statusCode: { type: 'integer', example: 400 },
-    error: { type: 'string', example: 'Bad Request' },
-    parameter: { type: 'string', description: 'The parameter to fix.', example: 'group_by' },
-    message: { type: 'string', example: 'group_by: unknown dimension "campaign"; expected any of hour, day, …' },
-  },
-};
-
 const ROW = { type: 'object', additionalProperties: true };
 
 export const PAGE_META = {
@@ -23,7 +12,7 @@ export const PAGE_META = {
   },
 };
 
-/** 200 as JSON or CSV, and the errors every report can answer with. */
+/** 200 as JSON or CSV, and the errors every report can answer with (as problem details: see declareProblemDetails). */
 export function ReportResponses(description: string, json: Record<string, unknown>) {
   return applyDecorators(
     ApiSecurity('api_key_header'),
@@ -36,10 +25,10 @@ export function ReportResponses(description: string, json: Record<string, unknow
         'text/csv': { schema: { type: 'string', description: 'A header line, then one line per row (RFC 4180). Free text that could run as a spreadsheet formula starts with an apostrophe.' } },
       },
     }),
-    ApiBadRequestResponse({ description: 'A parameter is malformed or out of range; `parameter` names it.', schema: ERROR }),
-    ApiUnauthorizedResponse({ description: 'No API key, or not a live one.', schema: ERROR }),
-    ApiForbiddenResponse({ description: 'The key may not ask for this (another tenant, a hidden metric).', schema: ERROR }),
-    ApiServiceUnavailableResponse({ description: 'The report took too long.', schema: ERROR }),
+    ApiBadRequestResponse({ description: 'A parameter is malformed or out of range; `parameter` names it.' }),
+    ApiUnauthorizedResponse({ description: 'No API key, or not a live one.' }),
+    ApiForbiddenResponse({ description: 'The key may not ask for this (another tenant, a hidden metric).' }),
+    ApiServiceUnavailableResponse({ description: 'The report took too long.' }),
   );
 }
 

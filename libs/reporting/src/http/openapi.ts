@@ -1,12 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { declareProblemDetails } from '@tracklane/http-api';
 
 const DESCRIPTION = `Exact, tenant-scoped numbers for analysts, spreadsheets and BI tools.
 
-Authenticate with an API key: the \`X-Api-Key\` header, \`Authorization: Bearer <key>\`, or \`?api_key=\` for tools that cannot set headers.
+Authenticate with an API key: \`Authorization: Bearer <key>\` or the \`X-Api-Key\` header; report endpoints (GET /v1/reports/…) also take \`?api_key=\` for tools that cannot set headers.
 Admin keys see everything; advertiser keys see their own offers (payouts only when the network allows it); affiliate keys see their own traffic and never revenue or profit.
 
-Responses are JSON, or CSV with \`format=csv\` or \`Accept: text/csv\` (streamed; any size). Money is an exact decimal string and never summed across currencies.`;
+Responses are JSON, or CSV with \`format=csv\` or \`Accept: text/csv\` (streamed; any size). Money is an exact decimal string and never summed across currencies.
+
+Errors are problem details (RFC 9457, \`application/problem+json\`) naming the parameter to fix. Paths are versioned (/v1): within a version, changes are additive only; a removal is announced with a Sunset header first.`;
 
 export function reportingOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -17,15 +20,5 @@ export function reportingOpenApi(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'query', name: 'api_key' }, 'api_key_query')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config);
-}
-
-/** GET /docs: the OpenAPI document (load it in any OpenAPI viewer or client generator). */
-export function serveOpenApi(app: INestApplication): void {
-  const document = JSON.stringify(reportingOpenApi(app));
-  app
-    .getHttpAdapter()
-    .get('/docs', (_request: unknown, reply: { header(name: string, value: string): { send(body: string): void } }) =>
-      reply.header('content-type', 'application/json; charset=utf-8').send(document),
-    );
+  return declareProblemDetails(SwaggerModule.createDocument(app, config));
 }

@@ -218,4 +218,4 @@ class PostbackFilterQuery extends WindowQuery {
 
 export class PostbackLogQuery extends IntersectionType(PostbackFilterQuery, LogPagingQuery) {}
 
-export class ReconciliationQuery extends OmitType(WindowQuery, ['format'] as const) {}
+export class ReconciliationQuery extends OmitType(WindowQuery, ['format', 'api_key'] as const) {}

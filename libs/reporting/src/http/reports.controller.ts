@@ -1,5 +1,7 @@
-import { Controller, Get, Inject, Query, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AcceptsKeyInQuery, Caller, Roles } from '@tracklane/api-auth';
+import { Principal } from '@tracklane/api-keys';
 import { LOGGER, Logger } from '@tracklane/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeZones } from '../read-model/time-zones';
@@ -9,13 +11,10 @@ import { CLICK_LOG, CONVERSION_LOG, LogDefinition, POSTBACK_LOG } from '../query
 import { REPORT_OPTIONS, ReportOptions } from '../query/report-options';
 import { StatsReports } from '../query/stats-reports';
 import { parseStatsRequest } from '../query/stats-request';
-import { Visibility } from '../query/visibility';
-import { ApiKeyGuard, Caller } from './api-key.guard';
+import { CallerVisibility } from './caller-visibility';
 import { ReportResponses, STATS_SCHEMA, rowsSchema } from './openapi-responses';
 import { ClickLogQuery, ConversionLogQuery, PostbackLogQuery, StatsQuery } from './query-parameters';
-import { ReportErrorsFilter } from './report-errors.filter';
 import { responseFormat, sendCsv, sendJson } from './respond';
-import { queryValidation } from './validation';
 
 const LOG_PAGE = { defaultLimit: 100, maxLimit: 10_000 };
 const EVERY_ROW = { defaultLimit: null, maxLimit: null };
@@ -24,14 +23,14 @@ const fileName = (report: string, params: Record<string, RawParameter>) => `${re
 
 @ApiTags('reports')
 @Controller('v1/reports')
-@UseGuards(ApiKeyGuard)
-@UsePipes(queryValidation)
-@UseFilters(ReportErrorsFilter)
+@Roles('admin', 'advertiser', 'affiliate')
+@AcceptsKeyInQuery()
 export class ReportsController {
   constructor(
     private readonly stats: StatsReports,
     private readonly logs: LogReports,
     private readonly timeZones: TimeZones,
+    private readonly visibility: CallerVisibility,
     @Inject(REPORT_OPTIONS) private readonly options: ReportOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -46,11 +45,11 @@ export class ReportsController {
   })
   @ApiProduces('application/json', 'text/csv')
   @ReportResponses('Statistics', STATS_SCHEMA)
-  async statsReport(@Query() query: StatsQuery, @Caller() caller: Visibility, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async statsReport(@Query() query: StatsQuery, @Caller() caller: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const params = query as unknown as Record<string, RawParameter>;
     const format = responseFormat(query.format, request.headers.accept);
     const paging = format === 'csv' ? EVERY_ROW : { defaultLimit: this.options.defaultPageRows, maxLimit: this.options.maxPageRows };
-    const parsed = parseStatsRequest(params, caller, this.isKnownZone, paging);
+    const parsed = parseStatsRequest(params, await this.visibility.of(caller), this.isKnownZone, paging);
     if (format === 'json') return sendJson(reply, await this.stats.json(parsed));
     const { columns, cursor } = await this.stats.csv(parsed);
     sendCsv(reply, fileName('stats', params), columns, cursor, this.logger);
@@ -60,7 +59,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Click log', description: 'Every recorded click, newest first, with keyset pages.' })
   @ApiProduces('application/json', 'text/csv')
   @ReportResponses('Clicks', rowsSchema('One object per click.'))
-  clickLog(@Query() query: ClickLogQuery, @Caller() caller: Visibility, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  clickLog(@Query() query: ClickLogQuery, @Caller() caller: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.log(CLICK_LOG, query, caller, request, reply);
   }
 
@@ -68,7 +67,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Conversion log', description: 'Every conversion in its current status, by conversion time, with keyset pages.' })
   @ApiProduces('application/json', 'text/csv')
   @ReportResponses('Conversions', rowsSchema('One object per conversion.'))
-  conversionLog(@Query() query: ConversionLogQuery, @Caller() caller: Visibility, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  conversionLog(@Query() query: ConversionLogQuery, @Caller() caller: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.log(CONVERSION_LOG, query, caller, request, reply);
   }
 
@@ -79,14 +78,14 @@ export class ReportsController {
   })
   @ApiProduces('application/json', 'text/csv')
   @ReportResponses('Postback deliveries', rowsSchema('One object per delivery.'))
-  postbackLog(@Query() query: PostbackLogQuery, @Caller() caller: Visibility, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  postbackLog(@Query() query: PostbackLogQuery, @Caller() caller: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.log(POSTBACK_LOG, query, caller, request, reply);
   }
 
-  private async log(log: LogDefinition, query: { format?: string }, caller: Visibility, request: FastifyRequest, reply: FastifyReply) {
+  private async log(log: LogDefinition, query: { format?: string }, caller: Principal, request: FastifyRequest, reply: FastifyReply) {
     const params = query as unknown as Record<string, RawParameter>;
     const format = responseFormat(query.format, request.headers.accept);
-    const parsed = parseLogRequest(log, params, caller, this.isKnownZone, format === 'csv' ? EVERY_ROW : LOG_PAGE);
+    const parsed = parseLogRequest(log, params, await this.visibility.of(caller), this.isKnownZone, format === 'csv' ? EVERY_ROW : LOG_PAGE);
     if (format === 'json') return sendJson(reply, await this.logs.json(parsed));
     const { columns, cursor } = await this.logs.csv(parsed);
     sendCsv(reply, fileName(log.name, params), columns, cursor, this.logger);

@@ -1,25 +1,18 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { forbidden, invalid, ProblemException } from '@tracklane/http-api';
 
 /**
  * A request parameter that cannot be honoured: 400 when it is malformed or
- * out of range, 403 when the caller's key may not ask for it. The body names
- * the parameter so a person (or a BI tool's error pane) sees what to fix.
+ * out of range, 403 when the caller's key may not ask for it. The problem
+ * names the parameter so a person (or a BI tool's error pane) sees what to fix.
  */
-export class ParameterError extends HttpException {
+export class ParameterError extends ProblemException {
   constructor(
     readonly parameter: string,
     reason: string,
     status: HttpStatus.BAD_REQUEST | HttpStatus.FORBIDDEN = HttpStatus.BAD_REQUEST,
   ) {
-    super(
-      {
-        statusCode: status,
-        error: status === HttpStatus.BAD_REQUEST ? 'Bad Request' : 'Forbidden',
-        parameter,
-        message: `${parameter}: ${reason}`,
-      },
-      status,
-    );
+    super((status === HttpStatus.BAD_REQUEST ? invalid(parameter, reason) : forbidden(reason, parameter)).problem);
   }
 }
 

@@ -1,3 +1,4 @@
+import { beginStatement, inTransaction, TransactionOptions } from '@tracklane/db';
 import { Pool, PoolClient } from 'pg';
 
 export interface ReportLimits {
@@ -14,7 +15,13 @@ export interface ReportLimits {
  */
 export async function beginReport(client: PoolClient, zone: string, limits: ReportLimits, snapshot = false): Promise<void> {
   // One snapshot for every statement when a report compares several reads (reconciliation).
-  await client.query(snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN READ ONLY');
+  await client.query(beginStatement(reportTransaction(snapshot)));
+  await applyReportSettings(client, zone, limits);
+}
+
+const reportTransaction = (snapshot: boolean): TransactionOptions => ({ readOnly: true, isolation: snapshot ? 'repeatable read' : undefined });
+
+async function applyReportSettings(client: PoolClient, zone: string, limits: ReportLimits): Promise<void> {
   // A CSV reader that stops reading leaves the transaction idle: after a minute Postgres ends it and frees the connection.
   await client.query(
     `SELECT set_config('TimeZone', $1, true), set_config('statement_timeout', $2, true), set_config('work_mem', $3, true),
@@ -23,23 +30,13 @@ export async function beginReport(client: PoolClient, zone: string, limits: Repo
   );
 }
 
-export async function inReport<T>(
-  pool: Pool,
-  zone: string,
-  limits: ReportLimits,
-  work: (client: PoolClient) => Promise<T>,
-  snapshot = false,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await beginReport(client, zone, limits, snapshot);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function inReport<T>(pool: Pool, zone: string, limits: ReportLimits, work: (client: PoolClient) => Promise<T>, snapshot = false): Promise<T> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      await applyReportSettings(client, zone, limits);
+      return work(client);
+    },
+    reportTransaction(snapshot),
+  );
 }

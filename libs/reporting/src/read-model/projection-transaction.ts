@@ -1,3 +1,4 @@
+import { inTransaction } from '@tracklane/db';
 import { Pool, PoolClient } from 'pg';
 
 /**
@@ -9,20 +10,9 @@ const READ_MODEL_LOCK = 7_246_351_500;
 
 export type LockMode = 'shared' | 'exclusive';
 
-export async function inReadModelTransaction<T>(pool: Pool, mode: LockMode, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(mode === 'shared' ? 'SELECT pg_advisory_xact_lock_shared($1)' : 'SELECT pg_advisory_xact_lock($1)', [
-      READ_MODEL_LOCK,
-    ]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function inReadModelTransaction<T>(pool: Pool, mode: LockMode, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query(mode === 'shared' ? 'SELECT pg_advisory_xact_lock_shared($1)' : 'SELECT pg_advisory_xact_lock($1)', [READ_MODEL_LOCK]);
+    return work(client);
+  });
 }

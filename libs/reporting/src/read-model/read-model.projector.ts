@@ -1,17 +1,19 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AttributionV1, ClickV1, attributionsV1, clicksV1 } from '@tracklane/contracts';
 import { ServiceEnv } from '@tracklane/config';
+import { isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Counter, Registry } from 'prom-client';
 import { recordAttributions } from './attribution-projection';
 import { recordClicks } from './click-projection';
-import { isDataError } from './data-error';
 import { inReadModelTransaction } from './projection-transaction';
 import { READ_MODEL_OPTIONS, ReadModelOptions } from './read-model.options';
 
 type Event = ClickV1 | AttributionV1;
+
+const deadLettersOf = async (isolated: Promise<{ deadLetters: DeadLetter[] }>): Promise<DeadLetter[]> => (await isolated).deadLetters;
 
 /**
  * Keeps the read model up to date from clicks.v1 and attributions.v1: one
@@ -49,8 +51,8 @@ export class ReadModelProjector implements OnApplicationBootstrap {
       topics: { [clicks.main]: clicksV1.decode, [attributions.main]: attributionsV1.decode },
       handler: (messages) =>
         messages[0].topic === clicks.main
-          ? this.isolating(messages as ConsumedMessage<ClickV1>[], (batch) => this.clicks(batch))
-          : this.isolating(messages as ConsumedMessage<AttributionV1>[], (batch) => this.attributions(batch)),
+          ? deadLettersOf(isolatePoison(messages as ConsumedMessage<ClickV1>[], (batch) => this.clicks(batch)))
+          : deadLettersOf(isolatePoison(messages as ConsumedMessage<AttributionV1>[], (batch) => this.attributions(batch))),
       deadLetterTopic: (topic) => (topic === clicks.main ? clicks.deadLetter : attributions.deadLetter),
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
     });
@@ -81,19 +83,5 @@ export class ReadModelProjector implements OnApplicationBootstrap {
   private count(stream: string, received: number, applied: number): void {
     this.events.inc({ stream, outcome: 'new' }, applied);
     if (received > applied) this.events.inc({ stream, outcome: 'repeated' }, received - applied);
-  }
-
-  private async isolating<T>(messages: ConsumedMessage<T>[], apply: (batch: ConsumedMessage<T>[]) => Promise<void>): Promise<DeadLetter[]> {
-    try {
-      await apply(messages);
-      return [];
-    } catch (error) {
-      if (!isDataError(error)) throw error; // transient: the consumer retries the batch
-      if (messages.length === 1) return [{ message: messages[0], error: `refused by the read model: ${(error as Error).message}` }];
-    }
-    // Some message in the batch is bad: apply them one at a time to find it.
-    const rejected: DeadLetter[] = [];
-    for (const message of messages) rejected.push(...(await this.isolating([message], apply)));
-    return rejected;
   }
 }

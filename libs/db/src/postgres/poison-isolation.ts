@@ -1,5 +1,5 @@
-import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
-import { isDataError } from './postgres/errors';
+import type { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
+import { isDataError } from './data-error';
 
 export interface Isolated<R> {
   results: R[];
@@ -7,10 +7,12 @@ export interface Isolated<R> {
 }
 
 /**
+ * The one poison-isolation routine of the consumers that write to Postgres.
  * Runs a batch's work at once; if the database refuses the batch because of
- * what some message holds, runs it again one message at a time, in order, so
- * that the messages at fault go to the dead-letter topic with the error and
- * the rest are processed. Transient errors are thrown for the consumer to retry.
+ * what some message holds (isDataError), runs it again one message at a time,
+ * in order, so that the messages at fault go to the dead-letter topic with
+ * the error and the rest are processed. Transient errors are thrown for the
+ * consumer to retry the whole batch.
  */
 export async function isolatePoison<T, R>(
   messages: ConsumedMessage<T>[],

@@ -1,0 +1,3 @@
+export * from './data-error';
+export * from './poison-isolation';
+export * from './transaction';

@@ -1,0 +1,75 @@
+import { CatalogSnapshot } from '@tracklane/catalog';
+import { AttributionV1 } from '@tracklane/contracts';
+import { ConsumedMessage } from '@tracklane/messaging';
+import pino from 'pino';
+import { attribution } from '../../test/attribution-fixture';
+import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
+import { attributionIntake } from './attribution-intake';
+
+const snapshot = (() => {
+  const empty = CatalogSnapshot.empty();
+  return new CatalogSnapshot(
+    {
+      offers: [],
+      advertisers: [],
+      affiliates: [
+        {
+          id: 7,
+          name: 'Pub',
+          status: 'active',
+          postbackUrl: 'https://aff.example/pb?cid={click_id}&s={status}&sub={sub1}',
+          postbackMethod: 'GET',
+          postbackStatuses: ['approved'],
+          postbackSecret: null,
+        },
+      ],
+      approvals: [],
+      payoutOverrides: [],
+      affiliatePostbacks: [],
+      settings: empty.settings,
+    },
+    1,
+    Date.now(),
+  );
+})();
+
+const message = (value: AttributionV1, offset: number): ConsumedMessage<AttributionV1> => ({
+  topic: 'attributions.v1',
+  partition: 0,
+  offset: String(offset),
+  key: value.clickId ?? value.conversionId,
+  value,
+  headers: {},
+  timestamp: 0,
+  raw: Buffer.from(JSON.stringify(value)),
+});
+
+describe('attributionIntake', () => {
+  it('dead-letters a message Postgres refuses as data (check violation) and records the others', async () => {
+    const recorded: string[] = [];
+    const deliveries = {
+      insert: async (batch: NewDelivery[]) => {
+        if (batch.some((delivery) => delivery.url.includes('poison'))) {
+          throw Object.assign(new Error('new row violates check constraint'), { code: '23514' });
+        }
+        recorded.push(...batch.map((delivery) => delivery.url));
+        return batch.length;
+      },
+    } as unknown as DeliveryRepository;
+    const handler = attributionIntake({ deliveries, catalog: () => snapshot, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const batch = [attribution({ sub1: 'a' }), attribution({ sub1: 'poison' }), attribution({ sub1: 'b' })].map(message);
+    const deadLetters = await handler(batch);
+    expect(deadLetters.map((dead) => [dead.message.offset, dead.error])).toEqual([['1', 'refused by the database: new row violates check constraint']]);
+    expect(recorded.map((url) => new URL(url).searchParams.get('sub'))).toEqual(['a', 'b']);
+  });
+
+  it('throws transient errors for the consumer to retry the whole batch', async () => {
+    const deliveries = {
+      insert: async () => {
+        throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+      },
+    } as unknown as DeliveryRepository;
+    const handler = attributionIntake({ deliveries, catalog: () => snapshot, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    await expect(handler([message(attribution(), 0)])).rejects.toThrow('duplicate key');
+  });
+});
