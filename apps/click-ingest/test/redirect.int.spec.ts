@@ -266,6 +266,24 @@ describe('click-ingest redirects', () => {
     expect(await response.text()).toContain(reason);
   });
 
+  it('answers a client that asks for JSON with problem details naming the field, a browser with the page', async () => {
+    const asked = await visit('/c/10?aff_id=seven', { headers: { accept: 'application/problem+json' } });
+    expect(asked.status).toBe(400);
+    expect(asked.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(await asked.json()).toEqual({
+      type: 'urn:tracklane:problem:invalid-request',
+      title: 'The request is invalid',
+      status: 400,
+      detail: 'aff_id: must be a positive integer',
+      errors: [{ field: 'aff_id', reason: 'must be a positive integer' }],
+    });
+    const unknown = await visit('/c/4040?aff_id=7', { headers: { accept: 'application/json' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ type: 'urn:tracklane:problem:not-found', status: 404, detail: 'offer not found' });
+    const browser = await visit('/c/10?aff_id=seven', { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(browser.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  });
+
   it('marks a repeat visit by the same IP and user agent as not unique', async () => {
     const visitor = { 'user-agent': `${BROWSER} repeat-${Date.now()}`, 'x-forwarded-for': '192.0.2.10' };
     const first = await clickBehind(await visit('/c/10?aff_id=7', { headers: visitor }));

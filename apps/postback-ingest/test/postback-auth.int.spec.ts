@@ -30,9 +30,14 @@ describe('postback-ingest refuses forgeries', () => {
   }
 
   async function expectRefused(response: Response, status: number, reason: string): Promise<void> {
+    // The fields partners parse (ok, error, reason), and the same refusal as problem details (RFC 9457).
+    const problem =
+      status === 401
+        ? { type: 'urn:tracklane:problem:unauthenticated', title: 'No valid API key' }
+        : { type: 'urn:tracklane:problem:forbidden', title: 'Not allowed for this API key' };
     expect({ status: response.status, body: await response.json() }).toEqual({
       status,
-      body: { ok: false, error: status === 401 ? 'unauthorized' : 'forbidden', reason },
+      body: { ok: false, error: status === 401 ? 'unauthorized' : 'forbidden', reason, ...problem, status, detail: reason },
     });
   }
 

@@ -62,6 +62,15 @@ describe('postback-ingest refuses bad input with a 4xx that names the problem', 
     expect(status).toBe(400);
     expect(body).toMatchObject({ ok: false, error: 'invalid_parameter', field, rule });
     expect(body.reason).toEqual(expect.stringContaining(field));
+    expect(body).toMatchObject({ type: 'urn:tracklane:problem:invalid-request', status: 400, detail: body.reason, errors: [{ field, rule }] });
+  });
+
+  it('answers application/json, or application/problem+json to a client that asks for it, with the same body', async () => {
+    const plain = await kit.get('/postback', { token: 'tok-plain', click_id: newId(), amount: '-5' });
+    expect(plain.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const asked = await kit.get('/postback', { token: 'tok-plain', click_id: newId(), amount: '-5' }, { accept: 'application/problem+json' });
+    expect(asked.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(await asked.json()).toEqual(await plain.json());
   });
 
   it('names the click id when it is missing or not ours, under the name it was sent', async () => {
@@ -94,8 +103,9 @@ describe('postback-ingest refuses bad input with a 4xx that names the problem', 
     ];
     for (const [response, status, error] of cases) {
       const answer = await refusal(await response);
-      expect(answer).toMatchObject({ status, body: { ok: false, error } });
+      expect(answer).toMatchObject({ status, body: { ok: false, error, status, detail: answer.body.reason } });
       expect(typeof answer.body.reason).toBe('string');
+      expect(answer.body.type).toMatch(/^(urn:tracklane:problem:invalid-request|about:blank)$/);
     }
   });
 

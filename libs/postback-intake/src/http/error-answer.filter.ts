@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import { LOGGER, Logger } from '@tracklane/observability';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { refusalBody, refusalContentType } from './answers';
 
 const ERROR_BY_STATUS: Record<number, string> = {
   400: 'invalid_body',
@@ -19,22 +20,25 @@ function statusOf(exception: unknown): number {
 
 /**
  * Answers what never reached the postback handler — a malformed or oversized
- * body, an unsupported media type, an unknown route — in the same JSON shape
- * as every other refusal, and keeps real failures at 500 (logged).
+ * body, an unsupported media type, an unknown route — in the same shape as
+ * every other refusal (problem details plus the partner fields), and keeps real failures at 500 (logged).
  */
 @Catch()
 export class ErrorAnswerFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const accept = http.getRequest<FastifyRequest>().headers.accept;
     const status = statusOf(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     const reason = status >= 500 ? 'internal error' : exception instanceof Error ? exception.message : String(exception);
+    const error = ERROR_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request');
     reply
       .code(status)
       .header('cache-control', 'no-store')
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(JSON.stringify({ ok: false, error: ERROR_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request'), reason }));
+      .header('content-type', refusalContentType(accept))
+      .send(JSON.stringify(refusalBody(status, error, reason)));
   }
 }

@@ -70,11 +70,11 @@ export class PostbackEndpoint {
           'postback refused',
         );
         this.outcomes.inc({ endpoint, outcome: error.error });
-        sendRefusal(reply, format, error);
+        sendRefusal(reply, format, error, header(request, 'accept'));
       } else if (error instanceof PostbackUnavailable) {
         this.logger.warn({ advertiserId, endpoint, reason: error.reason, err: error.cause }, 'postback not recorded; asked to retry');
         this.outcomes.inc({ endpoint, outcome: 'unavailable' });
-        sendUnavailable(reply, format, error);
+        sendUnavailable(reply, format, error, header(request, 'accept'));
       } else {
         throw error;
       }

@@ -1,17 +1,17 @@
+import { asksForJson, problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@tracklane/http-api';
 import type { FastifyReply } from 'fastify';
 
 /**
- * What a browser sees when it is not redirected: a short plain-text page.
- * Never cached (every visit is a new click) and never sniffed as HTML (the
- * 400 page repeats a parameter name from the request).
+ * What a visitor sees when it is not redirected: a short plain-text page for
+ * a browser; the same as problem details (RFC 9457) for a client that asks
+ * for JSON in Accept. Never cached (every visit is a new click) and never
+ * sniffed as HTML (the 400 page repeats a parameter name from the request).
+ * Only refusals look at Accept: the redirect pays nothing for it.
  */
-function page(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .type('text/plain; charset=utf-8')
-    .send(`${text}\n`);
+function page(reply: FastifyReply, accept: string | undefined, text: string, details: ProblemDetails): FastifyReply {
+  reply.code(details.status).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+  if (asksForJson(accept)) return reply.type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`).send(JSON.stringify(details));
+  return reply.type('text/plain; charset=utf-8').send(`${text}\n`);
 }
 
 export const respond = {
@@ -19,9 +19,17 @@ export const respond = {
     reply.code(302).header('location', location).header('cache-control', 'no-store').send(),
   /** A HEAD request the GET of which would redirect: answered, not counted, no click id handed out. */
   wouldRedirect: (reply: FastifyReply) => reply.code(200).header('cache-control', 'no-store').send(),
-  badLink: (reply: FastifyReply, field: string, reason: string) => page(reply, 400, `Bad tracking link: ${field}: ${reason}`),
-  unknownOffer: (reply: FastifyReply) => page(reply, 404, 'Offer not found.'),
-  offerUnavailable: (reply: FastifyReply) => page(reply, 404, 'This offer is not available.'),
-  notRecorded: (reply: FastifyReply) =>
-    page(reply.header('retry-after', '1'), 503, 'The click could not be recorded; please try again.'),
+  badLink: (reply: FastifyReply, accept: string | undefined, field: string, reason: string) =>
+    page(reply, accept, `Bad tracking link: ${field}: ${reason}`, problem('invalidRequest', `${field}: ${reason}`, { errors: [{ field, reason }] })),
+  unknownOffer: (reply: FastifyReply, accept: string | undefined) =>
+    page(reply, accept, 'Offer not found.', problem('notFound', 'offer not found')),
+  offerUnavailable: (reply: FastifyReply, accept: string | undefined) =>
+    page(reply, accept, 'This offer is not available.', problem('notFound', 'this offer is not available')),
+  notRecorded: (reply: FastifyReply, accept: string | undefined) =>
+    page(
+      reply.header('retry-after', '1'),
+      accept,
+      'The click could not be recorded; please try again.',
+      problem('unavailable', 'the click could not be recorded; please try again', { retryAfterSeconds: 1 }),
+    ),
 };

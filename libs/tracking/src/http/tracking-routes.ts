@@ -51,7 +51,7 @@ export class TrackingRoutes implements OnModuleInit {
     } catch (error) {
       if (!(error instanceof BadTrackingLink)) throw error;
       this.metrics.request('bad_request');
-      return respond.badLink(reply, error.field, error.reason);
+      return respond.badLink(reply, request.headers.accept, error.field, error.reason);
     }
 
     const nowMs = Date.now();
@@ -60,11 +60,11 @@ export class TrackingRoutes implements OnModuleInit {
     const decision = decideRedirect(catalog, link, visitor, nowMs);
     if (decision.kind === 'unknown_offer') {
       this.metrics.request('unknown_offer');
-      return respond.unknownOffer(reply);
+      return respond.unknownOffer(reply, request.headers.accept);
     }
     if (!counted) {
       this.metrics.request('head');
-      return decision.template === null ? respond.offerUnavailable(reply) : respond.wouldRedirect(reply);
+      return decision.template === null ? respond.offerUnavailable(reply, request.headers.accept) : respond.wouldRedirect(reply);
     }
 
     let recorded: RecordedClick;
@@ -74,7 +74,7 @@ export class TrackingRoutes implements OnModuleInit {
       // Neither Kafka nor the spool took the click: do not send the visitor on with an id that does not exist.
       this.logger.error({ err: error, offerId: link.offerId, affiliateId: link.affiliateId }, 'click not recorded');
       this.metrics.request('not_recorded');
-      return respond.notRecorded(reply);
+      return respond.notRecorded(reply, request.headers.accept);
     }
     const { click, durability } = recorded;
     this.metrics.click(decision.disposition, durability);
@@ -86,7 +86,7 @@ export class TrackingRoutes implements OnModuleInit {
     }
     if (decision.template === null) {
       this.metrics.request('unavailable');
-      return respond.offerUnavailable(reply);
+      return respond.offerUnavailable(reply, request.headers.accept);
     }
     this.metrics.request('redirected');
     return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
