@@ -32,7 +32,8 @@ import { cpus, loadavg } from 'node:os';
 import { createNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic } from '../support/traffic';
-import { apiClient, SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+import { managementClient } from '@tracklane/api-client';
+import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const args = new Map(
   process.argv
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   log('starting every service');
   const world = await startWholePlatform({ brokers: broker?.brokers });
   try {
-    const network = await createNetwork(apiClient(world.url('management'), world.adminKey), {
+    const network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
       offers: option('offers', 5),
       affiliates: option('affiliates', 20),
       affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,

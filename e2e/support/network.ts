@@ -1,4 +1,4 @@
-import { apiClient } from './whole-platform';
+import { dataOf, ManagementClient } from '@tracklane/api-client';
 
 export interface LoadOffer {
   id: number;
@@ -19,35 +19,45 @@ export interface LoadNetwork {
  * conversions at `affiliatePostbackUrl`.
  */
 export async function createNetwork(
-  admin: ReturnType<typeof apiClient>,
+  admin: ManagementClient,
   options: { offers: number; affiliates: number; affiliatePostbackUrl: string },
 ): Promise<LoadNetwork> {
   const offers: LoadOffer[] = [];
   for (let index = 0; index < options.offers; index++) {
-    const advertiser = await admin.post<{ id: number; postbackToken: string }>('/v1/advertisers', { name: `Advertiser ${index + 1}` });
-    const offer = await admin.post<{ id: number }>('/v1/offers', {
-      advertiserId: advertiser.id,
-      name: `Offer ${index + 1}`,
-      destinationUrl: `https://shop${index + 1}.example/landing?cid={click_id}&s1={sub1}`,
-      currency: 'USD',
-    });
-    await admin.post(`/v1/offers/${offer.id}/goals`, {
-      code: 'sale',
-      name: 'Sale',
-      revenue: { type: 'percent', percent: '10' },
-      payout: { type: 'fixed', amount: '2.50' },
-    });
+    const advertiser = dataOf(await admin.POST('/v1/advertisers', { body: { name: `Advertiser ${index + 1}` } }));
+    const offer = dataOf(
+      await admin.POST('/v1/offers', {
+        body: {
+          advertiserId: advertiser.id,
+          name: `Offer ${index + 1}`,
+          destinationUrl: `https://shop${index + 1}.example/landing?cid={click_id}&s1={sub1}`,
+          currency: 'USD',
+        },
+      }),
+    );
+    dataOf(
+      await admin.POST('/v1/offers/{offerId}/goals', {
+        params: { path: { offerId: offer.id } },
+        body: { code: 'sale', name: 'Sale', revenue: { type: 'percent', percent: '10' }, payout: { type: 'fixed', amount: '2.50' } },
+      }),
+    );
     offers.push({ id: offer.id, advertiserId: advertiser.id, token: advertiser.postbackToken });
   }
   const affiliateIds: number[] = [];
   for (let index = 0; index < options.affiliates; index++) {
-    const affiliate = await admin.post<{ id: number }>('/v1/affiliates', {
-      name: `Affiliate ${index + 1}`,
-      postbackUrl: `${options.affiliatePostbackUrl}?cid={click_id}&status={status}&payout={payout}`,
-      postbackStatuses: ['approved', 'refunded'],
-    });
+    const affiliate = dataOf(
+      await admin.POST('/v1/affiliates', {
+        body: {
+          name: `Affiliate ${index + 1}`,
+          postbackUrl: `${options.affiliatePostbackUrl}?cid={click_id}&status={status}&payout={payout}`,
+          postbackStatuses: ['approved', 'refunded'],
+        },
+      }),
+    );
     affiliateIds.push(affiliate.id);
-    for (const offer of offers) await admin.put(`/v1/approvals/${offer.id}/${affiliate.id}`, { status: 'approved' });
+    for (const offer of offers) {
+      dataOf(await admin.PUT('/v1/approvals/{offerId}/{affiliateId}', { params: { path: { offerId: offer.id, affiliateId: affiliate.id } }, body: { status: 'approved' } }));
+    }
   }
   return { offers, affiliateIds };
 }

@@ -1,7 +1,7 @@
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { TrafficResult } from './traffic';
-import { apiClient } from './whole-platform';
+import { dataOf, reportingClient } from '@tracklane/api-client';
 
 export interface PromisesKept {
   clicksRedirected: number;
@@ -102,18 +102,19 @@ export async function checkPromises(
     );
 
     const clicksRecorded = Number((await pool.query('SELECT count(*) FROM clicks')).rows[0].count);
-    const client = apiClient(reporting.url, reporting.adminKey);
+    const client = reportingClient({ baseUrl: reporting.url, apiKey: reporting.adminKey });
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    const period = `from=${day(-2)}&to=${day(1)}`;
+    const period = { from: day(-2), to: day(1) };
+    // waitFor waits past 0, so the condition hands back an object.
     const { clicks: reportClicks } = await waitFor(
       async () => {
-        const report = await client.get<{ totals: { clicks: number }[] }>(`/v1/reports/stats?${period}&group_by=offer`);
-        const clicks = report.totals.reduce((sum, row) => sum + row.clicks, 0);
+        const report = dataOf(await client.GET('/v1/reports/stats', { params: { query: { ...period, group_by: 'offer' } } }));
+        const clicks = report.totals.reduce((sum, row) => sum + Number(row.clicks), 0);
         return clicks === clicksRecorded && { clicks };
       },
       { timeoutMs, intervalMs: 500, what: `the reports to count ${clicksRecorded} clicks` },
     );
-    const reconciliation = await client.get<{ balanced: boolean }>(`/v1/reconciliation?${period}`);
+    const reconciliation = dataOf(await client.GET('/v1/reconciliation', { params: { query: period } }));
 
     const lag = (times: Map<string, Date>) =>
       accepted.map((postback) => (times.get(postback.conversionId)?.getTime() ?? postback.ackedAt) - postback.ackedAt);

@@ -2,7 +2,8 @@ import { DedicatedKafkaBroker, waitFor } from '@tracklane/testing';
 import { createNetwork, LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic } from '../support/traffic';
-import { apiClient, SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+import { managementClient } from '@tracklane/api-client';
+import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,7 +23,7 @@ describe('the platform under faults', () => {
   beforeAll(async () => {
     broker = await DedicatedKafkaBroker.create();
     world = await startWholePlatform({ brokers: broker.brokers });
-    network = await createNetwork(apiClient(world.url('management'), world.adminKey), {
+    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
       offers: 2,
       affiliates: 3,
       affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,

@@ -1,5 +1,6 @@
+import { dataOf, managementClient, ManagementClient, reportingClient, ReportingClient } from '@tracklane/api-client';
 import { waitFor } from '@tracklane/testing';
-import { apiClient, startWholePlatform, WholePlatform } from '../support/whole-platform';
+import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 interface StatsRow {
   currency: string;
@@ -17,7 +18,9 @@ interface StatsRow {
  */
 describe('the platform end to end', () => {
   let world: WholePlatform;
-  let admin: ReturnType<typeof apiClient>;
+  // Through the typed client the operator console uses (libs/api-client).
+  let admin: ManagementClient;
+  let reports: ReportingClient;
   let offerId: number;
   let affiliateId: number;
   let token: string;
@@ -27,46 +30,54 @@ describe('the platform end to end', () => {
   let clicksRecorded = 0;
   // A window around now, so a run that crosses midnight still finds its rows.
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const period = `from=${day(-1)}&to=${day(1)}`;
+  const period = { from: day(-1), to: day(1) };
 
   beforeAll(async () => {
     world = await startWholePlatform();
-    admin = apiClient(world.url('management'), world.adminKey);
+    admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
+    reports = reportingClient({ baseUrl: world.url('reporting'), apiKey: world.adminKey });
   });
   afterAll(() => world?.stop());
 
   async function stats(): Promise<StatsRow | undefined> {
-    const report = await apiClient(world.url('reporting'), world.adminKey).get<{ rows: StatsRow[] }>(
-      `/v1/reports/stats?${period}&group_by=offer&offer_id=${offerId}`,
-    );
-    return report.rows[0];
+    const report = dataOf(await reports.GET('/v1/reports/stats', { params: { query: { ...period, group_by: 'offer', offer_id: [String(offerId)] } } }));
+    // A stats row's columns follow group_by and metrics, so the document types it loosely.
+    return report.rows[0] as Partial<StatsRow> as StatsRow | undefined;
   }
 
   it('sets up an advertiser, an offer with a sale goal, and an approved affiliate with a postback URL', async () => {
-    const advertiser = await admin.post<{ id: number; postbackToken: string }>('/v1/advertisers', { name: 'Acme Shoes' });
+    const advertiser = dataOf(await admin.POST('/v1/advertisers', { body: { name: 'Acme Shoes' } }));
     token = advertiser.postbackToken;
-    const offer = await admin.post<{ id: number }>('/v1/offers', {
-      advertiserId: advertiser.id,
-      name: 'Running shoes',
-      destinationUrl: 'https://shop.example/landing?cid={click_id}&s1={sub1}',
-      currency: 'USD',
-    });
+    const offer = dataOf(
+      await admin.POST('/v1/offers', {
+        body: {
+          advertiserId: advertiser.id,
+          name: 'Running shoes',
+          destinationUrl: 'https://shop.example/landing?cid={click_id}&s1={sub1}',
+          currency: 'USD',
+        },
+      }),
+    );
     offerId = offer.id;
-    await admin.post(`/v1/offers/${offerId}/goals`, {
-      code: 'sale',
-      name: 'Sale',
-      revenue: { type: 'percent', percent: '10' },
-      payout: { type: 'fixed', amount: '2.50' },
-    });
-    const affiliate = await admin.post<{ id: number }>('/v1/affiliates', {
-      name: 'Coupon Heroes',
-      postbackUrl: `${world.affiliateServer.url}/pb?cid={click_id}&s1={sub1}&status={status}&payout={payout}&cur={currency}`,
-      postbackStatuses: ['approved', 'refunded'],
-    });
+    dataOf(
+      await admin.POST('/v1/offers/{offerId}/goals', {
+        params: { path: { offerId } },
+        body: { code: 'sale', name: 'Sale', revenue: { type: 'percent', percent: '10' }, payout: { type: 'fixed', amount: '2.50' } },
+      }),
+    );
+    const affiliate = dataOf(
+      await admin.POST('/v1/affiliates', {
+        body: {
+          name: 'Coupon Heroes',
+          postbackUrl: `${world.affiliateServer.url}/pb?cid={click_id}&s1={sub1}&status={status}&payout={payout}&cur={currency}`,
+          postbackStatuses: ['approved', 'refunded'],
+        },
+      }),
+    );
     affiliateId = affiliate.id;
-    await admin.put(`/v1/approvals/${offerId}/${affiliateId}`, { status: 'approved' });
-    const link = await admin.get<{ url: string }>(
-      `/v1/offers/${offerId}/tracking-link?affiliate_id=${affiliateId}&sub1=spring`,
+    dataOf(await admin.PUT('/v1/approvals/{offerId}/{affiliateId}', { params: { path: { offerId, affiliateId } }, body: { status: 'approved' } }));
+    const link = dataOf(
+      await admin.GET('/v1/offers/{offerId}/tracking-link', { params: { path: { offerId }, query: { affiliate_id: affiliateId, sub1: 'spring' } } }),
     );
     // The affiliate's traffic source fills the placeholders it has and drops the rest.
     trackingLink = link.url.replace(/&[a-z_0-9]+=\{[a-z_0-9]+\}/g, '');
@@ -116,9 +127,7 @@ describe('the platform end to end', () => {
     }, { timeoutMs: 30_000, what: 'the report' });
     expect(row).toMatchObject({ currency: 'USD', clicks: clicksRecorded, conversions: 1, revenue: '12.0000', payout: '2.5000' });
 
-    const reconciliation = await apiClient(world.url('reporting'), world.adminKey).get<{ balanced: boolean }>(
-      `/v1/reconciliation?${period}`,
-    );
+    const reconciliation = dataOf(await reports.GET('/v1/reconciliation', { params: { query: period } }));
     expect(reconciliation.balanced).toBe(true);
   });
 
@@ -139,9 +148,7 @@ describe('the platform end to end', () => {
     }, { timeoutMs: 30_000, what: 'the refund in the report' });
     expect(row).toMatchObject({ clicks: clicksRecorded, conversions: 0, refunded_conversions: 1, revenue: '0.0000', payout: '0.0000' });
 
-    const reconciliation = await apiClient(world.url('reporting'), world.adminKey).get<{ balanced: boolean }>(
-      `/v1/reconciliation?${period}`,
-    );
+    const reconciliation = dataOf(await reports.GET('/v1/reconciliation', { params: { query: period } }));
     expect(reconciliation.balanced).toBe(true);
     // One outbound postback per status, never more.
     expect(world.affiliateServer.succeeded()).toHaveLength(2);

@@ -1,5 +1,7 @@
 import { WORKSPACE_ROOT } from '@tracklane/testing';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Json, ManagementUnderTest, startManagement } from './management-harness';
 
 /**
@@ -67,6 +69,12 @@ describe('management API: OpenAPI', () => {
     }
     expect(document.components.schemas.ProblemDetails.required).toEqual(['type', 'title', 'status', 'detail']);
     expect(document.components.schemas.MoneyRuleDto.properties.amount.type).toBe('string');
+  });
+
+  it('is the document the typed client (libs/api-client) was generated from', async () => {
+    const served = await (await fetch(`${api.url}/docs/json`)).json();
+    const committed = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs/api-client/openapi/management.json'), 'utf8'));
+    expect(served).toEqual(committed);
   });
 
   it('is checked by a validator that does refuse a broken document', async () => {

@@ -1,6 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { RunningService, startService } from '@tracklane/observability';
-import { TestStack, createTestStack } from '@tracklane/testing';
+import { TestStack, WORKSPACE_ROOT, createTestStack } from '@tracklane/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReportingEnv } from '../src/reporting.env';
 import { reportingService } from '../src/reporting.service';
 
@@ -25,6 +27,12 @@ describe('GET /docs', () => {
   afterAll(async () => {
     await service?.close();
     await stack?.destroy();
+  });
+
+  it('is the document the typed client (libs/api-client) was generated from, also at /docs/json', async () => {
+    const committed = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs/api-client/openapi/reporting.json'), 'utf8'));
+    expect(document).toEqual(committed);
+    expect(await (await fetch(`${service.url}/docs/json`)).json()).toEqual(committed);
   });
 
   it('is a valid OpenAPI document', async () => {

@@ -3,3 +3,4 @@ export * from './problem';
 export * from './problem-details.filter';
 export * from './problem.exception';
 export * from './validation.pipe';
+export * from './offline-document';

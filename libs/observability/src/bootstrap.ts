@@ -29,6 +29,14 @@ export interface RunningService<E extends ServiceEnv> {
   close(): Promise<void>;
 }
 
+/** The root module of a service: its validated environment, logs and metrics, and its own module. */
+export function serviceRoot<E extends ServiceEnv>(definition: ServiceDefinition<E>, env: E, logger: Logger): DynamicModule {
+  return {
+    module: class ServiceRoot {},
+    imports: [ConfigModule.forRoot(definition.envClass, env), ObservabilityModule.forRoot({ logger }), definition.module(env)],
+  };
+}
+
 /**
  * Builds and starts one Tracklane service: validated config, pino logs,
  * /healthz, /readyz and /metrics, graceful shutdown. Used by every app's
@@ -42,14 +50,7 @@ export async function startService<E extends ServiceEnv>(
   const fastify = typeof definition.fastify === 'function' ? definition.fastify(env) : definition.fastify;
   const adapter = new FastifyAdapter({ logger: false, ...fastify });
   const app = await NestFactory.create<NestFastifyApplication>(
-    {
-      module: class ServiceRoot {},
-      imports: [
-        ConfigModule.forRoot(definition.envClass, env),
-        ObservabilityModule.forRoot({ logger }),
-        definition.module(env),
-      ],
-    } as DynamicModule,
+    serviceRoot(definition, env, logger),
     adapter,
     { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
   );

@@ -35,6 +35,7 @@ export class ReconciliationController {
     description: '`balanced` is true when every currency matches to the cent and no conversion disagrees.',
     schema: {
       type: 'object',
+      required: ['from', 'to', 'balanced', 'currencies', 'mismatched_conversions', 'mismatches_truncated'],
       properties: {
         from: { type: 'string', format: 'date-time' },
         to: { type: 'string', format: 'date-time' },
