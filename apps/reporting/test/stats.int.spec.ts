@@ -225,6 +225,14 @@ describe('GET /v1/reports/stats', () => {
     expect(String(response.body.detail)).toContain('?api_key=');
   });
 
+  it('takes ?api_key= on the report endpoints only: reconciliation wants the key in a header', async () => {
+    const response = await getJson(`${service.url}/v1/reconciliation?${window}&api_key=${admin}`);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ status: 401, reason: 'missing' });
+    expect(String(response.body.detail)).toContain('does not take ?api_key=');
+    expect((await getJson(`${service.url}/v1/reconciliation?${window}`, admin)).status).toBe(200);
+  });
+
   it('counts bots, rate-limited clicks and fallbacks as invalid, but not clicks that could only not be checked', async () => {
     await publisher.clicks([
       click('2025-03-10T10:00:00.000Z', { flags: ['unverified'] }),
