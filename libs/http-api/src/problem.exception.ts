@@ -12,6 +12,8 @@ export class ProblemException extends HttpException {
     readonly headers: Record<string, string> = {},
   ) {
     super(problem, problem.status);
+    // Logs and toThrow(/…/) read the message: the detail, which names the field.
+    this.message = problem.detail;
   }
 }
 

@@ -24,7 +24,8 @@ describe('revenue and payout rules', () => {
 
   it('refuse a part the type would ignore, naming it', () => {
     expect(refusal(() => moneyRule('payout', { type: 'fixed', amount: '2', percent: '5' }))).toMatchObject({
-      statusCode: 400,
+      type: 'urn:tracklane:problem:invalid-request',
+      status: 400,
       errors: [{ field: 'payout.percent', reason: 'must be 0 or absent when type is fixed' }],
     });
     expect(refusal(() => moneyRule('revenue', { type: 'percent', amount: '1', percent: '5' }))).toMatchObject({
