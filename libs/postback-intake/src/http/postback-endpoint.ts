@@ -7,6 +7,7 @@ import { SIGNATURE_PARAM } from '../auth/canonical-request';
 import { PostbackIntake } from '../intake/postback-intake';
 import { readPostback, RequestParam } from '../params/read-postback';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
+import { checkAmountBound } from '../validation/amount-bound';
 import { validatePostback } from '../validation/validate-postback';
 import { AnswerFormat, answerFormat, sendAccepted, sendRefusal, sendUnavailable } from './answers';
 import { ClientAddresses } from './client-address';
@@ -56,10 +57,15 @@ export class PostbackEndpoint {
     try {
       const params = requestParams(request.query, request.body);
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
-      const { advertiser, mapping } = this.authenticator.authenticate(this.catalog.current(), this.credentials(request, params));
+      const snapshot = this.catalog.current();
+      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
       advertiserId = advertiser.id;
-      const postback = validatePostback(readPostback(params, mapping), header(request, 'idempotency-key'));
-      const accepted = await this.intake.accept(advertiser.id, postback);
+      const read = readPostback(params, mapping);
+      const postback = validatePostback(read, header(request, 'idempotency-key'));
+      checkAmountBound(postback, read, snapshot.advertiserAmountLimit(advertiser.id));
+      const accepted = await this.intake.accept(advertiser.id, postback, {
+        replayWindowSeconds: snapshot.settings.postbackReplayWindowSeconds,
+      });
       sendAccepted(reply, format, accepted);
       this.outcomes.inc({ endpoint, outcome: accepted.replayed ? 'replayed' : 'accepted' });
       this.duration.observe((performance.now() - started) / 1000);
