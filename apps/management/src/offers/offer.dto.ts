@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FraudAction } from '@tracklane/catalog';
 import {
+  IsAmountBound,
   IsCurrencyCode,
   IsDestinationUrl,
   IsIanaTimeZone,
@@ -112,6 +113,16 @@ class OfferSettingsDto {
   @Optional()
   @IsIn(FRAUD_ACTIONS)
   onNonUnique?: FraudAction;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '50000.00',
+    description: "The largest amount one postback may carry for this offer, in its currency; null: the network's maxPostbackAmount",
+  })
+  @OptionalNullable()
+  @IsAmountBound()
+  maxPostbackAmount?: string | null;
 }
 
 export class CreateOfferDto extends OfferSettingsDto implements OfferInput {
@@ -174,6 +185,7 @@ export class OfferResponse {
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onBot?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onRateLimited?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) maxPostbackAmount?: string | null;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;

@@ -55,7 +55,7 @@ export class PostbackEndpoint {
     let format: AnswerFormat = endpoint === 'pixel' ? 'pixel' : 'json';
     let advertiserId: number | undefined;
     try {
-      const params = requestParams(request.query, request.body);
+      const params = requestParams(request.query, request.body, { jsonBody: header(request, 'content-type')?.includes('json') });
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
       const snapshot = this.catalog.current();
       const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
