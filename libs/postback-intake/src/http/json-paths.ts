@@ -46,3 +46,15 @@ function isNamedValue(item: unknown): item is { name: string; value: unknown } {
     (typeof (item as { value: unknown }).value !== 'object' || (item as { value: unknown }).value === null)
   );
 }
+
+/**
+ * The first top-level name of a JSON body whose value is an object or an
+ * array: nested values are read by path only for advertisers whose mapping
+ * names a path; to everyone else they stay an error (a value like
+ * {"$gt": 0} is not an amount).
+ */
+export function firstNestedName(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'object' && value !== null) return name;
+  return undefined;
+}

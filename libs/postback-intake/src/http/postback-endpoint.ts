@@ -11,6 +11,7 @@ import { checkAmountBound } from '../validation/amount-bound';
 import { validatePostback } from '../validation/validate-postback';
 import { AnswerFormat, answerFormat, sendAccepted, sendRefusal, sendUnavailable } from './answers';
 import { ClientAddresses } from './client-address';
+import { firstNestedName } from './json-paths';
 import { paramValue, requestParams } from './request-params';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -55,11 +56,16 @@ export class PostbackEndpoint {
     let format: AnswerFormat = endpoint === 'pixel' ? 'pixel' : 'json';
     let advertiserId: number | undefined;
     try {
-      const params = requestParams(request.query, request.body, { jsonBody: header(request, 'content-type')?.includes('json') });
+      const jsonBody = header(request, 'content-type')?.includes('json') === true;
+      const params = requestParams(request.query, request.body, { jsonBody });
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
       const snapshot = this.catalog.current();
       const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
       advertiserId = advertiser.id;
+      const nested = jsonBody && !mapping.readsJsonPaths ? firstNestedName(request.body) : undefined;
+      if (nested !== undefined) {
+        throw PostbackRefusal.invalid([{ field: nested, rule: 'scalar', reason: `${nested} must be a string or a number` }]);
+      }
       const read = readPostback(params, mapping);
       const postback = validatePostback(read, header(request, 'idempotency-key'));
       checkAmountBound(postback, read, snapshot.advertiserAmountLimit(advertiser.id));

@@ -26,6 +26,8 @@ export interface PartnerMapping {
   identityOf(goal: string | null): IdentitySource;
   /** Keep parameters the mapping does not name as raw data (true), or drop them (webhook bodies full of unrelated fields). */
   readonly keepsUnmapped: boolean;
+  /** The mapping names paths into a JSON body (data.object.amount), so nested bodies are read rather than refused. */
+  readonly readsJsonPaths: boolean;
   /** Entries that could not be used (for the operator's log); the rest still applies. */
   readonly problems: readonly string[];
 }
@@ -38,6 +40,7 @@ export const NO_MAPPING: PartnerMapping = {
   amountScaling: () => null,
   identityOf: () => 'order_id',
   keepsUnmapped: true,
+  readsJsonPaths: false,
   problems: [],
 };
 
@@ -96,6 +99,8 @@ export function compilePartnerMapping(stored: unknown): PartnerMapping {
     },
     identityOf: (goal) => (goal === null ? anyGoal : (identities.get(goal.toLowerCase()) ?? anyGoal)),
     keepsUnmapped: mapping.unmapped === 'keep',
+    readsJsonPaths: Object.keys(mapping.params).some((name) => /[.[]/.test(name)) ||
+      Object.values(mapping.identity).some((source) => typeof source === 'object' && /[.[]/.test(source.param)),
     problems,
   };
 }
