@@ -196,7 +196,8 @@ describe('partner presets, end to end', () => {
   const setups = new Map<string, { token: string; offerId: number; goals: Record<string, number> }>();
 
   beforeAll(async () => {
-    world = await startWholePlatform();
+    // Booking is the question here: outbound postbacks and reports have their own suites.
+    world = await startWholePlatform({ apps: ['management', 'click-ingest', 'postback-ingest', 'attribution'] });
     admin = apiClient(world.url('management'), world.adminKey);
     const affiliate = await admin.post<{ id: number }>('/v1/affiliates', { name: 'Presets affiliate' });
     affiliateId = affiliate.id;
