@@ -307,6 +307,41 @@ describe('attribution', () => {
     });
   });
 
+  describe('a partner that sends no order id', () => {
+    it('changes the conversion of the click and goal with later statuses, and books no second conversion', async () => {
+      const [click, lead] = scenario({}, { status: 'pending' });
+      await harness.publishClicks([click]);
+      await harness.publishConversions([lead]);
+      await harness.booked([lead.conversionId]);
+      const later = (status: ConversionV1['status']) => conversionFixture(click, { receivedAt: new Date(NOW).toISOString(), status });
+      const [sale, repeat, rejection] = [later('approved'), later(null), later('rejected')];
+      await harness.publishConversions([sale, repeat, rejection]);
+
+      const events = await harness.eventsFor([sale.eventId, rejection.eventId]);
+      expect(events.map((event) => [event.kind, event.conversionId, event.previousStatus, event.status])).toEqual([
+        ['status_change', lead.conversionId, 'pending', 'approved'],
+        ['status_change', lead.conversionId, 'approved', 'rejected'],
+      ]);
+      const { rows: conversions } = await harness.pool.query('SELECT conversion_id FROM conversions WHERE click_id = $1', [click.clickId]);
+      expect(conversions).toEqual([{ conversion_id: lead.conversionId }]);
+      const { rows: changes } = await harness.pool.query(
+        'SELECT event_id, from_status, to_status FROM conversion_status_changes WHERE conversion_id = $1 ORDER BY seq',
+        [lead.conversionId],
+      );
+      expect(changes).toEqual([
+        { event_id: sale.eventId, from_status: 'pending', to_status: 'approved' },
+        { event_id: rejection.eventId, from_status: 'approved', to_status: 'rejected' },
+      ]);
+      // The repeat changed nothing and told nobody.
+      expect(harness.events.some((event) => event.eventId === repeat.eventId || event.conversionId === repeat.conversionId)).toBe(false);
+      const { rows: money } = await harness.pool.query('SELECT sum(amount)::text AS total FROM ledger_entries WHERE conversion_id = $1 AND account = $2', [
+        lead.conversionId,
+        'advertiser_receivable',
+      ]);
+      expect(money).toEqual([{ total: '0.0000' }]);
+    });
+  });
+
   it('dead-letters unreadable messages and values the database refuses, and books the rest of the batch', async () => {
     const [click, good] = scenario();
     const badClick = clickFixture({ userAgent: 'bad\u0000agent' });

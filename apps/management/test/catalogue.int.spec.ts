@@ -307,6 +307,28 @@ describe('management API: the catalogue, round trip', () => {
       expect((await api.admin.get('/v1/network-settings')).body).toEqual(changed.body);
       await api.admin.patch('/v1/network-settings', { advertisersSeePayouts: false });
     });
+
+    it('set the postback replay window and the amount bounds, network-wide and per offer', async () => {
+      expect((await api.admin.get('/v1/network-settings')).body).toMatchObject({ postbackReplayWindowSeconds: 86400, maxPostbackAmount: '1000000.0000' });
+      const changed = await api.admin.patch('/v1/network-settings', { postbackReplayWindowSeconds: 600, maxPostbackAmount: '25000.50' });
+      expect(changed.body).toMatchObject({ postbackReplayWindowSeconds: 600, maxPostbackAmount: '25000.5000' });
+      for (const [body, field] of [
+        [{ postbackReplayWindowSeconds: -1 }, 'postbackReplayWindowSeconds'],
+        [{ postbackReplayWindowSeconds: 2_592_001 }, 'postbackReplayWindowSeconds'],
+        [{ maxPostbackAmount: '100000000000000' }, 'maxPostbackAmount'],
+      ] as const) {
+        const refused = await api.admin.patch('/v1/network-settings', body);
+        expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, field]);
+      }
+      await api.admin.patch('/v1/network-settings', { postbackReplayWindowSeconds: 86400, maxPostbackAmount: '1000000' });
+
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Bounded', paramMapping: { preset: 'stripe', unmapped: 'keep' } });
+      expect(advertiser.paramMapping).toEqual({ preset: 'stripe', unmapped: 'keep' });
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiser.id, { currency: 'JPY', maxPostbackAmount: '150000000' }));
+      expect(offer.maxPostbackAmount).toBe('150000000.0000');
+      const cleared = await api.admin.patch(`/v1/offers/${offer.id}`, { maxPostbackAmount: null });
+      expect(cleared.body.maxPostbackAmount).toBeNull();
+    });
   });
 
   describe('bad input', () => {
@@ -327,7 +349,12 @@ describe('management API: the catalogue, round trip', () => {
         /less than attributionWindowSeconds/,
       ],
       ['/v1/advertisers', { name: 'x', ipAllowlist: ['300.1.1.1'] }, 'ipAllowlist', /not an IP address/],
-      ['/v1/advertisers', { name: 'x', paramMapping: { params: { t: 'nope' } } }, 'paramMapping', /unknown parameter/],
+      ['/v1/advertisers', { name: 'x', paramMapping: { params: { t: 'nope' } } }, 'paramMapping', /params.t: "nope" is not a postback field/],
+      ['/v1/advertisers', { name: 'x', paramMapping: { preset: 'nonesuch' } }, 'paramMapping', /preset: "nonesuch" is not a preset; use one of tune/],
+      ['/v1/advertisers', { name: 'x', paramMapping: { transforms: { amount: { scale: 'cents' } } } }, 'paramMapping', /transforms.amount: scale must be/],
+      ['/v1/advertisers', { name: 'x', paramMapping: { identity: { '*': 'session' } } }, 'paramMapping', /identity.\*: must be "order_id", "click_id"/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', maxPostbackAmount: '0' }, 'maxPostbackAmount', /more than 0/],
+      ['/v1/offers', { advertiserId: 1, name: 'x', destinationUrl: 'https://a.example/', maxPostbackAmount: 500 }, 'maxPostbackAmount', /decimal string/],
       ['/v1/advertisers', { name: '' }, 'name', /longer than or equal to 1/],
       ['/v1/advertisers', { name: 'x', status: 'archived' }, 'status', /one of/],
       ['/v1/affiliates', { name: 'x', postbackUrl: 'https://pb.example/?r={revenue}' }, 'postbackUrl', /unknown macro \{revenue\}/],

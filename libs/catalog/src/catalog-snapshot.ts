@@ -8,6 +8,16 @@ import {
   OfferApproval,
   PayoutOverride,
 } from './catalog.types';
+import { compareDecimals } from './decimal-order';
+
+/** The settings of a network nobody configured yet (and the defaults of migrations 0001, 0700, 0701). */
+export const DEFAULT_SETTINGS: NetworkSettings = {
+  name: 'Tracklane network',
+  defaultFallbackUrl: null,
+  advertisersSeePayouts: false,
+  postbackReplayWindowSeconds: 86_400,
+  maxPostbackAmount: '1000000.0000',
+};
 
 export interface CatalogContents {
   offers: CatalogOffer[];
@@ -28,6 +38,7 @@ export class CatalogSnapshot {
   private readonly approvals: Map<string, OfferApproval>;
   private readonly payoutOverrides: Map<string, PayoutOverride>;
   private readonly affiliatePostbacks: Map<string, AffiliatePostback>;
+  private readonly advertiserAmountLimits: Map<number, string>;
   readonly settings: NetworkSettings;
 
   constructor(
@@ -51,6 +62,26 @@ export class CatalogSnapshot {
       contents.affiliatePostbacks.map((postback) => [`${postback.affiliateId}:${postback.offerId}`, postback]),
     );
     this.settings = contents.settings;
+    this.advertiserAmountLimits = new Map();
+    for (const offer of contents.offers) {
+      const limit = this.amountLimit(offer);
+      const earlier = this.advertiserAmountLimits.get(offer.advertiserId);
+      if (earlier === undefined || compareDecimals(limit, earlier) > 0) this.advertiserAmountLimits.set(offer.advertiserId, limit);
+    }
+  }
+
+  /** The largest amount one postback may carry for an offer, in the offer's currency. */
+  amountLimit(offer: CatalogOffer): string {
+    return offer.maxPostbackAmount ?? this.settings.maxPostbackAmount;
+  }
+
+  /**
+   * The largest amount any offer of the advertiser accepts: a postback above
+   * it fits none of them, whichever click it names (the network's bound when
+   * the advertiser has no offer).
+   */
+  advertiserAmountLimit(advertiserId: number): string {
+    return this.advertiserAmountLimits.get(advertiserId) ?? this.settings.maxPostbackAmount;
   }
 
   static empty(): CatalogSnapshot {
@@ -62,7 +93,7 @@ export class CatalogSnapshot {
         approvals: [],
         payoutOverrides: [],
         affiliatePostbacks: [],
-        settings: { name: 'Tracklane network', defaultFallbackUrl: null, advertisersSeePayouts: false },
+        settings: DEFAULT_SETTINGS,
       },
       0,
       0,

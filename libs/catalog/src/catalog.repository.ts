@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { CatalogContents } from './catalog-snapshot';
+import { CatalogContents, DEFAULT_SETTINGS } from './catalog-snapshot';
 import {
   AffiliatePostback,
   CatalogAdvertiser,
@@ -77,6 +77,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           onBot: row.on_bot as CatalogOffer['onBot'],
           onRateLimited: row.on_rate_limited as CatalogOffer['onRateLimited'],
           onNonUnique: row.on_non_unique as CatalogOffer['onNonUnique'],
+          maxPostbackAmount: (row.max_postback_amount as string | null) ?? null,
           goals: offerGoals,
           defaultGoal: offerGoals.find((goal) => goal.isDefault) ?? (offerGoals.length === 1 ? offerGoals[0] : null),
         };
@@ -133,6 +134,8 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
         name: (settings[0]?.name as string) ?? 'Tracklane network',
         defaultFallbackUrl: (settings[0]?.default_fallback_url as string | null) ?? null,
         advertisersSeePayouts: (settings[0]?.advertisers_see_payouts as boolean) ?? false,
+        postbackReplayWindowSeconds: (settings[0]?.postback_replay_window_seconds as number) ?? DEFAULT_SETTINGS.postbackReplayWindowSeconds,
+        maxPostbackAmount: (settings[0]?.max_postback_amount as string) ?? DEFAULT_SETTINGS.maxPostbackAmount,
       },
     };
   } catch (error) {

@@ -45,6 +45,8 @@ export interface CatalogOffer {
   onBot: FraudAction;
   onRateLimited: FraudAction;
   onNonUnique: FraudAction;
+  /** The largest amount one postback may carry, decimal string; null: the network's bound. */
+  maxPostbackAmount: string | null;
   /** Active goals only. */
   goals: CatalogGoal[];
   defaultGoal: CatalogGoal | null;
@@ -104,4 +106,8 @@ export interface NetworkSettings {
   name: string;
   defaultFallbackUrl: string | null;
   advertisersSeePayouts: boolean;
+  /** How long an identical postback without order id or Idempotency-Key is a replay of the first (0: never). */
+  postbackReplayWindowSeconds: number;
+  /** The largest amount one postback may carry (decimal string) unless its offer says otherwise. */
+  maxPostbackAmount: string;
 }

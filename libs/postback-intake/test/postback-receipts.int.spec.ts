@@ -1,7 +1,7 @@
 import { newId } from '@tracklane/contracts';
 import { createTestDatabase, TestDatabase, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
-import { NewReceipt, PostbackReceipts, PostbackUnavailable } from '../src';
+import { ConversionReference, NewReceipt, PostbackReceipts, PostbackUnavailable } from '../src';
 
 function receipt(overrides: Partial<NewReceipt> = {}): NewReceipt {
   const eventId = newId();
@@ -13,6 +13,8 @@ function receipt(overrides: Partial<NewReceipt> = {}): NewReceipt {
     kind: 'conversion',
     goal: '',
     orderId: `order-${newId()}`,
+    conversionKey: null,
+    replay: null,
     status: null,
     idempotencyKey: null,
     conversionId,
@@ -22,6 +24,8 @@ function receipt(overrides: Partial<NewReceipt> = {}): NewReceipt {
     ...overrides,
   };
 }
+
+const byOrder = (value: string): ConversionReference => ({ column: 'order_id', value });
 
 describe('postback receipts on Postgres', () => {
   let database: TestDatabase;
@@ -70,8 +74,42 @@ describe('postback receipts on Postgres', () => {
     expect(await receipts.reserve(refund())).toBe(true);
     expect(await receipts.reserve(refund())).toBe(false);
     expect(await receipts.reserve(receipt({ kind: 'status_change', orderId: 'C-1', goal: 'sale', status: 'rejected' }))).toBe(true);
-    expect((await receipts.findConversion(1, 'sale', 'C-1'))?.eventId).toBe(conversion.eventId);
-    expect(await receipts.findConversion(1, 'lead', 'C-1')).toBeUndefined();
+    expect((await receipts.findConversion(1, 'sale', byOrder('C-1')))?.eventId).toBe(conversion.eventId);
+    expect(await receipts.findConversion(1, 'lead', byOrder('C-1'))).toBeUndefined();
+  });
+
+  it('lets a conversion key stand in for the order id: one conversion, one change per status, found again', async () => {
+    const conversionKey = `click_id:${newId()}`;
+    const conversion = receipt({ orderId: null, conversionKey, goal: '' });
+    expect(await receipts.reserve(conversion)).toBe(true);
+    expect(await receipts.reserve(receipt({ orderId: null, conversionKey, goal: '' }))).toBe(false);
+    expect(await receipts.reserve(receipt({ orderId: null, conversionKey, goal: 'lead' }))).toBe(true);
+    const change = () => receipt({ kind: 'status_change', orderId: null, conversionKey, status: 'approved', conversionId: conversion.conversionId });
+    expect(await receipts.reserve(change())).toBe(true);
+    const copy = change();
+    expect(await receipts.reserve(copy)).toBe(false);
+    expect((await receipts.findExisting(copy))?.kind).toBe('status_change');
+    expect((await receipts.findConversion(1, '', { column: 'conversion_key', value: conversionKey }))?.eventId).toBe(conversion.eventId);
+    // The same text as an order id is another identity.
+    expect(await receipts.findConversion(1, '', byOrder(conversionKey))).toBeUndefined();
+  });
+
+  it('holds a fingerprint for its window only, then lets a copy count anew', async () => {
+    const fingerprint = newId();
+    const first = receipt({ orderId: null, replay: { fingerprint, windowSeconds: 1 } });
+    expect(await receipts.reserve(first)).toBe(true);
+    const copy = receipt({ orderId: null, replay: { fingerprint, windowSeconds: 1 } });
+    expect(await receipts.reserve(copy)).toBe(false);
+    expect((await receipts.findExisting(copy))?.eventId).toBe(first.eventId);
+    // Another advertiser's identical postback is its own.
+    expect(await receipts.reserve(receipt({ orderId: null, advertiserId: 2, replay: { fingerprint, windowSeconds: 1 } }))).toBe(true);
+    await waitFor(
+      async () => ((await pool.query(`SELECT 1 FROM postback_receipts WHERE fingerprint = $1 AND replay_until <= now()`, [fingerprint])).rowCount ? true : undefined),
+      { timeoutMs: 5_000, what: 'the window to pass' },
+    );
+    const late = receipt({ orderId: null, replay: { fingerprint, windowSeconds: 1 } });
+    expect(await receipts.reserve(late)).toBe(true);
+    expect((await receipts.get(first.eventId))?.answer).toEqual(first.answer);
   });
 
   it('writes exactly one receipt per order however many copies arrive at once', async () => {
@@ -112,7 +150,7 @@ describe('postback receipts on Postgres', () => {
     const broken = new PostbackReceipts(nowhere, { leaseMs: 1_000, maxConcurrentBatches: 1 });
     try {
       await expect(broken.reserve(receipt())).rejects.toBeInstanceOf(PostbackUnavailable);
-      await expect(broken.findConversion(1, '', 'x')).rejects.toMatchObject({ reason: 'database_unavailable' });
+      await expect(broken.findConversion(1, '', byOrder('x'))).rejects.toMatchObject({ reason: 'database_unavailable' });
     } finally {
       await nowhere.end();
     }

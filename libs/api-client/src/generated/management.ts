@@ -636,6 +636,8 @@ export interface components {
             onRateLimited?: "allow" | "pending" | "reject";
             /** @enum {string} */
             onNonUnique?: "allow" | "pending" | "reject";
+            /** @description Not shown to affiliates */
+            maxPostbackAmount?: string | null;
             /**
              * @description Affiliates only: their standing on the offer
              * @enum {string|null}
@@ -712,6 +714,11 @@ export interface components {
              * @enum {string}
              */
             onNonUnique?: "allow" | "pending" | "reject";
+            /**
+             * @description The largest amount one postback may carry for this offer, in its currency; null: the network's maxPostbackAmount
+             * @example 50000.00
+             */
+            maxPostbackAmount?: string | null;
             advertiserId: number;
             name: string;
             /**
@@ -779,6 +786,11 @@ export interface components {
              * @enum {string}
              */
             onNonUnique?: "allow" | "pending" | "reject";
+            /**
+             * @description The largest amount one postback may carry for this offer, in its currency; null: the network's maxPostbackAmount
+             * @example 50000.00
+             */
+            maxPostbackAmount?: string | null;
             name?: string;
             /**
              * @description http(s) only. Macros: {click_id} (alias {transaction_id}), {offer_id}, {aff_id}, {advertiser_id}, {sub1}..{sub5}, {source}, {aff_click_id}, {timestamp}
@@ -1216,6 +1228,9 @@ export interface components {
             name: string;
             defaultFallbackUrl: string | null;
             advertisersSeePayouts: boolean;
+            postbackReplayWindowSeconds: number;
+            /** @example 1000000.0000 */
+            maxPostbackAmount: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1225,6 +1240,17 @@ export interface components {
             defaultFallbackUrl?: string | null;
             /** @description Whether advertiser keys see affiliate payouts */
             advertisersSeePayouts?: boolean;
+            /**
+             * @description How long an identical postback (same advertiser, same fields) without order id or Idempotency-Key gets the first answer again instead of counting as a new conversion; 0 turns it off
+             * @default 86400
+             */
+            postbackReplayWindowSeconds?: number;
+            /**
+             * @description The largest amount one postback may carry, in its offer's currency; offers may set their own (maxPostbackAmount)
+             * @default 1000000.0000
+             * @example 1000000.00
+             */
+            maxPostbackAmount?: string;
         };
         AuditEntryResponse: {
             id: string;

@@ -68,8 +68,9 @@ export class ConversionProcessor {
     const catalog = await this.catalogFor(conversions, clicks);
     const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
     const booked = await inTransaction(this.pool, async (client) => {
-      const decided = await this.bookConversions(client, conversions, clicks, catalog, now, batch);
-      const changeOutcomes = changes.length > 0 ? await this.bookStatusChanges(client, changes, now, batch) : [];
+      const { decided, laterStatuses } = await this.bookConversions(client, conversions, clicks, catalog, now, batch);
+      const allChanges = [...changes, ...laterStatuses];
+      const changeOutcomes = allChanges.length > 0 ? await this.bookStatusChanges(client, allChanges, now, batch) : [];
       return { decided, changeOutcomes };
     });
     this.observe(booked.decided, booked.changeOutcomes, batch);
@@ -105,7 +106,7 @@ export class ConversionProcessor {
     catalog: CatalogSnapshot,
     now: number,
     batch: ProcessedBatch,
-  ): Promise<ConversionRecord[]> {
+  ): Promise<{ decided: ConversionRecord[]; laterStatuses: Message[] }> {
     const records = await this.ledger.findConversions(
       client,
       messages.map((message) => message.value.conversionId),
@@ -128,7 +129,8 @@ export class ConversionProcessor {
       }
     }
 
-    const decided = [...(await decideConversions(toDecide, catalog, new PgDecisionStore(client), now)), ...unattributed];
+    const decisions = await decideConversions(toDecide, catalog, new PgDecisionStore(client), now);
+    const decided = [...decisions.records, ...unattributed];
     const inserted = await this.ledger.insertConversions(client, decided);
     if (inserted !== decided.length) throw new ConcurrentBookingError('conversions', decided.length, inserted);
     await this.ledger.insertEntries(
@@ -145,7 +147,10 @@ export class ConversionProcessor {
         batch.events.push(decisionEvent(record));
       }
     }
-    return decided;
+    // Booked with the batch's status changes, in this transaction: a replay decides them the same way and finds them booked.
+    const byEvent = new Map(messages.map((message) => [message.value.eventId, message]));
+    const laterStatuses = decisions.laterStatuses.map((value) => ({ ...(byEvent.get(value.eventId) as Message), value }));
+    return { decided, laterStatuses };
   }
 
   private async bookStatusChanges(client: PoolClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<ChangeOutcome[]> {

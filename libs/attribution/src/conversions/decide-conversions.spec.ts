@@ -8,7 +8,8 @@ import { ClaimOutcome, ClaimRequest, DecisionStore, decideConversions, unattribu
 
 /** The store's contract, in memory: first claimant wins, cap counters persist across calls. */
 class MemoryStore implements DecisionStore {
-  readonly clickGoals = new Set<string>();
+  /** Click/goal claims and the conversion holding each. */
+  readonly clickGoals = new Map<string, string>();
   readonly orders = new Set<string>();
   readonly counters = new Map<string, number>();
   capCalls = 0;
@@ -21,12 +22,21 @@ class MemoryStore implements DecisionStore {
       if (request.goalId !== null && this.clickGoals.has(clickGoal)) outcomes.set(request.conversionId, 'duplicate_click_goal');
       else if (request.orderId !== null && this.orders.has(order)) outcomes.set(request.conversionId, 'duplicate_order');
       else {
-        if (request.goalId !== null) this.clickGoals.add(clickGoal);
+        if (request.goalId !== null) this.clickGoals.set(clickGoal, request.conversionId);
         if (request.orderId !== null) this.orders.add(order);
         outcomes.set(request.conversionId, 'claimed');
       }
     }
     return outcomes;
+  }
+
+  async claimHolders(requests: ClaimRequest[]): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    for (const request of requests) {
+      const holder = this.clickGoals.get(`${request.clickId}:${request.goalId}`);
+      if (holder !== undefined && holder !== request.conversionId) holders.set(request.conversionId, holder);
+    }
+    return holders;
   }
 
   async takeCapSlots(requests: CapRequest[]): Promise<Map<string, DecisionReason>> {
@@ -43,14 +53,15 @@ const HOUR = 3_600_000;
 function setup(offer: Partial<CatalogOffer> = {}, payoutOverrides: PayoutOverride[] = []) {
   const catalog = catalogFixture({ offers: [offerFixture(offer)], payoutOverrides });
   const store = new MemoryStore();
-  const decide = (...pairs: Array<[ClickV1, ConversionV1]>) =>
+  const decideAll = (...pairs: Array<[ClickV1, ConversionV1]>) =>
     decideConversions(
       pairs.map(([click, conversion]) => ({ click: clickRecordOf(click), conversion })),
       catalog,
       store,
       NOW,
     );
-  return { store, decide };
+  const decide = async (...pairs: Array<[ClickV1, ConversionV1]>) => (await decideAll(...pairs)).records;
+  return { store, decide, decideAll };
 }
 
 const pair = (clickOverrides: Partial<ClickV1> & { at?: number } = {}, conversionOverrides: Partial<ConversionV1> = {}): [ClickV1, ConversionV1] => {
@@ -140,12 +151,30 @@ describe('deciding conversions', () => {
 
   it('counts one conversion per click and goal, in order, also within one batch', async () => {
     const { decide } = setup();
-    const [click, first] = pair();
-    const second = conversionFixture(click, { receivedAt: first.receivedAt });
+    const [click, first] = pair({}, { orderId: 'A-1' });
+    const second = conversionFixture(click, { receivedAt: first.receivedAt, orderId: 'A-2' });
     const records = await decide([click, first], [click, second]);
     expect(records.map((record) => record.reason)).toEqual(['attributed', 'duplicate_click_goal']);
-    const [later] = await decide([click, conversionFixture(click, { receivedAt: first.receivedAt })]);
+    const [later] = await decide([click, conversionFixture(click, { receivedAt: first.receivedAt, orderId: 'A-3' })]);
     expect(later.reason).toBe('duplicate_click_goal');
+  });
+
+  it('hears a later postback without order id on a one-per-click goal as the first conversion again, never as a second', async () => {
+    const { decideAll } = setup();
+    const [click, lead] = pair({}, { status: 'pending' });
+    const sale = conversionFixture(click, { receivedAt: lead.receivedAt, status: 'approved' });
+    const inOneBatch = await decideAll([click, lead], [click, sale]);
+    expect(inOneBatch.records.map((record) => [record.conversionId, record.status])).toEqual([[lead.conversionId, 'pending']]);
+    expect(inOneBatch.laterStatuses).toEqual([{ ...sale, kind: 'status_change', conversionId: lead.conversionId }]);
+
+    const rejection = conversionFixture(click, { receivedAt: lead.receivedAt, status: 'rejected' });
+    const repeat = conversionFixture(click, { receivedAt: lead.receivedAt });
+    const later = await decideAll([click, rejection], [click, repeat]);
+    expect(later.records).toEqual([]);
+    expect(later.laterStatuses.map((message) => [message.eventId, message.conversionId, message.status])).toEqual([
+      [rejection.eventId, lead.conversionId, 'rejected'],
+      [repeat.eventId, lead.conversionId, null],
+    ]);
   });
 
   it('counts several conversions per click for a goal that allows them, but never the same order twice', async () => {
@@ -158,6 +187,15 @@ describe('deciding conversions', () => {
       [click, conversionFixture(click, { receivedAt: first.receivedAt, orderId: 'A-1' })],
     );
     expect(records.map((record) => record.reason)).toEqual(['attributed', 'attributed', 'attributed', 'duplicate_order']);
+  });
+
+  it("rejects an amount above the offer's own bound, booking no money; the bound itself is fine", async () => {
+    const { decide } = setup({ maxPostbackAmount: '100.0000' });
+    const records = await decide(pair({}, { amount: '100.0001' }), pair({}, { amount: '100' }));
+    expect(records.map((record) => [record.reason, record.revenue])).toEqual([
+      ['amount_out_of_range', '0.0000'],
+      ['attributed', '10.0000'],
+    ]);
   });
 
   it('decides each goal of a multi-goal offer on its own', async () => {

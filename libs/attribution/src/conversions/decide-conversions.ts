@@ -24,6 +24,8 @@ export type ClaimOutcome = 'claimed' | 'duplicate_click_goal' | 'duplicate_order
 export interface DecisionStore {
   /** Claims click/goal and order ids in order; returns each request's outcome. */
   claim(requests: ClaimRequest[]): Promise<Map<string, ClaimOutcome>>;
+  /** The conversion holding each request's click/goal claim, by the request's conversion id. */
+  claimHolders(requests: ClaimRequest[]): Promise<Map<string, string>>;
   /** Takes cap slots in order; returns the requests that did not fit, with the full cap. */
   takeCapSlots(requests: CapRequest[]): Promise<Map<string, DecisionReason>>;
 }
@@ -31,6 +33,19 @@ export interface DecisionStore {
 export interface ConversionToDecide {
   conversion: ConversionV1;
   click: ClickRecord;
+}
+
+export interface Decisions {
+  /** Conversions to book, in the order of the items. */
+  records: ConversionRecord[];
+  /**
+   * Later postbacks about a conversion already booked: no order id, on a
+   * click and goal that allow one conversion, so they can only be that
+   * conversion again. Rewritten as its status changes (their own event id,
+   * the holder's conversion id): a status in them changes the conversion,
+   * none changes nothing; neither is a second conversion.
+   */
+  laterStatuses: ConversionV1[];
 }
 
 /**
@@ -45,7 +60,7 @@ export async function decideConversions(
   catalog: CatalogSnapshot,
   store: DecisionStore,
   decidedAt: number,
-): Promise<ConversionRecord[]> {
+): Promise<Decisions> {
   const assessed = items.map((item) => ({ ...item, assessment: assessConversion(item.conversion, item.click, catalog) }));
   const candidates = assessed.filter(
     (item): item is ConversionToDecide & { assessment: Candidate } => item.assessment.verdict === 'candidate',
@@ -54,21 +69,26 @@ export async function decideConversions(
   const claimable = candidates.filter(({ conversion, assessment }) => !assessment.goal.allowMultiple || conversion.orderId !== null);
   const claims =
     claimable.length > 0
-      ? await store.claim(
-          claimable.map(({ conversion, click, assessment }) => ({
-            conversionId: conversion.conversionId,
-            clickId: click.clickId,
-            goalId: assessment.goal.allowMultiple ? null : assessment.goal.id,
-            advertiserId: conversion.advertiserId,
-            orderId: conversion.orderId,
-          })),
-        )
+      ? await store.claim(claimable.map(claimRequestOf))
       : new Map<string, ClaimOutcome>();
+
+  // A duplicate of a click and goal that names no order is the conversion holding the claim, heard of again.
+  const sameConversion = claimable.filter(
+    ({ conversion }) => conversion.orderId === null && claims.get(conversion.conversionId) === 'duplicate_click_goal',
+  );
+  const holders = sameConversion.length > 0 ? await store.claimHolders(sameConversion.map(claimRequestOf)) : new Map<string, string>();
+  const laterStatuses: ConversionV1[] = [];
+  for (const { conversion } of sameConversion) {
+    const holder = holders.get(conversion.conversionId);
+    if (holder !== undefined) laterStatuses.push({ ...conversion, kind: 'status_change', conversionId: holder });
+  }
+  const redirected = new Set(laterStatuses.map((message) => message.eventId));
 
   // Before caps: the duplicate rules, then the fraud policy and the advertiser's status.
   const outcomes = new Map<string, StatusOutcome>();
   const capRequests: CapRequest[] = [];
   for (const { conversion, assessment } of candidates) {
+    if (redirected.has(conversion.eventId)) continue;
     const claim = claims.get(conversion.conversionId) ?? 'claimed';
     const outcome: StatusOutcome =
       claim === 'claimed'
@@ -81,24 +101,38 @@ export async function decideConversions(
   }
   const capRefusals = capRequests.length > 0 ? await store.takeCapSlots(capRequests) : new Map<string, DecisionReason>();
 
-  return assessed.map(({ conversion, click, assessment }) => {
+  const records = assessed.flatMap(({ conversion, click, assessment }): ConversionRecord[] => {
+    if (redirected.has(conversion.eventId)) return [];
     if (assessment.verdict === 'rejected') {
       // A click of another advertiser's offer is not this conversion's click.
       const attributedTo = assessment.reason === 'advertiser_mismatch' ? null : click;
-      return conversionRecord(conversion, attributedTo, { ...assessment, status: 'rejected', amounts: null, decidedAt });
+      return [conversionRecord(conversion, attributedTo, { ...assessment, status: 'rejected', amounts: null, decidedAt })];
     }
     const capRefusal = capRefusals.get(conversion.conversionId);
     const outcome = capRefusal
       ? { status: 'rejected' as const, reason: capRefusal }
       : (outcomes.get(conversion.conversionId) as StatusOutcome);
-    return conversionRecord(conversion, click, {
-      offer: assessment.offer,
-      goal: assessment.goal,
-      ...outcome,
-      amounts: outcome.status === 'rejected' ? null : assessment.amounts,
-      decidedAt,
-    });
+    return [
+      conversionRecord(conversion, click, {
+        offer: assessment.offer,
+        goal: assessment.goal,
+        ...outcome,
+        amounts: outcome.status === 'rejected' ? null : assessment.amounts,
+        decidedAt,
+      }),
+    ];
   });
+  return { records, laterStatuses };
+}
+
+function claimRequestOf({ conversion, click, assessment }: ConversionToDecide & { assessment: Candidate }): ClaimRequest {
+  return {
+    conversionId: conversion.conversionId,
+    clickId: click.clickId,
+    goalId: assessment.goal.allowMultiple ? null : assessment.goal.id,
+    advertiserId: conversion.advertiserId,
+    orderId: conversion.orderId,
+  };
 }
 
 /** A conversion with no click to attribute it to: rejected, no money. */

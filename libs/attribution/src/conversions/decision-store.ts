@@ -6,6 +6,10 @@ import { ClaimOutcome, ClaimRequest, DecisionStore } from './decide-conversions'
 
 const CLAIM = `SELECT claimant, outcome FROM attribution_claim($1::text[], $2::text[], $3::int[], $4::int[], $5::text[])`;
 
+const CLAIM_HOLDERS = `
+  SELECT click_id, goal_id, conversion_id FROM attribution_click_goal_claims
+  WHERE (click_id, goal_id) IN (SELECT * FROM unnest($1::text[], $2::int[]))`;
+
 const ENSURE_COUNTERS = `
   INSERT INTO attribution_cap_counters (offer_id, affiliate_id, period, period_start)
   SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::date[])
@@ -53,6 +57,20 @@ export class PgDecisionStore implements DecisionStore {
     ]);
     const { rows } = await this.client.query<{ claimant: string; outcome: ClaimOutcome }>(CLAIM, columns);
     return new Map(rows.map((row) => [row.claimant, row.outcome]));
+  }
+
+  async claimHolders(requests: ClaimRequest[]): Promise<Map<string, string>> {
+    const { rows } = await this.client.query<{ click_id: string; goal_id: number; conversion_id: string }>(CLAIM_HOLDERS, [
+      requests.map((request) => request.clickId),
+      requests.map((request) => request.goalId),
+    ]);
+    const holders = new Map(rows.map((row) => [`${row.click_id}:${row.goal_id}`, row.conversion_id]));
+    const byRequest = new Map<string, string>();
+    for (const request of requests) {
+      const holder = holders.get(`${request.clickId}:${request.goalId}`);
+      if (holder !== undefined && holder !== request.conversionId) byRequest.set(request.conversionId, holder);
+    }
+    return byRequest;
   }
 
   async takeCapSlots(requests: CapRequest[]): Promise<Map<string, DecisionReason>> {

@@ -1,4 +1,4 @@
-import { CatalogGoal, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import { CatalogGoal, CatalogOffer, CatalogSnapshot, compareDecimals } from '@tracklane/catalog';
 import { ConversionV1 } from '@tracklane/contracts';
 import { ClickRecord } from '../clicks/click-record';
 import { ConversionAmounts, conversionAmounts } from '../money/money-rules';
@@ -30,8 +30,8 @@ export type Assessment = Candidate | Rejection;
  * The rules that need nothing but the conversion, its click and the
  * catalogue, in order: the click sent traffic to the offer, the postback
  * comes from the offer's advertiser, the goal exists, the conversion falls
- * in the attribution window and not faster than the minimum time, and its
- * money can be computed. What passes still has to clear duplicates and caps.
+ * in the attribution window and not faster than the minimum time, its
+ * amount is within the offer's bound, and its money can be computed. What passes still has to clear duplicates and caps.
  */
 export function assessConversion(conversion: ConversionV1, click: ClickRecord, catalog: CatalogSnapshot): Assessment {
   const reject = (reason: DecisionReason, offer?: CatalogOffer, goal?: CatalogGoal): Rejection => ({
@@ -48,6 +48,10 @@ export function assessConversion(conversion: ConversionV1, click: ClickRecord, c
   if (!goal) return reject('goal_not_found', offer);
   const timing = timingRejection(click.clickedAt, Date.parse(conversion.receivedAt), offer);
   if (timing) return reject(timing, offer, goal);
+  // postback-ingest refused what no offer of the advertiser accepts; this offer's own bound may be lower.
+  if (conversion.amount !== null && compareDecimals(conversion.amount, catalog.amountLimit(offer)) > 0) {
+    return reject('amount_out_of_range', offer, goal);
+  }
   const money = conversionAmounts({
     goal,
     override: catalog.payoutOverride(offer.id, click.affiliateId, goal.id),

@@ -1,4 +1,4 @@
-import { CatalogContents, CatalogGoal, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import { CatalogContents, CatalogGoal, CatalogOffer, CatalogSnapshot, DEFAULT_SETTINGS } from '@tracklane/catalog';
 import { ClickV1, ConversionV1, newId } from '@tracklane/contracts';
 
 /** Building blocks for tests of the rules: a small catalogue, clicks and conversions. */
@@ -24,6 +24,7 @@ export function offerFixture(overrides: Partial<CatalogOffer> = {}): CatalogOffe
     onBot: 'reject',
     onRateLimited: 'pending',
     onNonUnique: 'allow',
+    maxPostbackAmount: null,
     goals,
     defaultGoal: goals.find((goal) => goal.isDefault) ?? null,
     ...overrides,
@@ -54,7 +55,7 @@ export function catalogFixture(contents: Partial<CatalogContents> = {}): Catalog
       approvals: [],
       payoutOverrides: [],
       affiliatePostbacks: [],
-      settings: { name: 'Test network', defaultFallbackUrl: null, advertisersSeePayouts: false },
+      settings: { ...DEFAULT_SETTINGS, name: 'Test network' },
       ...contents,
     },
     1,

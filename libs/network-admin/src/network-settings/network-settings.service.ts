@@ -9,6 +9,10 @@ export interface NetworkSettingsView {
   defaultFallbackUrl: string | null;
   /** Whether advertiser keys see what affiliates are paid. */
   advertisersSeePayouts: boolean;
+  /** How long an identical postback without order id or Idempotency-Key is answered as a replay of the first (0: never). */
+  postbackReplayWindowSeconds: number;
+  /** The largest amount one postback may carry, in its offer's currency, unless the offer sets its own. */
+  maxPostbackAmount: string;
   updatedAt: string;
 }
 
@@ -18,6 +22,8 @@ const view = (row: NetworkSettings): NetworkSettingsView => ({
   name: row.name,
   defaultFallbackUrl: row.defaultFallbackUrl,
   advertisersSeePayouts: row.advertisersSeePayouts,
+  postbackReplayWindowSeconds: row.postbackReplayWindowSeconds,
+  maxPostbackAmount: row.maxPostbackAmount.toFixed(4),
   updatedAt: row.updatedAt.toISOString(),
 });
 

@@ -25,6 +25,8 @@ export interface OfferView {
   onBot: FraudAction;
   onRateLimited: FraudAction;
   onNonUnique: FraudAction;
+  /** The largest amount one postback may carry for this offer; null: the network's bound. */
+  maxPostbackAmount: string | null;
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -71,6 +73,7 @@ export function offerView(row: Offer): OfferView {
     onBot: row.onBot as FraudAction,
     onRateLimited: row.onRateLimited as FraudAction,
     onNonUnique: row.onNonUnique as FraudAction,
+    maxPostbackAmount: row.maxPostbackAmount?.toFixed(4) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     archivedAt: row.archivedAt?.toISOString() ?? null,

@@ -26,6 +26,7 @@ export interface OfferInput {
   onBot?: FraudAction;
   onRateLimited?: FraudAction;
   onNonUnique?: FraudAction;
+  maxPostbackAmount?: string | null;
 }
 
 export type OfferPatch = Partial<Omit<OfferInput, 'advertiserId'>>;
@@ -161,6 +162,7 @@ function offerData(input: OfferPatch) {
     onBot: input.onBot,
     onRateLimited: input.onRateLimited,
     onNonUnique: input.onNonUnique,
+    maxPostbackAmount: input.maxPostbackAmount,
   };
 }
 

@@ -18,5 +18,11 @@ export function percentProblem(value: unknown): string | null {
   return new Decimal(value).greaterThan(100) ? 'must be at most 100' : null;
 }
 
+/** An upper bound on an amount: money, and more than nothing. */
+export function amountBoundProblem(value: unknown): string | null {
+  return moneyProblem(value) ?? (new Decimal(value as string).isZero() ? 'must be more than 0' : null);
+}
+
 export const IsMoney = (options?: ValidationOptions) => checkedBy('isMoney', moneyProblem, options);
+export const IsAmountBound = (options?: ValidationOptions) => checkedBy('isAmountBound', amountBoundProblem, options);
 export const IsPercent = (options?: ValidationOptions) => checkedBy('isPercent', percentProblem, options);

@@ -7,9 +7,11 @@ import { SIGNATURE_PARAM } from '../auth/canonical-request';
 import { PostbackIntake } from '../intake/postback-intake';
 import { readPostback, RequestParam } from '../params/read-postback';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
+import { checkAmountBound } from '../validation/amount-bound';
 import { validatePostback } from '../validation/validate-postback';
 import { AnswerFormat, answerFormat, sendAccepted, sendRefusal, sendUnavailable } from './answers';
 import { ClientAddresses } from './client-address';
+import { firstNestedName } from './json-paths';
 import { paramValue, requestParams } from './request-params';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -54,12 +56,22 @@ export class PostbackEndpoint {
     let format: AnswerFormat = endpoint === 'pixel' ? 'pixel' : 'json';
     let advertiserId: number | undefined;
     try {
-      const params = requestParams(request.query, request.body);
+      const jsonBody = header(request, 'content-type')?.includes('json') === true;
+      const params = requestParams(request.query, request.body, { jsonBody });
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
-      const { advertiser, mapping } = this.authenticator.authenticate(this.catalog.current(), this.credentials(request, params));
+      const snapshot = this.catalog.current();
+      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
       advertiserId = advertiser.id;
-      const postback = validatePostback(readPostback(params, mapping), header(request, 'idempotency-key'));
-      const accepted = await this.intake.accept(advertiser.id, postback);
+      const nested = jsonBody && !mapping.readsJsonPaths ? firstNestedName(request.body) : undefined;
+      if (nested !== undefined) {
+        throw PostbackRefusal.invalid([{ field: nested, rule: 'scalar', reason: `${nested} must be a string or a number` }]);
+      }
+      const read = readPostback(params, mapping);
+      const postback = validatePostback(read, header(request, 'idempotency-key'));
+      checkAmountBound(postback, read, snapshot.advertiserAmountLimit(advertiser.id));
+      const accepted = await this.intake.accept(advertiser.id, postback, {
+        replayWindowSeconds: snapshot.settings.postbackReplayWindowSeconds,
+      });
       sendAccepted(reply, format, accepted);
       this.outcomes.inc({ endpoint, outcome: accepted.replayed ? 'replayed' : 'accepted' });
       this.duration.observe((performance.now() - started) / 1000);

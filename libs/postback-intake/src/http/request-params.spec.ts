@@ -35,6 +35,29 @@ describe('requestParams', () => {
     expect(refusal(() => requestParams({}, 'text')).error).toBe('invalid_body');
   });
 
+  it('reads a JSON body’s nested values by path, and name/value pairs by name', () => {
+    const body = {
+      type: 'charge.succeeded',
+      data: { object: { id: 'ch_1', amount: 1999, metadata: { click_id: 'c1' }, refunds: null } },
+      note_attributes: [{ name: 'click_id', value: 'c2' }],
+      tags: ['a', 'b'],
+    };
+    expect(requestParams({ token: 't' }, body, { jsonBody: true })).toEqual([
+      ['token', 't'],
+      ['type', 'charge.succeeded'],
+      ['data.object.id', 'ch_1'],
+      ['data.object.amount', '1999'],
+      ['data.object.metadata.click_id', 'c1'],
+      ['note_attributes[0].name', 'click_id'],
+      ['note_attributes[0].value', 'c2'],
+      ['note_attributes.click_id', 'c2'],
+      ['tags[0]', 'a'],
+      ['tags[1]', 'b'],
+    ]);
+    const deep = JSON.parse(`${'{"a":'.repeat(20)}1${'}'.repeat(20)}`);
+    expect(refusal(() => requestParams({}, deep, { jsonBody: true })).error).toBe('invalid_body');
+  });
+
   it('refuses what Postgres could not store: control characters and broken Unicode', () => {
     for (const value of ['a\u0000b', '\u001b[31m', '\ud800', 'x\udc00']) {
       expect(refusal(() => requestParams({ order_id: value }, undefined)).problems[0]).toMatchObject({ field: 'order_id', rule: 'printable' });

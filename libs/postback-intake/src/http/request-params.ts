@@ -1,5 +1,6 @@
 import { RequestParam } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
+import { jsonPaths } from './json-paths';
 
 /** Far above any real postback; bounds the work an abusive request can cause. */
 export const MAX_PARAMS = 200;
@@ -14,11 +15,12 @@ function invalidBody(reason: string): PostbackRefusal {
 
 /**
  * The parameters of a request, from the query string and a form or JSON
- * body, in the order received. Each name may occur once; JSON values must
- * be strings, numbers or booleans (null counts as absent). Anything that
- * could not be stored as sent is refused here, before any other step.
+ * body, in the order received. Each name may occur once; values must be
+ * strings, numbers or booleans (null counts as absent), except that a JSON
+ * body's nested values are read by their path (see jsonPaths). Anything
+ * that could not be stored as sent is refused here, before any other step.
  */
-export function requestParams(query: unknown, body: unknown): RequestParam[] {
+export function requestParams(query: unknown, body: unknown, options: { jsonBody?: boolean } = {}): RequestParam[] {
   const params: RequestParam[] = [];
   const seen = new Set<string>();
   const problems: FieldProblem[] = [];
@@ -60,7 +62,11 @@ export function requestParams(query: unknown, body: unknown): RequestParam[] {
     if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
       throw invalidBody('the body must be a JSON object or a form (application/x-www-form-urlencoded)');
     }
-    addAll(body);
+    if (options.jsonBody && Object.values(body).some((value) => typeof value === 'object' && value !== null)) {
+      for (const [name, value] of jsonPaths(body as Record<string, unknown>)) add(name, value);
+    } else {
+      addAll(body);
+    }
   }
   if (problems.length > 0) throw PostbackRefusal.invalid(problems);
   return params;

@@ -3,10 +3,11 @@ import { newId, PostbackStatus } from '@tracklane/contracts';
 import { MessageProducer } from '@tracklane/messaging';
 import type { Logger } from '@tracklane/observability';
 import { PostbackReceipts } from '../receipts/postback-receipts.repository';
-import { Answer, goalKey, NewReceipt, Receipt } from '../receipts/receipt';
+import { Answer, ConversionReference, conversionReferenceOf, goalKey, NewReceipt, Receipt } from '../receipts/receipt';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
 import { ValidPostback } from '../validation/validate-postback';
 import { conversionEvent, EventIdentity } from './conversion-event';
+import { postbackFingerprint } from './fingerprint';
 
 export interface Accepted {
   answer: Answer;
@@ -23,7 +24,18 @@ export interface IntakeOptions {
   pollIntervalMs: number;
 }
 
-const REVERSALS: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | null>(['rejected', 'refunded']);
+/**
+ * Statuses a later postback may move a known conversion to: rejected and
+ * refunded reverse it, approved confirms a pending one (lead → sale).
+ * Attribution decides whether the move applies; pending is never a move.
+ */
+const STATUS_CHANGES: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | null>(['approved', 'rejected', 'refunded']);
+
+export interface AcceptOptions {
+  receivedAt?: Date;
+  /** How long an identical postback without order id, conversion key or Idempotency-Key is a replay (0: never). */
+  replayWindowSeconds?: number;
+}
 
 /**
  * Turns a valid, authenticated postback into exactly one conversions.v1
@@ -37,10 +49,14 @@ const REVERSALS: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | n
  * - An attempt whose publication failed leaves its receipt for the retry,
  *   which publishes the very same event, so even an acknowledgement lost on
  *   the way cannot turn into two different conversions.
- * - A rejected or refunded postback for a known order becomes a
- *   status_change event of that conversion (once per status).
- * - A postback with neither order id nor key cannot be recognised again: it
- *   is published without a receipt.
+ * - A postback without order id may still name its conversion by the key
+ *   its partner mapping chose (the click id, or a parameter): that key
+ *   plays the order id's part.
+ * - An approved, rejected or refunded postback for a known order (or key)
+ *   becomes a status_change event of that conversion (once per status).
+ * - A postback with none of these is recognised by its content for the
+ *   replay window: an identical copy gets the first answer. With no window
+ *   it is published without a receipt.
  */
 export class PostbackIntake implements OnApplicationShutdown {
   /** Attempts in flight in this process, by the identities a copy would share. */
@@ -60,30 +76,43 @@ export class PostbackIntake implements OnApplicationShutdown {
     while (this.sending.size > 0) await Promise.allSettled([...this.sending.values()]);
   }
 
-  async accept(advertiserId: number, postback: ValidPostback, receivedAt = new Date()): Promise<Accepted> {
+  async accept(advertiserId: number, postback: ValidPostback, options: AcceptOptions = {}): Promise<Accepted> {
+    const receivedAt = options.receivedAt ?? new Date();
     const goal = goalKey(postback.goal);
-    if (postback.orderId !== null && REVERSALS.has(postback.status)) {
+    const conversionReference = conversionReferenceOf(postback);
+    if (conversionReference !== null && STATUS_CHANGES.has(postback.status)) {
       // A conversion of this order still being recorded here comes first.
-      await this.inFlight.get(orderIdentity(advertiserId, goal, postback.orderId))?.catch(() => undefined);
-      const conversion = await this.receipts.findConversion(advertiserId, goal, postback.orderId);
+      await this.inFlight.get(orderIdentity(advertiserId, goal, conversionReference))?.catch(() => undefined);
+      const conversion = await this.receipts.findConversion(advertiserId, goal, conversionReference);
       if (conversion && conversion.status !== postback.status) {
-        return this.changeStatus(advertiserId, goal, conversion, postback, receivedAt);
+        return this.changeStatus(advertiserId, goal, conversion, conversionReference, postback, receivedAt);
       }
     }
-    return this.recordConversion(advertiserId, goal, postback, receivedAt);
+    return this.recordConversion(advertiserId, goal, conversionReference, postback, receivedAt, options.replayWindowSeconds ?? 0);
   }
 
-  private async recordConversion(advertiserId: number, goal: string, postback: ValidPostback, receivedAt: Date): Promise<Accepted> {
+  private async recordConversion(
+    advertiserId: number,
+    goal: string,
+    conversionReference: ConversionReference | null,
+    postback: ValidPostback,
+    receivedAt: Date,
+    replayWindowSeconds: number,
+  ): Promise<Accepted> {
     const identity: EventIdentity = { kind: 'conversion', eventId: newId(), conversionId: newId(), clickId: postback.clickId };
-    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt);
-    if (postback.orderId === null && postback.idempotencyKey === null) {
+    const recognisable = conversionReference !== null || postback.idempotencyKey !== null;
+    const replay =
+      recognisable || replayWindowSeconds <= 0 ? null : { fingerprint: postbackFingerprint(advertiserId, postback), windowSeconds: replayWindowSeconds };
+    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt, replay);
+    if (!recognisable && replay === null) {
       await this.publish(receipt.eventId, receipt.clickId, receipt.message, false);
       this.logAccepted(advertiserId, receipt);
       return { answer: receipt.answer, replayed: false };
     }
     const identities = [
-      postback.orderId !== null && orderIdentity(advertiserId, goal, postback.orderId),
+      conversionReference !== null && orderIdentity(advertiserId, goal, conversionReference),
       keyIdentity(advertiserId, postback.idempotencyKey),
+      replay !== null && identityOf('f', advertiserId, replay.fingerprint),
     ];
     return this.claim(receipt, identities);
   }
@@ -92,12 +121,14 @@ export class PostbackIntake implements OnApplicationShutdown {
     advertiserId: number,
     goal: string,
     conversion: Receipt,
+    conversionReference: ConversionReference,
     postback: ValidPostback,
     receivedAt: Date,
   ): Promise<Accepted> {
     if (conversion.clickId !== postback.clickId) {
+      const what = conversionReference.column === 'order_id' ? `order ${postback.orderId}` : 'this conversion';
       throw new PostbackRefusal(409, 'conflict', 'order_belongs_to_another_click', [
-        { field: 'click_id', rule: 'sameClick', reason: `order ${postback.orderId} was recorded for another click id` },
+        { field: 'click_id', rule: 'sameClick', reason: `${what} was recorded for another click id` },
       ]);
     }
     // The status of a conversion can only change once Kafka has the conversion.
@@ -108,9 +139,9 @@ export class PostbackIntake implements OnApplicationShutdown {
       conversionId: conversion.conversionId,
       clickId: conversion.clickId,
     };
-    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt);
+    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt, null);
     return this.claim(receipt, [
-      identityOf('s', advertiserId, goal, postback.orderId, postback.status),
+      identityOf('s', advertiserId, goal, conversionReference.column, conversionReference.value, postback.status),
       keyIdentity(advertiserId, postback.idempotencyKey),
     ]);
   }
@@ -121,6 +152,7 @@ export class PostbackIntake implements OnApplicationShutdown {
     goal: string,
     postback: ValidPostback,
     receivedAt: Date,
+    replay: NewReceipt['replay'],
   ): NewReceipt {
     const event = conversionEvent(identity, advertiserId, postback, receivedAt);
     return {
@@ -128,6 +160,8 @@ export class PostbackIntake implements OnApplicationShutdown {
       advertiserId,
       goal,
       orderId: postback.orderId,
+      conversionKey: postback.conversionKey,
+      replay,
       status: postback.status,
       idempotencyKey: postback.idempotencyKey,
       answer: { ok: true, ...identity, status: postback.status },
@@ -253,8 +287,8 @@ function identityOf(...parts: (string | number | null)[]): string {
   return parts.join('\u0000');
 }
 
-function orderIdentity(advertiserId: number, goal: string, orderId: string): string {
-  return identityOf('o', advertiserId, goal, orderId);
+function orderIdentity(advertiserId: number, goal: string, conversion: ConversionReference): string {
+  return identityOf('o', advertiserId, goal, conversion.column, conversion.value);
 }
 
 function keyIdentity(advertiserId: number, key: string | null): string | false {

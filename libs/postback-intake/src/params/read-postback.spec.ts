@@ -65,7 +65,7 @@ describe('readPostback', () => {
     expect(fields.click_id?.value).toBe('c-1');
     expect(fields.adv_sub1).toEqual({ value: 'publisher-7', param: 'subid' });
     expect(fields.amount?.value).toBe('9.5');
-    expect(fields.status).toEqual({ value: 'approved', param: 'state' });
+    expect(fields.status).toEqual({ value: 'approved', param: 'state', received: 'sale' });
     expect({ ...raw }).toEqual({ other: 'x' });
     expect(readPostback([['status', 'Chargeback']], mapping).fields.status?.value).toBe('refunded');
     expect(readPostback([['status', 'pending']], mapping).fields.status?.value).toBe('pending');
@@ -79,7 +79,10 @@ describe('readPostback', () => {
 
   it('reports mapping entries it cannot use and applies the rest', () => {
     const mapping = compilePartnerMapping({ params: { a: 'nonsense', b: 'goal' }, values: { colour: { red: 'x' } } });
-    expect(mapping.problems).toEqual(['params.a: "nonsense" is not a postback field', 'values.colour: not a postback field']);
+    expect(mapping.problems).toEqual([
+      expect.stringMatching(/^params.a: "nonsense" is not a postback field/),
+      expect.stringMatching(/^values.colour: cannot translate values of "colour"/),
+    ]);
     expect(readPostback([['b', 'sale']], mapping).fields.goal?.value).toBe('sale');
   });
 
@@ -91,5 +94,70 @@ describe('readPostback', () => {
       rule: 'maxLength',
     });
     expect(refusal(() => readPostback([['n'.repeat(129), 'x']], NO_MAPPING)).reason).toContain('at most 128 characters');
+  });
+
+  describe('value transforms', () => {
+    it('scales an amount in minor units by its currency’s own exponent, keeping what was sent', () => {
+      const mapping = compilePartnerMapping({ params: { cents: 'amount' }, transforms: { amount: { scale: 'currency' } } });
+      const read = (amount: string, currency: string) => readPostback([['cents', amount], ['currency', currency]], mapping).fields.amount;
+      expect(read('1999', 'usd')).toEqual({ value: '19.99', param: 'cents', received: '1999' });
+      expect(read('1999', 'JPY')?.value).toBe('1999');
+      expect(read('1999', 'KWD')?.value).toBe('1.999');
+      expect(refusal(() => read('19.99', 'USD')).problems[0]).toMatchObject({ field: 'amount', param: 'cents', rule: 'minorUnits' });
+      expect(refusal(() => read('1999', 'XAU')).problems[0]).toMatchObject({ field: 'currency', rule: 'hasMinorUnit' });
+      expect(refusal(() => readPostback([['cents', '1999']], mapping)).problems[0]).toMatchObject({
+        field: 'currency',
+        rule: 'requiredForMinorUnits',
+      });
+    });
+
+    it('scales by a fixed number of places, or a partner’s own exponent, and takes a default currency', () => {
+      const cents = compilePartnerMapping({ transforms: { amount: { scale: 2 } } });
+      expect(readPostback([['amount', '1999'], ['currency', 'JPY']], cents).fields.amount?.value).toBe('19.99');
+      const stripe = compilePartnerMapping({ transforms: { amount: { scale: 'currency', exponents: { ISK: 2 } }, currency: { default: 'ISK' } } });
+      const { fields } = readPostback([['amount', '50000']], stripe);
+      expect(fields.amount?.value).toBe('500');
+      expect(fields.currency).toEqual({ value: 'ISK', param: 'currency', fromDefault: true });
+    });
+
+    it('folds case, after translating a partner’s word', () => {
+      const mapping = compilePartnerMapping({
+        values: { goal: { Purchase: 'Sale' } },
+        transforms: { order_id: { case: 'lower' }, goal: { case: 'upper' } },
+      });
+      const { fields } = readPostback([['order_id', 'AB-12'], ['goal', 'purchase']], mapping);
+      expect(fields.order_id).toEqual({ value: 'ab-12', param: 'order_id', received: 'AB-12' });
+      expect(fields.goal?.value).toBe('SALE');
+    });
+
+    it('ignores unmapped parameters when the mapping says so, however many', () => {
+      const mapping = compilePartnerMapping({ params: { 'data.object.id': 'order_id' }, unmapped: 'ignore' });
+      const many: RequestParam[] = Array.from({ length: MAX_RAW_PARAMS * 3 }, (_, index) => [`p${index}`, 'v']);
+      const { fields, raw } = readPostback([['data.object.id', 'ch_1'], ...many], mapping);
+      expect(fields.order_id?.value).toBe('ch_1');
+      expect(Object.keys(raw)).toEqual([]);
+    });
+  });
+
+  describe('conversion identity without an order id', () => {
+    const mapping = compilePartnerMapping({ identity: { '*': 'click_id', purchase: { param: 'Event_ID' }, sale: 'order_id' } });
+
+    it('is the click id, a parameter per goal, or nothing; an order id always wins', () => {
+      expect(readPostback([['click_id', 'c']], mapping).identity).toEqual({ source: 'click_id' });
+      expect(readPostback([['click_id', 'c'], ['goal', 'PURCHASE'], ['event_id', ' e-1 ']], mapping).identity).toEqual({
+        source: 'param',
+        name: 'event_id',
+        value: 'e-1',
+      });
+      expect(readPostback([['click_id', 'c'], ['goal', 'purchase'], ['event_id', '{event_id}']], mapping).identity).toBeNull();
+      expect(readPostback([['click_id', 'c'], ['goal', 'sale']], mapping).identity).toBeNull();
+      expect(readPostback([['click_id', 'c'], ['order_id', 'o']], mapping).identity).toBeNull();
+      expect(readPostback([['click_id', 'c']], NO_MAPPING).identity).toBeNull();
+    });
+
+    it('is bounded like an order id', () => {
+      const problem = refusal(() => readPostback([['goal', 'purchase'], ['event_id', 'x'.repeat(256)]], mapping)).problems[0];
+      expect(problem).toMatchObject({ field: 'event_id', rule: 'maxLength' });
+    });
   });
 });

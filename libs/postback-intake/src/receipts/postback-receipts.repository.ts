@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { PostbackUnavailable } from '../refusals';
 import { MicroBatcher } from './micro-batcher';
-import { NewReceipt, Receipt } from './receipt';
+import { ConversionReference, NewReceipt, Receipt } from './receipt';
 
 const RECEIPT_COLUMNS = `event_id, kind, status, conversion_id, click_id, answer, message,
   lease_until > now() AS leased`;
@@ -66,26 +66,37 @@ export class PostbackReceipts {
     return this.reservations.add(receipt);
   }
 
-  /** The receipt a reservation collided with, by Idempotency-Key first, then by order. */
+  /** The receipt a reservation collided with: by Idempotency-Key first, then by order, conversion key or fingerprint. */
   async findExisting(receipt: NewReceipt): Promise<Receipt | undefined> {
     const { rows } = await this.query<ReceiptRow>(
       `SELECT ${RECEIPT_COLUMNS} FROM postback_receipts
         WHERE advertiser_id = $1
           AND (idempotency_key = $2::text
-               OR (kind = $3 AND goal = $4 AND order_id = $5 AND (kind = 'conversion' OR status = $6)))
+               OR (kind = $3 AND goal = $4 AND order_id = $5 AND (kind = 'conversion' OR status = $6))
+               OR (kind = $3 AND goal = $4 AND conversion_key = $7 AND (kind = 'conversion' OR status = $6))
+               OR fingerprint = $8)
         ORDER BY idempotency_key = $2::text DESC NULLS LAST
         LIMIT 1`,
-      [receipt.advertiserId, receipt.idempotencyKey, receipt.kind, receipt.goal, receipt.orderId, receipt.status],
+      [
+        receipt.advertiserId,
+        receipt.idempotencyKey,
+        receipt.kind,
+        receipt.goal,
+        receipt.orderId,
+        receipt.status,
+        receipt.conversionKey,
+        receipt.replay?.fingerprint ?? null,
+      ],
     );
     return rows[0] && toReceipt(rows[0]);
   }
 
-  /** The conversion an advertiser recorded for an order of a goal, if any. */
-  async findConversion(advertiserId: number, goal: string, orderId: string): Promise<Receipt | undefined> {
+  /** The conversion an advertiser recorded for an order (or conversion key) of a goal, if any. */
+  async findConversion(advertiserId: number, goal: string, identity: ConversionReference): Promise<Receipt | undefined> {
     const { rows } = await this.query<ReceiptRow>(
       `SELECT ${RECEIPT_COLUMNS} FROM postback_receipts
-        WHERE advertiser_id = $1 AND kind = 'conversion' AND goal = $2 AND order_id = $3`,
-      [advertiserId, goal, orderId],
+        WHERE advertiser_id = $1 AND kind = 'conversion' AND goal = $2 AND ${identity.column} = $3`,
+      [advertiserId, goal, identity.value],
     );
     return rows[0] && toReceipt(rows[0]);
   }
@@ -119,6 +130,8 @@ export class PostbackReceipts {
   }
 
   private async insert(receipts: NewReceipt[]): Promise<boolean[]> {
+    const replays = receipts.filter((receipt) => receipt.replay !== null);
+    if (replays.length > 0) await this.forgetExpiredFingerprints(replays);
     // One JSON document of rows: serialised natively, where pg's array literals escape every value in JS.
     const rows = JSON.stringify(
       receipts.map((receipt) => ({
@@ -127,6 +140,9 @@ export class PostbackReceipts {
         kind: receipt.kind,
         goal: receipt.goal,
         order_id: receipt.orderId,
+        conversion_key: receipt.conversionKey,
+        fingerprint: receipt.replay?.fingerprint ?? null,
+        replay_seconds: receipt.replay?.windowSeconds ?? null,
         status: receipt.status,
         idempotency_key: receipt.idempotencyKey,
         conversion_id: receipt.conversionId,
@@ -135,11 +151,13 @@ export class PostbackReceipts {
         message: receipt.message,
       })),
     );
-    const sql = `INSERT INTO postback_receipts (event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
-        conversion_id, click_id, answer, message, lease_until)
-      SELECT event_id, advertiser_id, kind, goal, order_id, status, idempotency_key,
+    const sql = `INSERT INTO postback_receipts (event_id, advertiser_id, kind, goal, order_id, conversion_key, fingerprint,
+        replay_until, status, idempotency_key, conversion_id, click_id, answer, message, lease_until)
+      SELECT event_id, advertiser_id, kind, goal, order_id, conversion_key, fingerprint,
+        now() + replay_seconds * interval '1 second', status, idempotency_key,
         conversion_id, click_id, answer, message, now() + $2 * interval '1 millisecond'
         FROM json_to_recordset($1::json) AS r(event_id text, advertiser_id int, kind text, goal text, order_id text,
+          conversion_key text, fingerprint text, replay_seconds int,
           status text, idempotency_key text, conversion_id text, click_id text, answer json, message text)
       ON CONFLICT DO NOTHING
       RETURNING event_id`;
@@ -155,6 +173,20 @@ export class PostbackReceipts {
         }
       }
     }
+  }
+
+  /**
+   * A copy that arrives after its original's window counts anew: the old
+   * receipt keeps its answer but lets go of the fingerprint, so the insert
+   * that follows can take it.
+   */
+  private async forgetExpiredFingerprints(receipts: NewReceipt[]): Promise<void> {
+    await this.query(
+      `UPDATE postback_receipts SET fingerprint = NULL
+        WHERE (advertiser_id, fingerprint) IN (SELECT * FROM unnest($1::int[], $2::text[]))
+          AND replay_until <= now()`,
+      [receipts.map((receipt) => receipt.advertiserId), receipts.map((receipt) => receipt.replay?.fingerprint)],
+    );
   }
 
   private async markPublishedNow(eventIds: string[]): Promise<void[]> {

@@ -20,6 +20,10 @@ export interface NewReceipt {
   /** The goal as named, lower-cased; '' for the offer's default goal. */
   goal: string;
   orderId: string | null;
+  /** What identifies the conversion when there is no order id (see ValidPostback.conversionKey). */
+  conversionKey: string | null;
+  /** A postback recognised by its content only: its fingerprint, and how long copies are replays of it. */
+  replay: { fingerprint: string; windowSeconds: number } | null;
   status: PostbackStatus | null;
   idempotencyKey: string | null;
   conversionId: string;
@@ -46,4 +50,13 @@ export interface Receipt {
 /** The goal part of the idempotency key: goal codes match case-insensitively downstream. */
 export function goalKey(goal: string | null): string {
   return goal === null ? '' : goal.toLowerCase();
+}
+
+/** How a postback names the conversion it is about: by order id, or by the key its partner mapping chose. */
+export type ConversionReference = { column: 'order_id' | 'conversion_key'; value: string };
+
+export function conversionReferenceOf(postback: { orderId: string | null; conversionKey: string | null }): ConversionReference | null {
+  if (postback.orderId !== null) return { column: 'order_id', value: postback.orderId };
+  if (postback.conversionKey !== null) return { column: 'conversion_key', value: postback.conversionKey };
+  return null;
 }

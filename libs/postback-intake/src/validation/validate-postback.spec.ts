@@ -46,6 +46,7 @@ describe('validatePostback', () => {
       advSub5: null,
       raw: {},
       idempotencyKey: 'key-1',
+      conversionKey: null,
     });
   });
 

@@ -1,5 +1,5 @@
 import { normaliseId, PostbackStatus } from '@tracklane/contracts';
-import { PostbackParams } from '../params/read-postback';
+import { ConversionIdentity, PostbackParams } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
 import { PostbackField, POSTBACK_RULES } from './postback.rules';
 
@@ -20,6 +20,12 @@ export interface ValidPostback {
   advSub5: string | null;
   raw: Record<string, string>;
   idempotencyKey: string | null;
+  /**
+   * What identifies the conversion when no order id is sent, as the partner
+   * mapping says ("click_id:<click>" or "param:<name>=<value>"); null when
+   * only an order id does, or one was sent.
+   */
+  conversionKey: string | null;
 }
 
 type FieldValues = Record<PostbackField, string | undefined>;
@@ -64,8 +70,9 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
   const problems = problemsOf(values, params);
   if (problems.length > 0) throw PostbackRefusal.invalid(problems);
 
+  const clickId = normaliseId(values.click_id as string) as string;
   return {
-    clickId: normaliseId(values.click_id as string) as string,
+    clickId,
     goal: values.goal ?? null,
     amount: values.amount ?? null,
     currency: values.currency ?? null,
@@ -78,5 +85,11 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
     advSub5: values.adv_sub5 ?? null,
     raw: params.raw,
     idempotencyKey: values.idempotency_key ?? null,
+    conversionKey: conversionKeyOf(params.identity, clickId),
   };
+}
+
+function conversionKeyOf(identity: ConversionIdentity | null, clickId: string): string | null {
+  if (identity === null) return null;
+  return identity.source === 'click_id' ? `click_id:${clickId}` : `param:${identity.name}=${identity.value}`;
 }

@@ -1,4 +1,4 @@
-import { CatalogContents, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
+import { CatalogContents, CatalogOffer, CatalogSnapshot, DEFAULT_SETTINGS } from '@tracklane/catalog';
 import type { TrackingLink } from '../link/tracking-link';
 import type { Visitor } from '../visitor/visitor';
 import { decideRedirect } from './redirect-decision';
@@ -26,6 +26,7 @@ function offer(overrides: Partial<CatalogOffer>): CatalogOffer {
     onBot: 'reject',
     onRateLimited: 'pending',
     onNonUnique: 'allow',
+    maxPostbackAmount: null,
     goals: [],
     defaultGoal: null,
     ...overrides,
@@ -47,7 +48,7 @@ function catalog(contents: Partial<CatalogContents>, defaultFallbackUrl: string 
       approvals: [],
       payoutOverrides: [],
       affiliatePostbacks: [],
-      settings: { name: 'Net', defaultFallbackUrl, advertisersSeePayouts: false },
+      settings: { ...DEFAULT_SETTINGS, name: 'Net', defaultFallbackUrl },
       ...contents,
     },
     1,

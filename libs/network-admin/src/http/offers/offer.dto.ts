@@ -3,6 +3,7 @@ import { FraudAction } from '@tracklane/catalog';
 import { OfferStatus, OfferVisibility } from '../../offers/offer.view';
 import { OfferInput, OfferPatch } from '../../offers/offers.service';
 import { IsCurrencyCode } from '../../validation/currency';
+import { IsAmountBound } from '../../validation/money';
 import { IsInstant } from '../../validation/instant';
 import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsIanaTimeZone } from '../../validation/time-zone';
@@ -107,6 +108,16 @@ class OfferSettingsDto {
   @Optional()
   @IsIn(FRAUD_ACTIONS)
   onNonUnique?: FraudAction;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '50000.00',
+    description: "The largest amount one postback may carry for this offer, in its currency; null: the network's maxPostbackAmount",
+  })
+  @OptionalNullable()
+  @IsAmountBound()
+  maxPostbackAmount?: string | null;
 }
 
 export class CreateOfferDto extends OfferSettingsDto implements OfferInput {
@@ -169,6 +180,7 @@ export class OfferResponse {
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onBot?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onRateLimited?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) maxPostbackAmount?: string | null;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
