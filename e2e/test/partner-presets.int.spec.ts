@@ -1,5 +1,6 @@
+import { dataOf, managementClient, ManagementClient } from '@tracklane/api-client';
 import { waitFor } from '@tracklane/testing';
-import { apiClient, startWholePlatform, WholePlatform } from '../support/whole-platform';
+import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 interface Conversion {
   conversionId: string;
@@ -191,39 +192,47 @@ const CASES: PresetCase[] = [
  */
 describe('partner presets, end to end', () => {
   let world: WholePlatform;
-  let admin: ReturnType<typeof apiClient>;
+  let admin: ManagementClient;
   let affiliateId: number;
   const setups = new Map<string, { token: string; offerId: number; goals: Record<string, number> }>();
 
   beforeAll(async () => {
     // Booking is the question here: outbound postbacks and reports have their own suites.
     world = await startWholePlatform({ apps: ['management', 'click-ingest', 'postback-ingest', 'attribution'] });
-    admin = apiClient(world.url('management'), world.adminKey);
-    const affiliate = await admin.post<{ id: number }>('/v1/affiliates', { name: 'Presets affiliate' });
+    admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
+    const affiliate = dataOf(await admin.POST('/v1/affiliates', { body: { name: 'Presets affiliate' } }));
     affiliateId = affiliate.id;
     for (const { preset, offerCurrency } of CASES) {
-      const advertiser = await admin.post<{ id: number; postbackToken: string }>('/v1/advertisers', {
-        name: `${preset} advertiser`,
-        paramMapping: { preset },
-      });
-      const offer = await admin.post<{ id: number }>('/v1/offers', {
-        advertiserId: advertiser.id,
-        name: `${preset} offer`,
-        destinationUrl: 'https://shop.example/landing?cid={click_id}',
-        currency: offerCurrency,
-      });
+      const advertiser = dataOf(await admin.POST('/v1/advertisers', { body: { name: `${preset} advertiser`, paramMapping: { preset } } }));
+      const offer = dataOf(
+        await admin.POST('/v1/offers', {
+          body: {
+            advertiserId: advertiser.id,
+            name: `${preset} offer`,
+            destinationUrl: 'https://shop.example/landing?cid={click_id}',
+            currency: offerCurrency,
+          },
+        }),
+      );
       const goals: Record<string, number> = {};
       for (const code of ['sale', 'install', 'purchase']) {
-        const goal = await admin.post<{ id: number }>(`/v1/offers/${offer.id}/goals`, {
-          code,
-          name: code,
-          isDefault: code === 'sale',
-          revenue: { type: 'percent', percent: '10' },
-          payout: { type: 'fixed', amount: '1.00' },
-        });
+        const goal = dataOf(
+          await admin.POST('/v1/offers/{offerId}/goals', {
+            params: { path: { offerId: offer.id } },
+            body: {
+              code,
+              name: code,
+              isDefault: code === 'sale',
+              revenue: { type: 'percent', percent: '10' },
+              payout: { type: 'fixed', amount: '1.00' },
+            },
+          }),
+        );
         goals[code] = goal.id;
       }
-      await admin.put(`/v1/approvals/${offer.id}/${affiliateId}`, { status: 'approved' });
+      dataOf(
+        await admin.PUT('/v1/approvals/{offerId}/{affiliateId}', { params: { path: { offerId: offer.id, affiliateId } }, body: { status: 'approved' } }),
+      );
       setups.set(preset, { token: advertiser.postbackToken, offerId: offer.id, goals });
     }
   });
@@ -261,7 +270,7 @@ describe('partner presets, end to end', () => {
   }
 
   async function conversionsOf(offerId: number): Promise<Conversion[]> {
-    return (await admin.get<{ data: Conversion[] }>(`/v1/conversions?offer_id=${offerId}`)).data;
+    return dataOf(await admin.GET('/v1/conversions', { params: { query: { offer_id: offerId } } })).data as Conversion[];
   }
 
   it.each(CASES.map((each) => [each.preset, each] as const))('%s: books the documented request and its later change', async (preset, testCase) => {
