@@ -68,9 +68,12 @@ ensure_kafka() {
   host="${first%%:*}"; port="${first##*:}"
   if port_open "$host" "$port"; then return 0; fi
   is_local "$host" || die "Kafka at $first does not answer (KAFKA_BROKERS)"
-  command -v java >/dev/null || apt_install openjdk-17-jre-headless
-  command -v mvn >/dev/null || apt_install maven
-  KAFKA_PORT="$port" bash infra/kafka/kafka.sh start
+  # Only the verdict goes to stdout: callers capture it, and Maven or apt may print there too.
+  {
+    command -v java >/dev/null || apt_install openjdk-17-jre-headless
+    command -v mvn >/dev/null || apt_install maven
+    KAFKA_PORT="$port" bash infra/kafka/kafka.sh start
+  } >&2
   echo started
 }
 

@@ -1,8 +1,10 @@
 import { clicksV1, conversionsV1, topicNames } from '@tracklane/contracts';
 import { createKafka } from '@tracklane/messaging';
-import { DedicatedKafkaBroker, WORKSPACE_ROOT } from '@tracklane/testing';
+import { DedicatedKafkaBroker, freePort, WORKSPACE_ROOT } from '@tracklane/testing';
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -74,4 +76,39 @@ describe('infra scripts against a real broker', () => {
       await admin.disconnect();
     }
   });
+});
+
+describe('up and test know whether they started the broker (so down and the test command stop it)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tracklane-ensure-kafka-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('ensure_kafka answers "started" on a fresh machine even when Maven prints on stdout while fetching the broker', async () => {
+    // A Maven that talks on stdout, as it does when it downloads; the jars still come from the real one.
+    const realMaven = (await run('bash', ['-c', 'command -v mvn'])).stdout.trim();
+    const bin = join(work, 'bin');
+    await run('mkdir', ['-p', bin]);
+    writeFileSync(join(bin, 'mvn'), `#!/usr/bin/env bash\necho "[INFO] Downloading from central"\nexec ${realMaven} "$@"\n`);
+    chmodSync(join(bin, 'mvn'), 0o755);
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      KAFKA_CONTROLLER_PORT: String(await freePort()),
+      KAFKA_HEAP: '256m',
+      // Nothing cached: the broker's jars are fetched as on a new machine.
+      TRACKLANE_CACHE_DIR: join(work, 'cache'),
+      KAFKA_STATE_DIR: join(work, 'kafka'),
+    };
+    const ensure = () => run('bash', ['-c', 'source infra/lib.sh && ensure_kafka'], { cwd: WORKSPACE_ROOT, env, timeout: 180_000 });
+    try {
+      expect((await ensure()).stdout).toBe('started\n');
+      expect(await accepts(port)).toBe(true);
+      // A second call finds it running and says nothing: the caller did not start it.
+      expect((await ensure()).stdout).toBe('');
+    } finally {
+      await run('bash', ['-c', 'source infra/lib.sh && stop_kafka'], { cwd: WORKSPACE_ROOT, env, timeout: 90_000 });
+    }
+    expect(await accepts(port)).toBe(false);
+  }, 240_000);
 });

@@ -60,4 +60,21 @@ describe('test files', () => {
       });
     expect(unrun).toEqual([]);
   });
+
+  it('leave no project with a target that would find nothing to run (jest fails it)', () => {
+    const projects = new Map<string, string[]>();
+    for (const folder of SOURCE_FOLDERS) {
+      for (const file of filesUnder(join(ROOT, folder)).filter((path) => basename(path) === 'project.json')) {
+        const project = projectOf(file);
+        if (project) projects.set(project.root, project.targets);
+      }
+    }
+    const runsNothing = [...projects].flatMap(([root, targets]) => {
+      const specs = testFiles.filter((file) => projectOf(file)?.root === root);
+      const kinds = { test: specs.some((file) => !INTEGRATION_SPEC.test(file)), 'int-test': specs.some((file) => INTEGRATION_SPEC.test(file)) };
+      return (['test', 'int-test'] as const).filter((target) => targets.includes(target) && !kinds[target]).map((target) => `${relative(ROOT, root)}:${target}`);
+    });
+    expect(projects.size).toBeGreaterThan(10);
+    expect(runsNothing).toEqual([]);
+  });
 });
