@@ -6,8 +6,11 @@ export interface ServiceProcessOptions {
   /** App folder under apps/, e.g. "click-ingest". */
   app: string;
   env: Record<string, string>;
+  /** Compiling and starting a service on a loaded two-core machine has taken over 30 s. */
   startTimeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 /**
  * A Tracklane service running as its own OS process (TypeScript compiled on
@@ -44,8 +47,8 @@ export class ServiceProcess {
       let output = '';
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`${options.app} did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
-      }, options.startTimeoutMs ?? 30_000);
+        reject(new Error(`${options.app} did not start within ${options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS} ms:\n${output}`));
+      }, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /"url":"(http:\/\/[^"]+)".*"msg":"listening"/.exec(output);
