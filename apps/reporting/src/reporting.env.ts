@@ -31,7 +31,7 @@ export class ReportingEnv extends ApiAuthEnv {
   /** A window of this many messages is applied at once. */
   @IsInt()
   @Min(1)
-  REPORTING_PROJECTOR_WINDOW_MESSAGES: number = 50_000;
+  REPORTING_PROJECTOR_WINDOW_MESSAGES: number = 2_000;
 
   @IsInt()
   @Min(2)
