@@ -28,6 +28,12 @@ export class ReportingEnv extends ApiAuthEnv {
   @Max(5_000)
   REPORTING_PROJECTOR_WINDOW_MS: number = 200;
 
+  /** Transactions a window is applied in at the same time, each with a share of its partitions' batches. */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  REPORTING_PROJECTOR_WINDOW_TRANSACTIONS: number = 1;
+
   /** A window of this many messages is applied at once. */
   @IsInt()
   @Min(1)

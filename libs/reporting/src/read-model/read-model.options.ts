@@ -7,8 +7,8 @@ export interface ReadModelOptions {
   project: boolean;
   /** Partitions a process works on at once: all of them share a window when this is at least their number. */
   partitionsConsumedConcurrently: number;
-  /** How batches of several partitions are gathered into one transaction. */
-  window: WindowLimits;
+  /** How batches of several partitions are gathered into a window, and in how many transactions at once it is applied. */
+  window: WindowLimits & { transactions: number };
   /** Time zones that get daily rollups. */
   dayZones: string[];
 }

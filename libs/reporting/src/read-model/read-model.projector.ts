@@ -15,6 +15,17 @@ type Event = ClickV1 | AttributionV1;
 
 type Message = ConsumedMessage<Event>;
 
+/** Whole batches shared out into at most `count` groups of about the same number of messages. */
+function shares(batches: Message[][], count: number): Message[][][] {
+  const groups = Array.from({ length: Math.min(count, batches.length) }, () => ({ batches: [] as Message[][], size: 0 }));
+  for (const batch of [...batches].sort((a, b) => b.length - a.length)) {
+    const lightest = groups.reduce((least, group) => (group.size < least.size ? group : least));
+    lightest.batches.push(batch);
+    lightest.size += batch.length;
+  }
+  return groups.map((group) => group.batches);
+}
+
 /**
  * Keeps the read model up to date from clicks.v1 and attributions.v1. The
  * batches of every partition the process works on at the same time are
@@ -70,14 +81,20 @@ export class ReadModelProjector implements OnApplicationBootstrap {
     await consumer.start();
   }
 
-  /** Applies a window; one list of dead letters per batch. */
+  /**
+   * Applies a window; one list of dead letters per batch. The window's
+   * batches are shared out over `window.transactions` transactions run at
+   * once (a partition's batch stays whole, so a conversion's events stay in
+   * order): PostgreSQL works on them in parallel and they meet only on the
+   * rollup rows, written in key order. A window is done when all of them are.
+   */
   private async project(batches: Message[][]): Promise<DeadLetter[][]> {
-    try {
-      await this.record(batches.flat());
-      return batches.map(() => []);
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-    }
+    const outcomes = await Promise.allSettled(shares(batches, this.options.window.transactions).map((share) => this.record(share.flat())));
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (failures.length === 0) return batches.map(() => []);
+    const transient = failures.find((error) => !isDataError(error));
+    if (transient !== undefined) throw transient;
+    // Batches already recorded are skipped by the replay guards.
     const deadLetters: DeadLetter[][] = [];
     for (const batch of batches) deadLetters.push((await isolatePoison(batch, (messages) => this.record(messages))).deadLetters);
     return deadLetters;
