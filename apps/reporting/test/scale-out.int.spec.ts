@@ -107,8 +107,11 @@ describe('two reporting instances', () => {
     // What both instances must answer, added up here from what was sent.
     const last = new Map(events.map((event) => [event.conversionId, event]));
     const expected = new Map<number, { clicks: number; conversions: number; revenue: Decimal; payout: Decimal }>();
-    const of = (affiliate: number) =>
-      expected.get(affiliate) ?? expected.set(affiliate, { clicks: 0, conversions: 0, revenue: new Decimal(0), payout: new Decimal(0) }).get(affiliate)!;
+    const of = (affiliate: number) => {
+      const row = expected.get(affiliate) ?? { clicks: 0, conversions: 0, revenue: new Decimal(0), payout: new Decimal(0) };
+      expected.set(affiliate, row);
+      return row;
+    };
     for (const one of clicks) of(one.affiliateId).clicks++;
     for (const event of last.values()) {
       if (event.status !== 'approved') continue;
