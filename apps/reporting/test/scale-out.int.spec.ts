@@ -27,8 +27,14 @@ describe('two reporting instances', () => {
   const clicks: ClickV1[] = [];
   const events: AttributionV1[] = [];
 
-  // A killed member holds its partitions for a session; a short one keeps the test short.
-  const start = () => ServiceProcess.start({ app: 'reporting', env: { ...stack.env, KAFKA_SESSION_TIMEOUT_MS: '6000' }, startTimeoutMs: 90_000 });
+  // A killed member holds its partitions for a session; a short one keeps the test short. Each window is
+  // applied in two transactions at once (read-model.int.spec.ts covers the default, one).
+  const start = () =>
+    ServiceProcess.start({
+      app: 'reporting',
+      env: { ...stack.env, KAFKA_SESSION_TIMEOUT_MS: '6000', REPORTING_PROJECTOR_WINDOW_TRANSACTIONS: '2' },
+      startTimeoutMs: 90_000,
+    });
   const count = async (sql: string) => Number((await pool.query(sql)).rows[0].n);
 
   /** A wave of traffic: clicks, and for every tenth a conversion that goes one of PATHS, booked as attribution books it. */
