@@ -29,9 +29,10 @@ function shares(batches: Message[][], count: number): Message[][][] {
 /**
  * Keeps the read model up to date from clicks.v1 and attributions.v1. The
  * batches of every partition the process works on at the same time are
- * gathered into a window (ProjectionWindow) and applied in one transaction:
- * raw rows, replay guards and the rollups' sums of what changed together;
- * each partition's offsets are committed after it. A window Postgres refuses
+ * gathered into a window (ProjectionWindow) and applied in one transaction
+ * (or a few at once, see project): raw rows, replay guards and the rollups'
+ * sums of what changed together; each partition's offsets are committed
+ * after it. A window Postgres refuses
  * as data is applied again batch by batch, each retried message by message,
  * so that only the offending message goes to the dead-letter topic.
  */
@@ -59,7 +60,7 @@ export class ReadModelProjector implements OnApplicationBootstrap {
     });
     this.windows = new Histogram({
       name: 'tracklane_reporting_projection_window_seconds',
-      help: 'Time to apply one window of the projection (one transaction)',
+      help: 'Time of one transaction of the projection (a window, or its share of one)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [metrics],
     });
