@@ -18,6 +18,12 @@
  * README's profile gives that figure apart). The database commits synchronously, as in
  * production (test databases do not).
  *
+ * Last phase: attribution's own click rate on the same run and topics:
+ * reporting stops, attribution starts and consumes the clicks the phases
+ * published (a backlog, so at its full rate) for BENCH_ATTRIBUTION_SECONDS
+ * (15; 0 skips it), measured by its committed offsets; printed beside the
+ * highest rate the windows projected.
+ *
  * Settings: BENCH_RATES (1000,5000,20000 clicks/s), BENCH_SECONDS (10 per
  * rate), BENCH_DRAIN_SECONDS (10), BENCH_PARTITIONS (12), BENCH_BASELINE
  * (5000 clicks/s, more than it sustains, so that it shows its ceiling; 0
@@ -40,6 +46,7 @@ const [SECONDS] = numbers('BENCH_SECONDS', '10');
 const [DRAIN_SECONDS] = numbers('BENCH_DRAIN_SECONDS', '10');
 const [PARTITIONS] = numbers('BENCH_PARTITIONS', '12');
 const [BASELINE_RATE] = numbers('BENCH_BASELINE', '5000');
+const [ATTRIBUTION_SECONDS] = numbers('BENCH_ATTRIBUTION_SECONDS', '15');
 const TICK_MS = 50;
 /** Every this many clicks one is sampled for the lag. */
 const SAMPLE_EVERY = 20;
@@ -222,6 +229,30 @@ async function runPhase(name: string, rate: number, producer: Producer, pool: Po
   };
 }
 
+/** Clicks attribution consumed per second from the backlog, by its committed offsets, over `seconds` from its first commit. */
+async function attributionClickRate(stack: TestStack, seconds: number): Promise<number> {
+  const admin = stack.topics.kafka.admin();
+  await admin.connect();
+  const topic = topicNames(clicksV1, stack.topics.prefix).main;
+  const committed = async () => {
+    const [offsets] = await admin.fetchOffsets({ groupId: `${stack.topics.prefix}attribution-clicks`, topics: [topic] });
+    return offsets.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+  };
+  try {
+    let first = { at: Date.now(), done: await committed() };
+    const giveUp = Date.now() + 60_000;
+    while (first.done === 0 && Date.now() < giveUp) {
+      await sleep(100);
+      first = { at: Date.now(), done: await committed() };
+    }
+    await sleep(seconds * 1000);
+    const done = await committed();
+    return (done - first.done) / ((Date.now() - first.at) / 1000);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function line(phase: Phase, baseline?: Phase): string {
   const lag = (values: number[]) => `p50 ${percentile(values, 50)} ms / p99 ${percentile(values, 99)} ms`;
   const kept = phase.projected >= phase.sent ? 'kept up' : `NOT sustained: ${phase.projected} of ${phase.sent} clicks projected by the end of the drain`;
@@ -242,6 +273,7 @@ async function main(): Promise<void> {
   let service: ServiceProcess | null = null;
   const producer = stack.topics.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const results: Phase[] = [];
+  let attribution = NaN;
   try {
     await pool.query(CATALOG);
     await pool.query(`ALTER DATABASE ${stack.database.name} SET synchronous_commit = on`);
@@ -263,6 +295,12 @@ async function main(): Promise<void> {
       results.push(phase);
       log(line(phase, BASELINE_RATE > 0 ? results[0] : undefined));
     }
+    await service.stop();
+    service = null;
+    if (ATTRIBUTION_SECONDS > 0) {
+      service = await ServiceProcess.start({ app: 'attribution', env: stack.env, startTimeoutMs: 90_000 });
+      attribution = await attributionClickRate(stack, ATTRIBUTION_SECONDS);
+    }
   } finally {
     await service?.stop();
     await producer.disconnect();
@@ -270,7 +308,12 @@ async function main(): Promise<void> {
     await stack.destroy();
   }
   log(`load after: ${loadLine()}`);
-  process.stdout.write(`${results.map((phase) => line(phase, BASELINE_RATE > 0 && phase !== results[0] ? results[0] : undefined)).join('\n')}\n`);
+  const lines = results.map((phase) => line(phase, BASELINE_RATE > 0 && phase !== results[0] ? results[0] : undefined));
+  if (ATTRIBUTION_SECONDS > 0) {
+    const best = Math.max(...results.slice(BASELINE_RATE > 0 ? 1 : 0).map((phase) => phase.sustained));
+    lines.push(`attribution's own click rate on this run (its backlog, ${ATTRIBUTION_SECONDS} s): ${Math.round(attribution)} clicks/s; the windows' best: ${Math.round(best)} clicks/s = ${(best / attribution).toFixed(2)}× attribution's`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {
