@@ -138,6 +138,24 @@ interface Phase {
   clickLag: number[];
   eventLag: number[];
   unseen: number;
+  /** The projector's transactions during the phase, from its /metrics. */
+  transactions?: { count: number; seconds: number; wall: number };
+}
+
+/** Count and total seconds of the projector's transactions so far (tracklane_reporting_projection_window_seconds). */
+async function transactionTotals(url: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { count: value('tracklane_reporting_projection_window_seconds_count'), seconds: value('tracklane_reporting_projection_window_seconds_sum') };
+}
+
+/** Runs a phase and adds how many transactions the projector ran in it and how long they took. */
+async function measuredPhase(service: ServiceProcess, run: () => Promise<Phase>): Promise<Phase> {
+  const before = await transactionTotals(service.url);
+  const started = Date.now();
+  const phase = await run();
+  const after = await transactionTotals(service.url);
+  return { ...phase, transactions: { count: after.count - before.count, seconds: after.seconds - before.seconds, wall: (Date.now() - started) / 1000 } };
 }
 
 /** Samples sent and not yet seen in the read model, with their send times. */
@@ -260,7 +278,11 @@ function line(phase: Phase, baseline?: Phase): string {
   return (
     `${phase.name}: offered ${Math.round(phase.offered)} clicks/s → projected ${Math.round(phase.sustained)} clicks/s${ratio} (${kept}); ` +
     `lag to reports by id: clicks ${lag(phase.clickLag)}, attributions ${lag(phase.eventLag)}` +
-    (phase.unseen ? `; ${phase.unseen} samples never seen (counted out of the percentiles)` : '')
+    (phase.unseen ? `; ${phase.unseen} samples never seen (counted out of the percentiles)` : '') +
+    (phase.transactions
+      ? `; ${phase.transactions.count} projection transactions, ${Math.round((phase.projected / Math.max(phase.transactions.count, 1)))} clicks and ` +
+        `${Math.round((phase.transactions.seconds * 1000) / Math.max(phase.transactions.count, 1))} ms each, in them ${Math.round((phase.transactions.seconds / phase.transactions.wall) * 100)} % of the phase`
+      : '')
   );
 }
 
@@ -284,14 +306,20 @@ async function main(): Promise<void> {
     if (BASELINE_RATE > 0) {
       service = await start({ REPORTING_PROJECTOR_WINDOW_MS: '0', REPORTING_PROJECTOR_CONCURRENCY: '2' });
       const cpu = service.pid;
-      results.push(await runPhase(`baseline (a transaction per partition batch) at ${BASELINE_RATE}/s`, BASELINE_RATE, producer, pool, stack.topics.prefix));
+      const baseline = service;
+      results.push(
+        await measuredPhase(baseline, () =>
+          runPhase(`baseline (a transaction per partition batch) at ${BASELINE_RATE}/s`, BASELINE_RATE, producer, pool, stack.topics.prefix),
+        ),
+      );
       log(`${line(results[0])} [reporting pid ${cpu}]`);
       await service.stop();
       service = null;
     }
     service = await start({});
     for (const rate of RATES) {
-      const phase = await runPhase(`windows at ${rate}/s`, rate, producer, pool, stack.topics.prefix);
+      const windows = service;
+      const phase = await measuredPhase(windows, () => runPhase(`windows at ${rate}/s`, rate, producer, pool, stack.topics.prefix));
       results.push(phase);
       log(line(phase, BASELINE_RATE > 0 ? results[0] : undefined));
     }

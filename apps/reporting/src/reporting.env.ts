@@ -28,6 +28,12 @@ export class ReportingEnv extends ApiAuthEnv {
   @Max(5_000)
   REPORTING_PROJECTOR_WINDOW_MS: number = 200;
 
+  /** A window is applied once no partition's batch has joined it for this long (batches of one fetch arrive as each is decoded). */
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  REPORTING_PROJECTOR_WINDOW_LINGER_MS: number = 5;
+
   /** Transactions a window is applied in at the same time, each with a share of its partitions' batches. */
   @IsInt()
   @Min(1)

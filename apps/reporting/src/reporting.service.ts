@@ -26,7 +26,7 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
             window: {
               maxMs: env.REPORTING_PROJECTOR_WINDOW_MS,
               maxMessages: env.REPORTING_PROJECTOR_WINDOW_MESSAGES,
-              lingerMs: 5,
+              lingerMs: env.REPORTING_PROJECTOR_WINDOW_LINGER_MS,
               transactions: env.REPORTING_PROJECTOR_WINDOW_TRANSACTIONS,
             },
             dayZones: env.REPORTING_DAY_ZONES.split(','),
