@@ -45,6 +45,14 @@ describe('ProjectionWindow', () => {
     expect(windows).toEqual([[[1, 1], [1, 1]]]);
   });
 
+  it('closes a window at maxMessages, so batches handed over together make several windows of about that size, in order', async () => {
+    const { windows, apply } = recorder();
+    const window = new ProjectionWindow(apply, { maxMs: 200, maxMessages: 4, lingerMs: 5 });
+    const results = await Promise.all([window.add([1, 1]), window.add([2, 2]), window.add([3, 3]), window.add([4, 4]), window.add([5])]);
+    expect(windows).toEqual([[[1, 1], [2, 2]], [[3, 3], [4, 4]], [[5]]]);
+    expect(results).toEqual([2, 4, 6, 8, 5]);
+  });
+
   it('applies a window after maxMs even while batches keep joining it', async () => {
     const { windows, apply } = recorder();
     const window = new ProjectionWindow(apply, { maxMs: 50, maxMessages: 1_000, lingerMs: 30 });

@@ -31,6 +31,8 @@ interface Contribution<T, R> {
  */
 export class ProjectionWindow<T, R> {
   private open: Contribution<T, R>[] = [];
+  /** Windows that reached maxMessages, waiting their turn in arrival order. */
+  private readonly full: Contribution<T, R>[][] = [];
   private size = 0;
   private openedAt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -48,6 +50,12 @@ export class ProjectionWindow<T, R> {
       if (this.open.length === 0) this.openedAt = Date.now();
       this.open.push({ batch, resolve, reject });
       this.size += batch.length;
+      // Batches of one fetch arrive together: a full window is closed at once, so windows stay near maxMessages.
+      if (this.size >= this.limits.maxMessages) {
+        this.full.push(this.open);
+        this.open = [];
+        this.size = 0;
+      }
       this.schedule();
     });
   }
@@ -55,17 +63,24 @@ export class ProjectionWindow<T, R> {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.applying || this.open.length === 0) return; // the window in hand schedules the next when it is done
+    if (this.applying) return; // the window in hand schedules the next when it is done
+    if (this.full.length > 0) {
+      this.timer = setTimeout(() => void this.applyNext(), 0);
+      return;
+    }
+    if (this.open.length === 0) return;
     const left = this.openedAt + this.limits.maxMs - Date.now();
-    const wait = this.size >= this.limits.maxMessages ? 0 : Math.max(0, Math.min(this.limits.lingerMs, left));
-    this.timer = setTimeout(() => void this.applyOpen(), wait);
+    this.timer = setTimeout(() => void this.applyNext(), Math.max(0, Math.min(this.limits.lingerMs, left)));
   }
 
-  private async applyOpen(): Promise<void> {
+  private async applyNext(): Promise<void> {
     this.timer = null;
-    const taken = this.open;
-    this.open = [];
-    this.size = 0;
+    let taken = this.full.shift();
+    if (!taken) {
+      taken = this.open;
+      this.open = [];
+      this.size = 0;
+    }
     this.applying = true;
     try {
       const results = await this.apply(taken.map((contribution) => contribution.batch));
