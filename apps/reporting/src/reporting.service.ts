@@ -23,6 +23,12 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
           readModel: {
             project: env.REPORTING_PROJECTOR === 'true',
             partitionsConsumedConcurrently: env.REPORTING_PROJECTOR_CONCURRENCY,
+            window: {
+              maxMs: env.REPORTING_PROJECTOR_WINDOW_MS,
+              maxMessages: env.REPORTING_PROJECTOR_WINDOW_MESSAGES,
+              lingerMs: env.REPORTING_PROJECTOR_WINDOW_LINGER_MS,
+              transactions: env.REPORTING_PROJECTOR_WINDOW_TRANSACTIONS,
+            },
             dayZones: env.REPORTING_DAY_ZONES.split(','),
           },
           reports: {

@@ -211,6 +211,29 @@ describe('the read model', () => {
     });
   });
 
+  it('sums amounts past what a bigint of ten-thousandths holds, exactly', async () => {
+    // The largest amount a contract carries (and a postback bound may allow); ten of them overflowed a bigint rollup.
+    const largest = '99999999999999.9999';
+    const conversions = Array.from({ length: 12 }, (_, index) =>
+      decision(click(`2025-07-01T10:00:${String(index).padStart(2, '0')}.000Z`, { offerId: 11 }), `2025-07-01T10:05:${String(index).padStart(2, '0')}.000Z`, {
+        revenue: largest,
+        payout: largest,
+        goalId: 110,
+      }),
+    );
+    await publisher.attributions(conversions);
+    const expected = new Decimal(largest).times(conversions.length).toFixed(4);
+    const report = async () =>
+      (await getJson<{ rows: { revenue: string; payout: string; conversions: number }[] }>(
+        `${service.url}/v1/reports/stats?from=2025-07-01&to=2025-07-01&group_by=offer&metrics=conversions,revenue,payout`,
+        admin,
+      )).body.rows;
+    await waitFor(async () => (await report())[0]?.conversions === conversions.length, { timeoutMs: 30_000, what: 'the large conversions' });
+    expect(await report()).toEqual([expect.objectContaining({ conversions: 12, revenue: expected, payout: expected })]);
+    const { rows } = await pool.query(`SELECT sum(approved_revenue_e4)::text AS e4 FROM rep_hourly_offer WHERE offer_id = 11 AND hour >= '2025-07-01'`);
+    expect(rows[0].e4).toBe(new Decimal(largest).times(10_000).times(12).toFixed(0));
+  });
+
   it('sends a message Postgres refuses to the dead-letter topic and records the rest of its batch', async () => {
     const before = (await pool.query('SELECT count(*)::int AS n FROM rep_clicks')).rows[0].n;
     const good = [click('2025-05-02T09:00:00.000Z'), click('2025-05-02T09:01:00.000Z')];

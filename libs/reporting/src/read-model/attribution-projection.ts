@@ -1,8 +1,6 @@
 import { AttributionV1 } from '@tracklane/contracts';
 import { PoolClient } from 'pg';
 import { Anomaly, ConversionRow, applyAttributions } from './conversion-states';
-import { conversionFacts, negatedFacts } from './raw-facts';
-import { rollupWriteCtes } from './rollup-sql';
 
 const EVENT_COLUMNS: [name: string, type: string, value: (event: AttributionV1) => unknown][] = [
   ['event_id', 'text', (event) => event.eventId],
@@ -64,61 +62,59 @@ ORDER BY conversion_id
 FOR UPDATE`;
 
 /**
- * New states replace old ones, and the rollups take back each old state and
- * add each new one. All CTEs see the table as it was before the statement,
- * so `old` holds the states being replaced.
+ * CTEs that replace conversions' states: `old_states` holds the states being
+ * replaced (every CTE sees the table as it was before the statement) and
+ * `saved_states` the new ones, so the rollups can take back each old state
+ * and add each new one. Parameters from $first on: stateParameters.
  */
-const SAVE_STATES = `
-WITH incoming AS (
-  SELECT * FROM unnest(${STATE_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')}) AS i(${stateNames.join(', ')})
+export function stateCtes(first: number): string {
+  return `incoming_states AS (
+  SELECT * FROM unnest(${STATE_COLUMNS.map(([, type], index) => `$${first + index}::${type}[]`).join(', ')}) AS i(${stateNames.join(', ')})
 ),
-old AS (
-  SELECT * FROM rep_conversions WHERE conversion_id IN (SELECT conversion_id FROM incoming)
+old_states AS (
+  SELECT * FROM rep_conversions WHERE conversion_id IN (SELECT conversion_id FROM incoming_states)
 ),
-saved AS (
+saved_states AS (
   INSERT INTO rep_conversions (${stateNames.join(', ')})
-  SELECT ${stateNames.join(', ')} FROM incoming
+  SELECT ${stateNames.join(', ')} FROM incoming_states
   ON CONFLICT (conversion_id) DO UPDATE SET ${stateNames
     .filter((name) => name !== 'conversion_id')
     .map((name) => `${name} = excluded.${name}`)
     .join(', ')}
   RETURNING *
-),
-facts AS (
-  ${negatedFacts(conversionFacts('old'))}
-  UNION ALL
-  ${conversionFacts('saved')}
-),
-${rollupWriteCtes({ source: 'facts' }).join(',\n')}
-SELECT count(*)::int AS saved FROM saved`;
+)`;
+}
 
-export interface AttributionsRecorded {
+export function stateParameters(states: readonly ConversionRow[]): unknown[] {
+  return STATE_COLUMNS.map(([name]) => states.map((state) => state[name]));
+}
+
+export interface DecidedConversions {
   /** Events seen for the first time (and applied). */
   applied: number;
   anomalies: Anomaly[];
+  /** The new state of every conversion they touched, to be saved with stateCtes. */
+  states: ConversionRow[];
 }
 
 /**
- * Applies a batch of attributions.v1 events in one transaction (the caller's):
- * events already recorded are skipped, the rest change their conversions'
- * states and move the counts and amounts between status buckets.
+ * Records new attributions.v1 events in the caller's transaction (events
+ * already recorded are skipped), locks the conversions they touch and works
+ * out those conversions' new states, in event order.
  */
-export async function recordAttributions(client: PoolClient, events: AttributionV1[]): Promise<AttributionsRecorded> {
+export async function decideConversions(client: PoolClient, events: readonly AttributionV1[]): Promise<DecidedConversions> {
+  if (events.length === 0) return { applied: 0, anomalies: [], states: [] };
   const recorded = await client.query<{ event_id: string }>(
     RECORD_EVENTS,
     EVENT_COLUMNS.map(([, , value]) => events.map(value)),
   );
   const fresh = new Set(recorded.rows.map((row) => row.event_id));
-  if (fresh.size === 0) return { applied: 0, anomalies: [] };
+  if (fresh.size === 0) return { applied: 0, anomalies: [], states: [] };
 
   // A batch may repeat an event; only its first copy counts.
   const toApply = events.filter((event) => fresh.delete(event.eventId));
   const ids = [...new Set(toApply.map((event) => event.conversionId))];
   const { rows } = await client.query<ConversionRow>(LOCK_STATES, [ids]);
   const { states, anomalies } = applyAttributions(new Map(rows.map((row) => [row.conversion_id, row])), toApply);
-  await client.query(
-    SAVE_STATES,
-    STATE_COLUMNS.map(([name]) => states.map((state) => state[name])),
-  );
-  return { applied: toApply.length, anomalies };
+  return { applied: toApply.length, anomalies, states };
 }

@@ -1,7 +1,4 @@
 import { ClickV1 } from '@tracklane/contracts';
-import { PoolClient } from 'pg';
-import { clickFacts } from './raw-facts';
-import { rollupWriteCtes } from './rollup-sql';
 
 /** Flagged as a bot or over the rate limit, or sent to a fallback. "unverified" only says the checks could not run. */
 function isInvalid(click: ClickV1): boolean {
@@ -35,35 +32,34 @@ const COLUMNS: [name: string, type: string, value: (click: ClickV1) => unknown][
 ];
 
 const names = COLUMNS.map(([name]) => name);
-const arrays = COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ');
 const projected = names.map((name) => {
   if (name === 'flags') return `coalesce(string_to_array(nullif(i.flags, ''), ','), '{}')`;
   if (name === 'params') return 'i.params::jsonb';
   return `i.${name}`;
 });
 
+/** How many parameters clickCtes takes. */
+export const CLICK_PARAMETERS = COLUMNS.length;
+
 /**
- * One statement per batch: new clicks into rep_clicks (a click id seen before
- * is skipped), and exactly those new clicks into every rollup.
+ * CTEs that put new clicks into rep_clicks (a click id seen before is skipped,
+ * also within the same statement) and leave exactly those in
+ * `inserted_clicks`, for the rollups. Parameters from $first on: clickParameters.
  */
-const RECORD_CLICKS = `
-WITH incoming AS (
+export function clickCtes(first: number): string {
+  const arrays = COLUMNS.map(([, type], index) => `$${first + index}::${type}[]`).join(', ');
+  return `incoming_clicks AS (
   SELECT * FROM unnest(${arrays}) AS i(${names.join(', ')})
 ),
-inserted AS (
+inserted_clicks AS (
   INSERT INTO rep_clicks (${names.join(', ')}, currency)
   SELECT ${projected.join(', ')}, coalesce(o.currency, 'XXX')
-  FROM incoming i LEFT JOIN offers o ON o.id = i.offer_id
+  FROM incoming_clicks i LEFT JOIN offers o ON o.id = i.offer_id
   ON CONFLICT (click_id) DO NOTHING
   RETURNING *
-),
-facts AS (${clickFacts('inserted')}),
-${rollupWriteCtes({ source: 'facts' }).join(',\n')}
-SELECT count(*)::int AS recorded FROM inserted`;
+)`;
+}
 
-/** Records clicks and counts them in the rollups; returns how many were new. */
-export async function recordClicks(client: PoolClient, clicks: ClickV1[]): Promise<number> {
-  const values = COLUMNS.map(([, , value]) => clicks.map(value));
-  const { rows } = await client.query<{ recorded: number }>(RECORD_CLICKS, values);
-  return rows[0].recorded;
+export function clickParameters(clicks: readonly ClickV1[]): unknown[] {
+  return COLUMNS.map(([, , value]) => clicks.map(value));
 }

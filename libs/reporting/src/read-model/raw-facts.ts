@@ -14,21 +14,21 @@ export function clickFacts(relation = 'rep_clicks', where = 'true'): string {
       c.country, c.device, c.source, ${SUBS.map((sub) => `c.${sub}`).join(', ')},
       1::bigint AS clicks, c.is_unique::int::bigint AS unique_clicks, c.is_invalid::int::bigint AS invalid_clicks,
       0::bigint AS approved_conversions, 0::bigint AS pending_conversions, 0::bigint AS rejected_conversions, 0::bigint AS refunded_conversions,
-      0::bigint AS approved_revenue_e4, 0::bigint AS pending_revenue_e4, 0::bigint AS approved_payout_e4, 0::bigint AS pending_payout_e4
+      0::numeric AS approved_revenue_e4, 0::numeric AS pending_revenue_e4, 0::numeric AS approved_payout_e4, 0::numeric AS pending_payout_e4
     FROM ${relation} c WHERE ${where}`;
 }
 
 /** A conversion counts once, in its current status; its amounts count for approved and pending (as in the ledger). */
 export function conversionFacts(relation = 'rep_conversions', where = 'true'): string {
   const when = (status: string, value: string) => `CASE WHEN v.status = '${status}' THEN ${value} ELSE 0 END`;
-  const e4 = (amount: string) => `(${amount} * 10000)::bigint`;
+  const e4 = (amount: string) => `(${amount} * 10000)::numeric(38, 0)`;
   return `SELECT v.converted_at AS at, v.advertiser_id, v.offer_id, v.affiliate_id, v.goal_id, v.currency,
       v.country, v.device, v.source, ${SUBS.map((sub) => `v.${sub}`).join(', ')},
       0::bigint AS clicks, 0::bigint AS unique_clicks, 0::bigint AS invalid_clicks,
       ${when('approved', '1')}::bigint AS approved_conversions, ${when('pending', '1')}::bigint AS pending_conversions,
       ${when('rejected', '1')}::bigint AS rejected_conversions, ${when('refunded', '1')}::bigint AS refunded_conversions,
-      ${when('approved', e4('v.revenue'))}::bigint AS approved_revenue_e4, ${when('pending', e4('v.revenue'))}::bigint AS pending_revenue_e4,
-      ${when('approved', e4('v.payout'))}::bigint AS approved_payout_e4, ${when('pending', e4('v.payout'))}::bigint AS pending_payout_e4
+      ${when('approved', e4('v.revenue'))}::numeric AS approved_revenue_e4, ${when('pending', e4('v.revenue'))}::numeric AS pending_revenue_e4,
+      ${when('approved', e4('v.payout'))}::numeric AS approved_payout_e4, ${when('pending', e4('v.payout'))}::numeric AS pending_payout_e4
     FROM ${relation} v WHERE ${where}`;
 }
 

@@ -31,9 +31,10 @@ export const DIMENSION_COLUMNS = [
 export type DimensionColumn = (typeof DIMENSION_COLUMNS)[number];
 
 /**
- * What every rollup row sums. Money is kept in ten-thousandths of the
- * currency unit (the *_e4 columns: NUMERIC(18,4) × 10⁴ as bigint), exact like
- * the ledger's amounts and summed several times faster than numeric.
+ * What every rollup row sums. Money is kept in whole ten-thousandths of the
+ * currency unit (the *_e4 columns: NUMERIC(18,4) × 10⁴ as numeric(38, 0)),
+ * exact like the ledger's amounts; a bigint would overflow after ten
+ * conversions at the largest amount a postback may be allowed (10¹⁴).
  */
 export const MEASURE_COLUMNS = [
   'clicks',
