@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { checkTenantIds, visibilityOf } from '@tracklane/api-auth';
 import { FraudAction } from '@tracklane/catalog';
 import { carriesClickId, CLICK_ID_MACRO_NAMES } from '@tracklane/tracking';
 import { Offer, OfferAffiliate, PrismaService } from '@tracklane/db';
-import { Actor, advertiserOf, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
+import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
 import { ChangeLog, lockRow, offerHistory, Removal, Tx } from '../changes';
 import { offerScope } from './offer-scope';
@@ -54,12 +55,8 @@ export class OffersService {
 
   async list(actor: Actor, query: OfferListQuery): Promise<Page<OfferFor>> {
     const size = pageSize(query);
-    // Affiliates do not learn which advertiser is behind an offer, not even by filtering.
-    if (query.advertiserId !== undefined && affiliateOf(actor) !== null) throw forbidden('affiliate keys cannot filter by advertiser', 'advertiser_id');
-    const own = advertiserOf(actor);
-    if (query.advertiserId !== undefined && own !== null && query.advertiserId !== own) {
-      throw forbidden(`advertiser keys read only advertiser ${own}`, 'advertiser_id');
-    }
+    // Affiliates do not learn which advertiser is behind an offer, not even by filtering (403, as in reporting).
+    checkTenantIds(visibilityOf(actor, { advertisersSeePayouts: false }), { advertiserIds: query.advertiserId === undefined ? [] : [query.advertiserId] });
     if (query.missingClickId && affiliateOf(actor) !== null) throw forbidden('affiliate keys do not see destination URLs', 'missing_click_id');
     const rows = await this.prisma.offer.findMany({
       where: {
