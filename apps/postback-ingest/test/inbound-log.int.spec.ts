@@ -129,12 +129,14 @@ describe('postback-ingest keeps an inbound postback log', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('logs a request whose parameters could not be read, with what can be stored of them', async () => {
+  it('logs a request whose parameters could not be read, with what can be stored of them, for the advertiser its token names', async () => {
     const response = await fetch(kit.url('/postback', { token: 'tok-plain-1', click_id: 'a\u0000b', marker: 'nul' }));
     expect(response.status).toBe(400);
     const [row] = await logged(`params->>'marker'`, 'nul');
-    expect(row).toMatchObject({ advertiser_id: null, outcome: 'refused', http_status: 400, error: 'invalid_parameter' });
-    expect(row.params.click_id).toBe('a\ufffdb');
+    expect(row).toMatchObject({ advertiser_id: 1, outcome: 'refused', http_status: 400, error: 'invalid_parameter' });
+    expect(row.params).toMatchObject({ token: '[masked]', click_id: 'a\ufffdb' });
+    await fetch(`${kit.url('/postback', { token: 'tok-plain-1', marker: 'twice' })}&amount=1&amount=2`);
+    expect((await logged(`params->>'marker'`, 'twice'))[0]).toMatchObject({ advertiser_id: 1, outcome: 'refused', params: { amount: '["1","2"]' } });
   });
 
   it('counts what it wrote in its metrics', async () => {

@@ -1,4 +1,4 @@
-import { Catalog } from '@tracklane/catalog';
+import { Catalog, CatalogAdvertiser, CatalogSnapshot } from '@tracklane/catalog';
 import type { Logger } from '@tracklane/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
@@ -99,6 +99,8 @@ export class PostbackEndpoint {
         sendRefusal(reply, format, error, header(request, 'accept'));
         entry.refusal = error;
         entry.httpStatus = error.status;
+        // Parameters that could not be read still show whose they are in the log, when their token says.
+        if (!entry.params) entry.advertiser = this.advertiserNamedBy(request, snapshot);
       } else if (error instanceof PostbackUnavailable) {
         this.logger.warn({ advertiserId: entry.advertiser?.id, endpoint, reason: error.reason, err: error.cause }, 'postback not recorded; asked to retry');
         this.outcomes.inc({ endpoint, outcome: 'unavailable' });
@@ -112,6 +114,18 @@ export class PostbackEndpoint {
       // After the answer: the log only queues it here and writes it later, in a batch.
       this.inboundLog.record(entry);
     }
+  }
+
+  private advertiserNamedBy(request: FastifyRequest, snapshot: CatalogSnapshot): CatalogAdvertiser | undefined {
+    for (const source of [request.query, request.body]) {
+      if (source === null || typeof source !== 'object') continue;
+      for (const name of ['token', 'security_token']) {
+        const token = (source as Record<string, unknown>)[name];
+        if (typeof token === 'string' && token !== '') return snapshot.advertiserByToken(token);
+      }
+    }
+    const token = header(request, 'x-tracklane-token');
+    return token ? snapshot.advertiserByToken(token) : undefined;
   }
 
   private credentials(request: FastifyRequest, params: readonly RequestParam[]): PostbackCredentials {
