@@ -140,5 +140,14 @@ describe('management API: postback dry run', () => {
     const affiliateId = (await api.admin.post('/v1/affiliates', { name: 'X' })).body.id;
     const affiliate = api.as((await api.key('affiliate', { affiliateId })).key);
     expect((await dryRun({ url: `?tid=${newId()}` }, advertiser.id, affiliate)).status).toBe(403);
+
+    // An archived advertiser's token is no longer known to postback-ingest.
+    const gone = (await api.admin.post('/v1/advertisers', { name: 'Gone' })).body;
+    await api.admin.post('/v1/offers', { advertiserId: gone.id, name: 'G', destinationUrl: 'https://g.example/?c={click_id}' });
+    await api.pool.query(`INSERT INTO conversions (conversion_id, advertiser_id, status, reason, revenue, payout, currency, converted_at)
+                          VALUES ($1, $2, 'approved', 'attributed', 1, 0, 'USD', now())`, [newId(), gone.id]);
+    expect((await api.admin.delete(`/v1/advertisers/${gone.id}`)).body.outcome).toBe('archived');
+    const archived = await dryRun({ url: `?token=${gone.postbackToken}&click_id=${newId()}` }, gone.id);
+    expect(archived.body.decision).toMatchObject({ outcome: 'refused', httpStatus: 401, refusal: { reason: 'unknown_token' } });
   });
 });

@@ -111,6 +111,8 @@ export class PostbackDryRunService {
       token = given === undefined ? 'missing' : given === advertiser.postbackToken ? 'matches' : 'does_not_match';
       // The endpoint authenticates first; the fields are still read here, to show them.
       if (token !== 'matches') refusal = PostbackRefusal.unauthorized(token === 'missing' ? 'missing_token' : 'unknown_token');
+      // postback-ingest no longer knows an archived advertiser's token.
+      else if (advertiser.status === 'archived') refusal = PostbackRefusal.unauthorized('unknown_token');
       const { limit, replayWindowSeconds } = await this.limits(advertiserId);
       const postback = interpretPostback({ params, jsonBody, idempotencyKey: headers['idempotency-key'] }, mapping, limit, reading);
       if (!refusal) decision = await previewDecision(this.receipts, advertiserId, postback, { replayWindowSeconds });
