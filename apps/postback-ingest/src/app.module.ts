@@ -22,6 +22,8 @@ export class AppModule {
           maxConcurrentBatches: Math.max(1, Math.floor(env.DB_POOL_SIZE / 4)),
           inboundLog: {
             queueSize: env.POSTBACK_LOG_QUEUE_SIZE,
+            // Postbacks are a few hundred bytes; this bounds the memory when the queue holds large webhook bodies.
+            queueBytes: 64 * 1024 * 1024,
             batchSize: 500,
             flushIntervalMs: env.POSTBACK_LOG_FLUSH_MS,
             retentionDays: env.POSTBACK_LOG_RETENTION_DAYS,

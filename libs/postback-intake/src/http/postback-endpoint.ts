@@ -63,6 +63,7 @@ export class PostbackEndpoint {
       endpoint,
       method: request.method,
       contentType,
+      size: request.url.length + (Number(request.headers['content-length']) || 0),
       query: request.query,
       body: request.body,
       snapshot,

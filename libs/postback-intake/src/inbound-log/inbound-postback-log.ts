@@ -7,6 +7,8 @@ import { InboundPostback, inboundRow } from './inbound-postback';
 export interface InboundLogOptions {
   /** Postbacks waiting to be written; beyond it new ones are dropped (and counted), never waited for. */
   queueSize: number;
+  /** The same bound in request bytes (URL and body), so that large webhook bodies cannot fill the memory while the database lags. */
+  queueBytes: number;
   /** Rows per INSERT. */
   batchSize: number;
   /** How long a postback may wait for its batch. */
@@ -35,6 +37,7 @@ const PURGE_BATCH = 5000;
  */
 export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
   private queue: InboundPostback[] = [];
+  private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -63,11 +66,12 @@ export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
 
   /** Takes a postback that has been answered. Constant time; never throws. */
   record(entry: InboundPostback): void {
-    if (this.queue.length >= this.options.queueSize) {
+    if (this.queue.length >= this.options.queueSize || this.queuedBytes + entry.size > this.options.queueBytes) {
       this.dropped.inc({ reason: 'queue_full' });
       return;
     }
     this.queue.push(entry);
+    this.queuedBytes += entry.size;
     this.schedule(this.queue.length >= this.options.batchSize ? 0 : this.options.flushIntervalMs);
   }
 
@@ -114,6 +118,7 @@ export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
     if (this.writing) return this.writing;
     const batch = this.queue.splice(0, this.options.batchSize);
     if (batch.length === 0) return Promise.resolve();
+    for (const entry of batch) this.queuedBytes -= entry.size;
     const writing = this.insert(batch).finally(() => {
       this.writing = undefined;
       if (this.queue.length > 0) this.schedule(this.queue.length >= this.options.batchSize ? 0 : this.options.flushIntervalMs);

@@ -19,6 +19,8 @@ export interface InboundPostback extends PostbackReading {
   endpoint: 'postback' | 'pixel';
   method: string;
   contentType: string | undefined;
+  /** About how many bytes the request holds (URL and body), for the log's memory bound. */
+  size: number;
   query: unknown;
   body: unknown;
   snapshot: CatalogSnapshot;
