@@ -154,7 +154,7 @@ describe('management API: changes reach every service within a second, and are a
     `);
     try {
       const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Half' });
-      const answer = await api.admin.post('/v1/offers', { advertiserId: advertiser.id, name: 'Never', destinationUrl: 'https://a.example/' });
+      const answer = await api.admin.post('/v1/offers', { advertiserId: advertiser.id, name: 'Never', destinationUrl: 'https://a.example/?c={click_id}' });
       expect(answer.status).toBe(500);
       expect(answer.body).toMatchObject({ type: 'urn:tracklane:problem:internal', status: 500, detail: 'something went wrong on our side' });
       expect((await api.pool.query(`SELECT 1 FROM offers WHERE name = 'Never'`)).rowCount).toBe(0);

@@ -54,8 +54,10 @@ describe('management API: roles and tenancy', () => {
       expect(own.body).not.toHaveProperty('destinationUrl');
       expect(own.body).not.toHaveProperty('advertiserId');
 
+      // Which advertiser is behind an offer is not the affiliate's to ask: 403 naming the filter, as in reporting.
       const filtered = await affiliateX.get(`/v1/offers?advertiser_id=${ids.advertiserB}`);
-      expect(filtered.body.data.map((offer: { id: number }) => offer.id)).toEqual([ids.offerA, ids.publicOfferB]);
+      expect(filtered.status).toBe(403);
+      expect(filtered.body.errors).toEqual([{ field: 'advertiser_id', reason: 'affiliate keys cannot filter by advertiser' }]);
 
       const foreign = await affiliateX.get(`/v1/offers/${ids.offerB}`);
       expect(foreign.status).toBe(404);
@@ -81,8 +83,13 @@ describe('management API: roles and tenancy', () => {
       const list = await affiliateX.get('/v1/conversions');
       expect(list.body.data.map((conversion: { conversionId: string }) => conversion.conversionId)).toEqual([conversions.ofX]);
       expect(list.body.data[0]).toMatchObject({ payout: '7.0000', sub1: 'their-sub', status: 'approved' });
-      for (const hidden of ['revenue', 'saleAmount', 'orderId', 'advertiserId']) expect(list.body.data[0]).not.toHaveProperty(hidden);
+      for (const hidden of ['revenue', 'saleAmount', 'orderId', 'advertiserId', 'advSub1']) expect(list.body.data[0]).not.toHaveProperty(hidden);
       expect((await affiliateX.get(`/v1/conversions/${conversions.ofY}`)).status).toBe(404);
+      // Another affiliate is refused by name (403, as in reporting), not answered with an empty page.
+      expect((await affiliateX.get(`/v1/conversions?affiliate_id=${ids.affiliateY}`)).body.errors).toEqual([
+        { field: 'affiliate_id', reason: `affiliate keys read only affiliate ${ids.affiliateX}` },
+      ]);
+      expect((await affiliateX.get(`/v1/conversions?offer_id=${ids.offerA}`)).body.data).toHaveLength(1);
     });
 
     it('changes its own postback settings only, and nothing of anyone else', async () => {
@@ -145,8 +152,9 @@ describe('management API: roles and tenancy', () => {
       expect(hidden.body[0]).toMatchObject({ revenue: { amount: '10.0000' } });
       expect(hidden.body[0]).not.toHaveProperty('payout');
       const conversion = await advertiserA.get(`/v1/conversions/${conversions.ofX}`);
-      expect(conversion.body).toMatchObject({ revenue: '10.0000', orderId: `order-${conversions.ofX}` });
-      for (const field of ['payout', 'affiliateId', 'sub1']) expect(conversion.body).not.toHaveProperty(field);
+      // One policy with reporting (libs/api-auth): advertisers see affiliate ids and sub ids, never payouts unless allowed.
+      expect(conversion.body).toMatchObject({ revenue: '10.0000', orderId: `order-${conversions.ofX}`, affiliateId: ids.affiliateX, sub1: 'their-sub' });
+      expect(conversion.body).not.toHaveProperty('payout');
 
       await api.admin.patch('/v1/network-settings', { advertisersSeePayouts: true });
       expect((await advertiserA.get(`/v1/offers/${ids.offerA}/goals`)).body[0].payout.amount).toBe('6.0000');
@@ -157,9 +165,14 @@ describe('management API: roles and tenancy', () => {
     it("reads its own conversions; another advertiser's answer 404", async () => {
       const list = await advertiserA.get('/v1/conversions');
       expect(list.body.data.map((conversion: { conversionId: string }) => conversion.conversionId)).toEqual([conversions.ofX]);
-      // Filtering by affiliate would reveal who brought a conversion: the filter is for admins only.
-      expect((await advertiserA.get(`/v1/conversions?affiliate_id=${ids.affiliateY}`)).body.data).toHaveLength(1);
+      expect((await advertiserA.get(`/v1/conversions?affiliate_id=${ids.affiliateX}`)).body.data).toHaveLength(1);
+      expect((await advertiserA.get(`/v1/conversions?affiliate_id=${ids.affiliateY}`)).body.data).toHaveLength(0);
       expect((await advertiserA.get(`/v1/conversions/${conversions.ofY}`)).status).toBe(404);
+      // Another advertiser's offer is refused by name, as in reporting, not answered with an empty page.
+      const foreign = await advertiserA.get(`/v1/conversions?offer_id=${ids.offerB}`);
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/not one of advertiser \d+'s offers/) }]);
+      expect((await advertiserA.get(`/v1/offers?advertiser_id=${ids.advertiserB}`)).status).toBe(403);
     });
 
     it("changes its own postback settings, never another advertiser's", async () => {

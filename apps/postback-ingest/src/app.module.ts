@@ -20,6 +20,15 @@ export class AppModule {
           receiptLeaseMs: env.RECEIPT_LEASE_MS,
           trustedProxies: addressList(env.TRUSTED_PROXIES),
           maxConcurrentBatches: Math.max(1, Math.floor(env.DB_POOL_SIZE / 4)),
+          inboundLog: {
+            queueSize: env.POSTBACK_LOG_QUEUE_SIZE,
+            // Postbacks are a few hundred bytes; this bounds the memory when the queue holds large webhook bodies.
+            queueBytes: 64 * 1024 * 1024,
+            batchSize: 500,
+            flushIntervalMs: env.POSTBACK_LOG_FLUSH_MS,
+            retentionDays: env.POSTBACK_LOG_RETENTION_DAYS,
+            purgeIntervalMs: 3_600_000,
+          },
         }),
       ],
     };

@@ -41,6 +41,23 @@ export class PostbackIngestEnv extends ServiceEnv {
   @IsAddressList('TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges')
   TRUSTED_PROXIES: string = '';
 
+  /** Postbacks waiting to be written to the inbound log; beyond it they are left out of the log (counted), never delayed. */
+  @IsInt()
+  @Min(100)
+  POSTBACK_LOG_QUEUE_SIZE: number = 10_000;
+
+  /** How long a postback waits for its inbound log batch. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  POSTBACK_LOG_FLUSH_MS: number = 250;
+
+  /** Days a postback stays in the inbound log. */
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  POSTBACK_LOG_RETENTION_DAYS: number = 30;
+
   /** Postgres connections of this instance. */
   @IsInt()
   @Min(2)

@@ -1,7 +1,7 @@
 import { issueApiKey } from '@tracklane/api-keys';
 import { migrate } from '@tracklane/db';
 import { startService } from '@tracklane/observability';
-import { StatsReports, Visibility, inReadModelTransaction, parseStatsRequest, rebuildRollups } from '@tracklane/reporting';
+import { StatsReports, Visibility, inReadModelTransaction, parseStatsRequest, rebuildRollups, visibilityOf } from '@tracklane/reporting';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
@@ -48,7 +48,7 @@ const shape: BenchShape = {
 };
 const runs = number('runs', 30);
 const rawRuns = number('raw-runs', 3);
-const ADMIN: Visibility = { role: 'admin', revenue: true, payout: true, advertiserId: null, affiliateId: null };
+const ADMIN: Visibility = visibilityOf({ role: 'admin', advertiserId: null, affiliateId: null }, { advertisersSeePayouts: true });
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const day = (offset: number) => new Date(END.getTime() + offset * 86_400_000).toISOString().slice(0, 10);

@@ -44,6 +44,7 @@ describe('GET /docs', () => {
       '/v1/reconciliation',
       '/v1/reports/clicks',
       '/v1/reports/conversions',
+      '/v1/reports/inbound-postbacks',
       '/v1/reports/postbacks',
       '/v1/reports/stats',
     ]);
@@ -62,5 +63,8 @@ describe('GET /docs', () => {
     expect(Object.keys((stats.responses['200'] as { content: object }).content).sort()).toEqual(['application/json', 'text/csv']);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['api_key_header', 'api_key_query', 'bearer']);
     expect(document.paths['/v1/reports/clicks'].get.parameters.map((parameter) => parameter.name)).not.toContain('goal_id');
+    expect(document.paths['/v1/reports/inbound-postbacks'].get.parameters.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'advertiser_id', 'outcome', 'click_id', 'order_id', 'cursor']),
+    );
   });
 });

@@ -102,7 +102,10 @@ describe('tenancy', () => {
 
       const conversionLog = await get('/v1/reports/conversions', 'affiliate8');
       expect(conversionLog.body.rows).toEqual([expect.objectContaining({ conversion_id: v2.conversionId, payout: '6.0000', affiliate_id: 8 })]);
-      for (const hidden of ['revenue', 'order_id', 'advertiser_id']) expect(conversionLog.body.rows[0]).not.toHaveProperty(hidden);
+      // The management API hides the sale from the same key: one policy (libs/api-auth), so reporting does too.
+      for (const hidden of ['revenue', 'sale_amount', 'order_id', 'advertiser_id']) expect(conversionLog.body.rows[0]).not.toHaveProperty(hidden);
+      const csv = await (await fetch(`${service.url}/v1/reports/conversions?${window}&format=csv&api_key=${keys.affiliate8}`)).text();
+      expect(csv.split('\r\n')[0]).not.toMatch(/sale_amount|revenue|order_id/);
 
       const postbacks = await get('/v1/reports/postbacks', 'affiliate7');
       expect(postbacks.body.rows.map((row) => row.conversion_id).sort()).toEqual([v1.conversionId, v3.conversionId].sort());
@@ -132,6 +135,23 @@ describe('tenancy', () => {
       for (const hidden of ['affiliate_name', 'payout', 'pending_payout', 'profit', 'epc']) expect(body.rows[0]).not.toHaveProperty(hidden);
       expect((await get('/v1/reports/stats?metrics=payout', 'advertiser1')).status).toBe(403);
       expect((await get('/v1/reports/stats?advertiser_id=2', 'advertiser1')).status).toBe(403);
+    });
+
+    it("is refused (403 naming it) a filter on another advertiser's offer or goal, not answered with empty rows", async () => {
+      for (const [path, parameter] of [
+        ['/v1/reports/stats?offer_id=20', 'offer_id'],
+        ['/v1/reports/stats?offer_id=10,20', 'offer_id'],
+        ['/v1/reports/conversions?offer_id=20', 'offer_id'],
+        ['/v1/reports/clicks?offer_id=999', 'offer_id'],
+        ['/v1/reports/stats?goal_id=200', 'goal_id'],
+      ]) {
+        const { status, body } = await get(path, 'advertiser1');
+        expect([path, status, body]).toEqual([path, 403, expect.objectContaining({ type: 'urn:tracklane:problem:forbidden', errors: [expect.objectContaining({ field: parameter })] })]);
+      }
+      // Its own offer without traffic is simply empty.
+      expect((await get('/v1/reports/stats?offer_id=11', 'advertiser1')).body.rows).toEqual([]);
+      expect((await get('/v1/reports/stats?offer_id=10&goal_id=100', 'advertiser1')).status).toBe(200);
+      expect((await get('/v1/reports/stats?offer_id=20', 'admin')).status).toBe(200);
     });
 
     it('sees payouts once the network allows it', async () => {

@@ -5,3 +5,5 @@ export * from './caller';
 export * from './failed-key-attempts';
 export * from './presented-key';
 export * from './roles';
+export * from './visibility/tenant-scope';
+export * from './visibility/visibility';

@@ -4,6 +4,7 @@ export * from './secrets';
 export * from './advertisers/advertiser.view';
 export * from './advertisers/advertisers.service';
 export * from './advertisers/postback-url';
+export * from './advertisers/postback-dry-run';
 export * from './affiliate-postbacks/affiliate-postback.view';
 export * from './affiliate-postbacks/affiliate-postbacks.service';
 export * from './affiliates/affiliate.view';

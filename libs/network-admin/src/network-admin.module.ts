@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdvertisersService } from './advertisers/advertisers.service';
+import { PostbackDryRunService } from './advertisers/postback-dry-run';
 import { AffiliatePostbacksService } from './affiliate-postbacks/affiliate-postbacks.service';
 import { AffiliatesService } from './affiliates/affiliates.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -29,6 +30,7 @@ const SERVICES = [
   NetworkSettingsService,
   OffersService,
   PayoutOverridesService,
+  PostbackDryRunService,
   TrackingLinksService,
 ];
 

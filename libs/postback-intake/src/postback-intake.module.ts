@@ -11,6 +11,7 @@ import { ErrorAnswerFilter } from './http/error-answer.filter';
 import { ClientAddresses } from './http/client-address';
 import { PostbackController } from './http/postback.controller';
 import { PostbackEndpoint } from './http/postback-endpoint';
+import { InboundLogOptions, InboundPostbackLog } from './inbound-log/inbound-postback-log';
 import { PostbackIntake } from './intake/postback-intake';
 import { PostbackReceipts } from './receipts/postback-receipts.repository';
 
@@ -25,6 +26,8 @@ export interface PostbackIntakeOptions {
   trustedProxies: string[];
   /** Receipt batch statements running at once. */
   maxConcurrentBatches: number;
+  /** The inbound postback log: queue bound, batching, retention. */
+  inboundLog: InboundLogOptions;
 }
 
 const OPTIONS = Symbol('POSTBACK_INTAKE_OPTIONS');
@@ -61,14 +64,20 @@ export class PostbackIntakeModule {
             ),
         },
         {
+          provide: InboundPostbackLog,
+          inject: [Pool, LOGGER, Registry],
+          useFactory: (pool: Pool, logger: Logger, metrics: Registry) => new InboundPostbackLog(pool, options.inboundLog, logger, metrics),
+        },
+        {
           provide: PostbackEndpoint,
-          inject: [Catalog, PostbackIntake, LOGGER, Registry],
-          useFactory: (catalog: Catalog, intake: PostbackIntake, logger: Logger, metrics: Registry) =>
+          inject: [Catalog, PostbackIntake, InboundPostbackLog, LOGGER, Registry],
+          useFactory: (catalog: Catalog, intake: PostbackIntake, inboundLog: InboundPostbackLog, logger: Logger, metrics: Registry) =>
             new PostbackEndpoint(
               catalog,
               new AdvertiserAuthenticator(options.signatureWindowSeconds, logger),
               intake,
               new ClientAddresses(options.trustedProxies),
+              inboundLog,
               logger,
               metrics,
             ),

@@ -2,6 +2,7 @@ export * from './checks/click-checks';
 export * from './http/tracking-routes';
 export * from './link/tracking-link';
 export * from './recording/click-recorder';
+export * from './redirect/destination-macros';
 export * from './redirect/destination-template';
 export * from './redirect/redirect-decision';
 export * from './tracking.module';

@@ -71,6 +71,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/advertisers/{advertiserId}/postback-dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How a postback would be read and decided, without booking it
+         * @description Reads the URL (query) and/or body with postback-ingest's own code and the advertiser's partner mapping, and says what would be decided: accepted (a new conversion or a status change), a duplicate or replay of an earlier postback, or refused with the reason. Nothing is stored or published. The IP allowlist and signatures are not checked.
+         */
+        post: operations["AdvertisersController_postbackDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/advertisers/{advertiserId}/postback-url": {
         parameters: {
             query?: never;
@@ -95,7 +115,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List offers: all (admin), its own (advertiser), the ones it may run (affiliate) */
+        /**
+         * List offers: all (admin), its own (advertiser), the ones it may run (affiliate)
+         * @description ?missing_click_id=true lists the offers whose destination URL cannot hand the click id to the advertiser.
+         */
         get: operations["OffersController_list"];
         put?: never;
         post: operations["OffersController_create"];
@@ -585,6 +608,61 @@ export interface components {
             /** @description Shown this once */
             signingSecret: string;
         };
+        PostbackDryRunDto: {
+            /**
+             * @description The postback URL as the advertiser’s server would call it, or just its query string
+             * @example https://postback.example/postback?token=…&click_id=01jb…&amount=19.99&currency=USD&order_id=A-1
+             */
+            url?: string;
+            /**
+             * @description A POST body, as the partner sends it
+             * @example {"data":{"object":{"amount":1999,"currency":"usd"}}}
+             */
+            body?: string;
+            /**
+             * @description The body’s media type: application/json or application/x-www-form-urlencoded
+             * @example application/json
+             */
+            contentType?: string;
+            /**
+             * @description Headers postback-ingest reads: X-Tracklane-Token, Idempotency-Key
+             * @example {
+             *       "Idempotency-Key": "evt_123"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+        };
+        PostbackDryRunResponse: {
+            advertiserId: number;
+            /** @description preset, document (as stored), problems (entries that cannot be used) */
+            mapping: {
+                [key: string]: unknown;
+            };
+            /** @description The parameters as read (query, form or JSON paths), secrets masked */
+            params: {
+                [key: string]: string;
+            };
+            /** @description token: matches, missing or does_not_match; notChecked: what only the real request can show (IP allowlist, signature) */
+            authentication: {
+                [key: string]: unknown;
+            };
+            /** @description Each field read: value, param (the parameter it came from), received (as sent, when translated or scaled), fromDefault */
+            fields: {
+                [key: string]: unknown;
+            } | null;
+            /** @description What identifies the conversion without an order id, as the mapping says */
+            conversionKey: string | null;
+            /** @description The conversion event it would become: clickId, goal, amount, currency, orderId, status, advSubs, raw */
+            postback: {
+                [key: string]: unknown;
+            } | null;
+            /** @description outcome: accepted (kind conversion or status_change), duplicate or replay (the earlier answer again; conversionId), or refused (httpStatus and refusal: error, reason, problems) */
+            decision: {
+                [key: string]: unknown;
+            };
+        };
         PostbackGoalResponse: {
             offerId: number;
             offerName: string;
@@ -638,6 +716,8 @@ export interface components {
             onNonUnique?: "allow" | "pending" | "reject";
             /** @description Not shown to affiliates */
             maxPostbackAmount?: string | null;
+            /** @description Not shown to affiliates */
+            allowDestinationWithoutClickId?: boolean;
             /**
              * @description Affiliates only: their standing on the offer
              * @enum {string|null}
@@ -719,10 +799,15 @@ export interface components {
              * @example 50000.00
              */
             maxPostbackAmount?: string | null;
+            /**
+             * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
+             * @default false
+             */
+            allowDestinationWithoutClickId?: boolean;
             advertiserId: number;
             name: string;
             /**
-             * @description http(s) only. Macros: {click_id} (alias {transaction_id}), {offer_id}, {aff_id}, {advertiser_id}, {sub1}..{sub5}, {source}, {aff_click_id}, {timestamp}
+             * @description http(s) only. Macros: {click_id} (also {transaction_id}), {offer_id}, {aff_id} (also {affiliate_id}), {advertiser_id}, {sub1} (also {aff_sub}, {aff_sub1}), {sub2} (also {aff_sub2}), {sub3} (also {aff_sub3}), {sub4} (also {aff_sub4}), {sub5} (also {aff_sub5}), {source} (also {source_id}), {aff_click_id}, {timestamp}. Without {click_id} (or an alias) no postback can name the click: refused unless allowDestinationWithoutClickId is true
              * @example https://shop.example/landing?cid={click_id}&pub={aff_id}
              */
             destinationUrl: string;
@@ -791,9 +876,14 @@ export interface components {
              * @example 50000.00
              */
             maxPostbackAmount?: string | null;
+            /**
+             * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
+             * @default false
+             */
+            allowDestinationWithoutClickId?: boolean;
             name?: string;
             /**
-             * @description http(s) only. Macros: {click_id} (alias {transaction_id}), {offer_id}, {aff_id}, {advertiser_id}, {sub1}..{sub5}, {source}, {aff_click_id}, {timestamp}
+             * @description http(s) only. Macros: {click_id} (also {transaction_id}), {offer_id}, {aff_id} (also {affiliate_id}), {advertiser_id}, {sub1} (also {aff_sub}, {aff_sub1}), {sub2} (also {aff_sub2}), {sub3} (also {aff_sub3}), {sub4} (also {aff_sub4}), {sub5} (also {aff_sub5}), {source} (also {source_id}), {aff_click_id}, {timestamp}. Without {click_id} (or an alias) no postback can name the click: refused unless allowDestinationWithoutClickId is true
              * @example https://shop.example/landing?cid={click_id}&pub={aff_id}
              */
             destinationUrl?: string;
@@ -1104,7 +1194,7 @@ export interface components {
             /** @description Not shown to affiliates */
             advertiserId?: number;
             offerId: number | null;
-            /** @description Not shown to advertisers */
+            /** @description Ids only, never names; the same rules as the reporting API */
             affiliateId?: number | null;
             goalId: number | null;
             goalCode: string | null;
@@ -1890,6 +1980,94 @@ export interface operations {
             };
         };
     };
+    AdvertisersController_postbackDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advertiserId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostbackDryRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostbackDryRunResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with another object or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AdvertisersController_postbackUrl: {
         parameters: {
             query?: never;
@@ -1973,8 +2151,10 @@ export interface operations {
                 after?: string;
                 /** @description Default: all but archived */
                 status?: "active" | "paused" | "expired" | "archived";
-                /** @description Admin keys only: offers of this advertiser */
+                /** @description Offers of this advertiser (an advertiser key: its own only; affiliate keys may not filter by advertiser: 403) */
                 advertiser_id?: number;
+                /** @description true: only offers whose destinationUrl has no {click_id} (nor an alias): the check of existing offers. Not for affiliate keys */
+                missing_click_id?: boolean;
             };
             header?: never;
             path?: never;
@@ -4384,8 +4564,9 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 after?: string;
+                /** @description One of the key’s own offers (advertiser) or offers it may run (affiliate); another tenant’s answers 403 */
                 offer_id?: number;
-                /** @description Admin keys only */
+                /** @description An affiliate key: its own only (another answers 403) */
                 affiliate_id?: number;
                 /** @description Converted at or after */
                 from?: string;

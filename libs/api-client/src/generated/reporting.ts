@@ -81,6 +81,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/inbound-postbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbound postback log
+         * @description Every postback received from advertisers, accepted or refused: parameters as received (secrets masked), the partner mapping applied, the fields read, and the outcome (accepted, duplicate, replay, with the conversion) or the refusal and its reason. Advertiser keys read their own; affiliate keys get 403. Kept for POSTBACK_LOG_RETENTION_DAYS.
+         */
+        get: operations["ReportsController_inboundPostbackLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reconciliation": {
         parameters: {
             query?: never;
@@ -599,6 +619,116 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description One object per delivery. */
+                        rows: {
+                            [key: string]: unknown;
+                        }[];
+                        meta: {
+                            limit?: number | null;
+                            /** @description Pass as `cursor` for the next page; null on the last page. */
+                            next_cursor?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description A parameter is malformed or out of range; `parameter` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or not a live one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not ask for this (another tenant, a hidden metric). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The report took too long. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReportsController_inboundPostbackLog: {
+        parameters: {
+            query: {
+                /** @description Start, inclusive. An instant (2025-03-01T00:00:00Z, 2025-03-01T00:00:00-05:00), a local date-time (2025-03-01T06:00) or a date (2025-03-01), the last two read in `timezone`. */
+                from: string;
+                /** @description End: exclusive for instants and date-times; a date includes that whole day (to=2025-03-31 ends at April 1st, 00:00). */
+                to: string;
+                /** @description IANA time zone for dates, local times and buckets. */
+                timezone?: string;
+                /** @description Response format; `Accept: text/csv` also asks for CSV. */
+                format?: "json" | "csv";
+                /** @description Admin keys: only these advertisers (an advertiser key reads its own only). */
+                advertiser_id?: string[];
+                /** @description Only postbacks with these outcomes (repeat the parameter for several). */
+                outcome?: ("accepted" | "duplicate" | "replay" | "refused" | "unavailable" | "failed")[];
+                /** @description Only rows whose click id is one of these (repeat the parameter for several). */
+                click_id?: string[];
+                /** @description Only rows whose order id is one of these (repeat the parameter for several). */
+                order_id?: string[];
+                /** @description Newest first (desc) or oldest first (asc). */
+                order?: "desc" | "asc";
+                /** @description Rows per page (JSON default 100, at most 10000; CSV: every row unless given). */
+                limit?: string;
+                /** @description The previous page's meta.next_cursor. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Inbound postbacks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One object per received postback. */
                         rows: {
                             [key: string]: unknown;
                         }[];

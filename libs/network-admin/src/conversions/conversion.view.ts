@@ -1,5 +1,5 @@
-import { Conversion, ConversionStatusChange, NetworkSettings } from '@tracklane/db';
-import { Actor, advertiserOf, affiliateOf } from '../access';
+import { Visibility } from '@tracklane/api-auth';
+import { Conversion, ConversionStatusChange } from '@tracklane/db';
 
 export type ConversionStatus = 'approved' | 'pending' | 'rejected' | 'refunded';
 
@@ -44,11 +44,12 @@ type ConversionRow = Conversion & { statusChanges: ConversionStatusChange[] };
 const money = (value: { toFixed(places: number): string } | null) => (value === null ? null : value.toFixed(4));
 
 /**
- * Affiliates never see revenue, the sale or the advertiser's data; advertisers
- * never see the affiliate's identity or sub ids, nor payouts unless the
- * network allows it.
+ * The fields of a conversion the caller may see, by libs/api-auth's policy
+ * (the same the reporting API applies): affiliates never see revenue, the
+ * sale or the advertiser's data; advertisers see affiliate ids and sub ids,
+ * and payouts only when the network allows it.
  */
-export function conversionView(row: ConversionRow, actor: Actor, settings: NetworkSettings | null): ConversionView {
+export function conversionView(row: ConversionRow, visibility: Visibility): ConversionView {
   const common = {
     conversionId: row.conversionId,
     clickId: row.clickId,
@@ -64,18 +65,17 @@ export function conversionView(row: ConversionRow, actor: Actor, settings: Netwo
     country: row.country,
     device: row.device,
   };
-  const advertiserSide = {
+  const advertiserSide = visibility.advertiserData && {
     advertiserId: row.advertiserId,
     orderId: row.orderId,
     saleAmount: money(row.saleAmount),
-    revenue: money(row.revenue) as string,
     advSub1: row.advSub1,
     advSub2: row.advSub2,
     advSub3: row.advSub3,
     advSub4: row.advSub4,
     advSub5: row.advSub5,
   };
-  const affiliateSide = {
+  const affiliateSide = visibility.affiliateData && {
     affiliateId: row.affiliateId,
     sub1: row.sub1,
     sub2: row.sub2,
@@ -85,10 +85,11 @@ export function conversionView(row: ConversionRow, actor: Actor, settings: Netwo
     source: row.source,
     affClickId: row.affClickId,
   };
-  const payout = money(row.payout) as string;
-  if (affiliateOf(actor) !== null) return { ...common, ...affiliateSide, payout };
-  if (advertiserOf(actor) !== null) {
-    return { ...common, ...advertiserSide, ...(settings?.advertisersSeePayouts ? { payout } : {}) };
-  }
-  return { ...common, ...advertiserSide, ...affiliateSide, payout };
+  return {
+    ...common,
+    ...advertiserSide,
+    ...(visibility.revenue && { revenue: money(row.revenue) as string }),
+    ...affiliateSide,
+    ...(visibility.payout && { payout: money(row.payout) as string }),
+  };
 }

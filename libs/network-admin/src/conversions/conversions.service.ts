@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ID_PATTERN } from '@tracklane/contracts';
+import { checkTenantFilters, Visibility, visibilityOf } from '@tracklane/api-auth';
 import { Prisma, PrismaService } from '@tracklane/db';
+import { Pool } from 'pg';
 import { Actor, advertiserOf, affiliateOf, invalid, isAdmin, notFound } from '../access';
 import { Page, PageQuery, pageSize, toPage } from '../lists';
 import { ConversionView, conversionView } from './conversion.view';
@@ -22,21 +24,28 @@ const withStatus = { statusChanges: { orderBy: [{ changedAt: 'desc' as const }, 
  */
 @Injectable()
 export class ConversionsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pool: Pool,
+  ) {}
 
   async list(actor: Actor, query: ConversionListQuery): Promise<Page<ConversionView>> {
     if (query.after !== undefined && !ID_PATTERN.test(query.after)) {
       throw invalid('after', 'must be a cursor from a previous page (a conversion id)');
     }
     const size = pageSize(query);
+    const visibility = await this.visibility(actor);
+    await checkTenantFilters(this.pool, visibility, {
+      offerIds: query.offerId === undefined ? [] : [query.offerId],
+      affiliateIds: query.affiliateId === undefined ? [] : [query.affiliateId],
+    });
     const rows = await this.prisma.conversion.findMany({
       where: {
         AND: [
           scope(actor),
           {
             offerId: query.offerId,
-            // Advertisers do not learn which affiliate brought a conversion, not even by filtering.
-            affiliateId: isAdmin(actor) ? query.affiliateId : undefined,
+            affiliateId: query.affiliateId,
             convertedAt: { gte: query.from ? new Date(query.from) : undefined, lt: query.to ? new Date(query.to) : undefined },
             conversionId: { lt: query.after },
           },
@@ -47,18 +56,19 @@ export class ConversionsService {
       orderBy: { conversionId: 'desc' },
       take: size + 1,
     });
-    const settings = await this.settings(actor);
-    return toPage(rows, size, (row) => row.conversionId, (row) => conversionView(row, actor, settings));
+    return toPage(rows, size, (row) => row.conversionId, (row) => conversionView(row, visibility));
   }
 
   async get(actor: Actor, conversionId: string): Promise<ConversionView> {
     const row = await this.prisma.conversion.findFirst({ where: { AND: [scope(actor), { conversionId }] }, include: withStatus });
     if (!row) throw notFound('conversion', conversionId);
-    return conversionView(row, actor, await this.settings(actor));
+    return conversionView(row, await this.visibility(actor));
   }
 
-  private settings(actor: Actor) {
-    return advertiserOf(actor) !== null ? this.prisma.networkSettings.findUnique({ where: { id: 1 } }) : Promise.resolve(null);
+  /** What the caller may see; whether advertisers see payouts is read per request, so a change applies at once. */
+  private async visibility(actor: Actor): Promise<Visibility> {
+    const settings = advertiserOf(actor) !== null ? await this.prisma.networkSettings.findUnique({ where: { id: 1 } }) : null;
+    return visibilityOf(actor, { advertisersSeePayouts: settings?.advertisersSeePayouts ?? false });
   }
 }
 

@@ -27,6 +27,8 @@ export interface OfferView {
   onNonUnique: FraudAction;
   /** The largest amount one postback may carry for this offer; null: the network's bound. */
   maxPostbackAmount: string | null;
+  /** The operator allowed a destination URL without {click_id}: no postback can name its clicks. */
+  allowDestinationWithoutClickId: boolean;
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -74,6 +76,7 @@ export function offerView(row: Offer): OfferView {
     onRateLimited: row.onRateLimited as FraudAction,
     onNonUnique: row.onNonUnique as FraudAction,
     maxPostbackAmount: row.maxPostbackAmount?.toFixed(4) ?? null,
+    allowDestinationWithoutClickId: row.allowDestinationWithoutClickId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     archivedAt: row.archivedAt?.toISOString() ?? null,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { checkTenantIds, visibilityOf } from '@tracklane/api-auth';
 import { FraudAction } from '@tracklane/catalog';
+import { carriesClickId, CLICK_ID_MACRO_NAMES } from '@tracklane/tracking';
 import { Offer, OfferAffiliate, PrismaService } from '@tracklane/db';
 import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
@@ -27,6 +29,7 @@ export interface OfferInput {
   onRateLimited?: FraudAction;
   onNonUnique?: FraudAction;
   maxPostbackAmount?: string | null;
+  allowDestinationWithoutClickId?: boolean;
 }
 
 export type OfferPatch = Partial<Omit<OfferInput, 'advertiserId'>>;
@@ -37,6 +40,8 @@ export const ADVERTISER_OFFER_FIELDS = ['destinationUrl', 'fallbackUrl', 'status
 export interface OfferListQuery extends PageQuery {
   status?: OfferStatus;
   advertiserId?: number;
+  /** Only offers whose destination URL does not carry the click id (the check of existing offers). */
+  missingClickId?: boolean;
 }
 
 export type OfferFor = OfferView | AffiliateOfferView;
@@ -50,13 +55,16 @@ export class OffersService {
 
   async list(actor: Actor, query: OfferListQuery): Promise<Page<OfferFor>> {
     const size = pageSize(query);
+    // Affiliates do not learn which advertiser is behind an offer, not even by filtering (403, as in reporting).
+    checkTenantIds(visibilityOf(actor, { advertisersSeePayouts: false }), { advertiserIds: query.advertiserId === undefined ? [] : [query.advertiserId] });
+    if (query.missingClickId && affiliateOf(actor) !== null) throw forbidden('affiliate keys do not see destination URLs', 'missing_click_id');
     const rows = await this.prisma.offer.findMany({
       where: {
         AND: [
           offerScope(actor),
           listedStatus(query.status),
-          // Affiliates do not learn which advertiser is behind an offer, not even by filtering.
-          { advertiserId: isAdmin(actor) ? query.advertiserId : undefined, id: { gt: idCursor(query) } },
+          { advertiserId: query.advertiserId, id: { gt: idCursor(query) } },
+          query.missingClickId ? { id: { in: await this.offersMissingClickId() } } : {},
         ],
       },
       include: approvalOf(actor),
@@ -80,6 +88,7 @@ export class OffersService {
       if (advertiser.status === 'archived') throw invalid('advertiserId', `names an archived advertiser (${input.advertiserId})`);
       const data = offerData(input);
       checkTiming(data);
+      checkClickId(input.destinationUrl, input.allowDestinationWithoutClickId ?? false, 'destinationUrl');
       const row = await tx.offer.create({
         data: { ...data, advertiserId: input.advertiserId, name: input.name, destinationUrl: input.destinationUrl },
       });
@@ -95,6 +104,13 @@ export class OffersService {
       const before = await this.findLocked(tx, actor, id);
       const data = offerData(patch);
       checkTiming({ ...before, ...stripUndefined(data) });
+      if (patch.destinationUrl !== undefined || patch.allowDestinationWithoutClickId !== undefined) {
+        checkClickId(
+          patch.destinationUrl ?? before.destinationUrl,
+          patch.allowDestinationWithoutClickId ?? before.allowDestinationWithoutClickId,
+          patch.destinationUrl !== undefined ? 'destinationUrl' : 'allowDestinationWithoutClickId',
+        );
+      }
       const restoring = patch.status !== undefined && before.status === 'archived';
       const after = await tx.offer.update({ where: { id }, data: { ...data, archivedAt: restoring ? null : undefined } });
       trail.record({ action: restoring ? 'restore' : 'update', entity: 'offer', entityId: id, before, after });
@@ -122,6 +138,13 @@ export class OffersService {
       trail.record({ action: 'archive', entity: 'offer', entityId: id, before, after });
       return { id, outcome: 'archived', reason };
     });
+  }
+
+  /** Offers whose destination URL carries no click id macro in any spelling click-ingest reads (its names, any case). */
+  private async offersMissingClickId(): Promise<number[]> {
+    const pattern = `\\{(${CLICK_ID_MACRO_NAMES.join('|')})\\}`;
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM offers WHERE destination_url !~* ${pattern}`;
+    return rows.map((row) => row.id);
   }
 
   private async findLocked(tx: Tx, actor: Actor, id: number): Promise<Offer> {
@@ -163,7 +186,24 @@ function offerData(input: OfferPatch) {
     onRateLimited: input.onRateLimited,
     onNonUnique: input.onNonUnique,
     maxPostbackAmount: input.maxPostbackAmount,
+    allowDestinationWithoutClickId: input.allowDestinationWithoutClickId,
   };
+}
+
+/**
+ * A destination without the click id (or an alias) sends visitors to an
+ * advertiser that can never name their click in a postback: every
+ * conversion would be lost. Refused unless the operator set the offer's
+ * flag, which the audit log then records with the change.
+ */
+function checkClickId(destinationUrl: string, allowed: boolean, field: 'destinationUrl' | 'allowDestinationWithoutClickId'): void {
+  if (allowed || carriesClickId(destinationUrl)) return;
+  throw invalid(
+    field,
+    field === 'destinationUrl'
+      ? `has no {click_id} (nor ${CLICK_ID_MACRO_NAMES.filter((name) => name !== 'click_id').map((name) => `{${name}}`).join(', ')}), so no postback could name the click; add it, or set allowDestinationWithoutClickId: true if that is intended`
+      : 'cannot be false while destinationUrl has no {click_id}; add it to destinationUrl first',
+  );
 }
 
 function checkTiming(offer: { attributionWindowSeconds?: unknown; minClickToConversionSeconds?: unknown }): void {

@@ -1,22 +1,9 @@
 import { ValidationOptions } from 'class-validator';
+import { DESTINATION_MACRO_NAMES } from '@tracklane/tracking';
 import { checkedBy } from './checked';
 
-/** Macros click-ingest substitutes in an offer's destination (and fallback) URL. */
-export const DESTINATION_MACROS = [
-  'click_id',
-  'transaction_id',
-  'offer_id',
-  'aff_id',
-  'advertiser_id',
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'source',
-  'aff_click_id',
-  'timestamp',
-] as const;
+/** Macros (and their aliases) click-ingest substitutes in an offer's destination (and fallback) URL: its own list. */
+export const DESTINATION_MACROS = DESTINATION_MACRO_NAMES;
 
 /** Macros postback-dispatch substitutes in an affiliate's postback URL. Revenue is never one of them. */
 export const AFFILIATE_POSTBACK_MACROS = [

@@ -48,7 +48,16 @@ export class AdvertiserAuthenticator {
     private readonly logger: Logger,
   ) {}
 
-  authenticate(snapshot: CatalogSnapshot, credentials: PostbackCredentials, now = Date.now()): AuthenticatedAdvertiser {
+  /**
+   * `known` learns the advertiser (and its mapping) as soon as the token
+   * names one, so that a refusal after that (IP, signature) is logged for it.
+   */
+  authenticate(
+    snapshot: CatalogSnapshot,
+    credentials: PostbackCredentials,
+    now = Date.now(),
+    known: { advertiser?: CatalogAdvertiser; mapping?: PartnerMapping } = {},
+  ): AuthenticatedAdvertiser {
     const { advertiser, token } = credentials.token
       ? { advertiser: snapshot.advertiserByToken(credentials.token), token: credentials.token }
       : this.byPartnerTokenName(snapshot, credentials.params);
@@ -60,6 +69,8 @@ export class AdvertiserAuthenticator {
     if (given.length !== prepared.token.length || !timingSafeEqual(given, prepared.token)) {
       throw PostbackRefusal.unauthorized('unknown_token');
     }
+    known.advertiser = advertiser;
+    known.mapping = prepared.mapping;
 
     if (!prepared.allowlist.allows(credentials.clientAddress)) throw PostbackRefusal.forbidden('ip_not_allowed');
 

@@ -1,17 +1,17 @@
-import { Catalog } from '@tracklane/catalog';
+import { Catalog, CatalogAdvertiser, CatalogSnapshot } from '@tracklane/catalog';
 import type { Logger } from '@tracklane/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { AdvertiserAuthenticator, PostbackCredentials } from '../auth/advertiser-authenticator';
 import { SIGNATURE_PARAM } from '../auth/canonical-request';
+import { InboundPostback } from '../inbound-log/inbound-postback';
+import { InboundPostbackLog } from '../inbound-log/inbound-postback-log';
+import { interpretPostback } from '../intake/interpret-postback';
 import { PostbackIntake } from '../intake/postback-intake';
-import { readPostback, RequestParam } from '../params/read-postback';
+import { RequestParam } from '../params/read-postback';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
-import { checkAmountBound } from '../validation/amount-bound';
-import { validatePostback } from '../validation/validate-postback';
 import { AnswerFormat, answerFormat, sendAccepted, sendRefusal, sendUnavailable } from './answers';
 import { ClientAddresses } from './client-address';
-import { firstNestedName } from './json-paths';
 import { paramValue, requestParams } from './request-params';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -21,7 +21,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /**
  * One postback from request to answer: parameters → authentication →
- * aliases and partner mapping → validation → intake → JSON, text or pixel.
+ * aliases and partner mapping → validation → intake → JSON, text or pixel,
+ * then into the inbound log (queued; written after the answer).
  * Every refusal is a 4xx naming its reason; Kafka or Postgres trouble is a
  * 503 with Retry-After. Tokens, secrets and signatures are never logged.
  */
@@ -34,6 +35,7 @@ export class PostbackEndpoint {
     private readonly authenticator: AdvertiserAuthenticator,
     private readonly intake: PostbackIntake,
     private readonly clientAddresses: ClientAddresses,
+    private readonly inboundLog: InboundPostbackLog,
     private readonly logger: Logger,
     metrics: Registry,
   ) {
@@ -54,43 +56,77 @@ export class PostbackEndpoint {
   async handle(request: FastifyRequest, reply: FastifyReply, endpoint: 'postback' | 'pixel'): Promise<void> {
     const started = performance.now();
     let format: AnswerFormat = endpoint === 'pixel' ? 'pixel' : 'json';
-    let advertiserId: number | undefined;
+    const contentType = header(request, 'content-type');
+    const snapshot = this.catalog.current();
+    const entry: InboundPostback = {
+      receivedAt: new Date(),
+      endpoint,
+      method: request.method,
+      contentType,
+      size: request.url.length + (Number(request.headers['content-length']) || 0),
+      query: request.query,
+      body: request.body,
+      snapshot,
+      httpStatus: 500,
+    };
     try {
-      const jsonBody = header(request, 'content-type')?.includes('json') === true;
+      const jsonBody = contentType?.includes('json') === true;
       const params = requestParams(request.query, request.body, { jsonBody });
+      entry.params = params;
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
-      const snapshot = this.catalog.current();
-      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
-      advertiserId = advertiser.id;
-      const nested = jsonBody && !mapping.readsJsonPaths ? firstNestedName(request.body) : undefined;
-      if (nested !== undefined) {
-        throw PostbackRefusal.invalid([{ field: nested, rule: 'scalar', reason: `${nested} must be a string or a number` }]);
-      }
-      const read = readPostback(params, mapping);
-      const postback = validatePostback(read, header(request, 'idempotency-key'));
-      checkAmountBound(postback, read, snapshot.advertiserAmountLimit(advertiser.id));
+      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params), undefined, entry);
+      entry.mapping = mapping;
+      const postback = interpretPostback(
+        { params, jsonBody: jsonBody ? request.body : undefined, idempotencyKey: header(request, 'idempotency-key') },
+        mapping,
+        snapshot.advertiserAmountLimit(advertiser.id),
+        entry,
+      );
       const accepted = await this.intake.accept(advertiser.id, postback, {
         replayWindowSeconds: snapshot.settings.postbackReplayWindowSeconds,
       });
       sendAccepted(reply, format, accepted);
+      entry.accepted = accepted;
+      entry.httpStatus = 200;
       this.outcomes.inc({ endpoint, outcome: accepted.replayed ? 'replayed' : 'accepted' });
       this.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof PostbackRefusal) {
         this.logger.info(
-          { advertiserId, endpoint, status: error.status, error: error.error, reason: error.reason, problems: error.problems },
+          { advertiserId: entry.advertiser?.id, endpoint, status: error.status, error: error.error, reason: error.reason, problems: error.problems },
           'postback refused',
         );
         this.outcomes.inc({ endpoint, outcome: error.error });
         sendRefusal(reply, format, error, header(request, 'accept'));
+        entry.refusal = error;
+        entry.httpStatus = error.status;
+        // Parameters that could not be read still show whose they are in the log, when their token says.
+        if (!entry.params) entry.advertiser = this.advertiserNamedBy(request, snapshot);
       } else if (error instanceof PostbackUnavailable) {
-        this.logger.warn({ advertiserId, endpoint, reason: error.reason, err: error.cause }, 'postback not recorded; asked to retry');
+        this.logger.warn({ advertiserId: entry.advertiser?.id, endpoint, reason: error.reason, err: error.cause }, 'postback not recorded; asked to retry');
         this.outcomes.inc({ endpoint, outcome: 'unavailable' });
         sendUnavailable(reply, format, error, header(request, 'accept'));
+        entry.refusal = error;
+        entry.httpStatus = 503;
       } else {
         throw error;
       }
+    } finally {
+      // After the answer: the log only queues it here and writes it later, in a batch.
+      this.inboundLog.record(entry);
     }
+  }
+
+  private advertiserNamedBy(request: FastifyRequest, snapshot: CatalogSnapshot): CatalogAdvertiser | undefined {
+    for (const source of [request.query, request.body]) {
+      if (source === null || typeof source !== 'object') continue;
+      for (const name of ['token', 'security_token']) {
+        const token = (source as Record<string, unknown>)[name];
+        if (typeof token === 'string' && token !== '') return snapshot.advertiserByToken(token);
+      }
+    }
+    const token = header(request, 'x-tracklane-token');
+    return token ? snapshot.advertiserByToken(token) : undefined;
   }
 
   private credentials(request: FastifyRequest, params: readonly RequestParam[]): PostbackCredentials {

@@ -1,13 +1,13 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { newId, PostbackStatus } from '@tracklane/contracts';
+import { newId } from '@tracklane/contracts';
 import { MessageProducer } from '@tracklane/messaging';
 import type { Logger } from '@tracklane/observability';
 import { PostbackReceipts } from '../receipts/postback-receipts.repository';
 import { Answer, ConversionReference, conversionReferenceOf, goalKey, NewReceipt, Receipt } from '../receipts/receipt';
-import { PostbackRefusal, PostbackUnavailable } from '../refusals';
+import { PostbackUnavailable } from '../refusals';
 import { ValidPostback } from '../validation/validate-postback';
-import { conversionEvent, EventIdentity } from './conversion-event';
-import { postbackFingerprint } from './fingerprint';
+import { EventIdentity } from './conversion-event';
+import { checkSameClick, movesStatus, receiptFor, replayOf, statusChangeTarget } from './postback-decisions';
 
 export interface Accepted {
   answer: Answer;
@@ -23,13 +23,6 @@ export interface IntakeOptions {
   /** How often a duplicate of a postback in flight in another instance checks whether it was recorded. */
   pollIntervalMs: number;
 }
-
-/**
- * Statuses a later postback may move a known conversion to: rejected and
- * refunded reverse it, approved confirms a pending one (lead → sale).
- * Attribution decides whether the move applies; pending is never a move.
- */
-const STATUS_CHANGES: ReadonlySet<PostbackStatus | null> = new Set<PostbackStatus | null>(['approved', 'rejected', 'refunded']);
 
 export interface AcceptOptions {
   receivedAt?: Date;
@@ -80,13 +73,11 @@ export class PostbackIntake implements OnApplicationShutdown {
     const receivedAt = options.receivedAt ?? new Date();
     const goal = goalKey(postback.goal);
     const conversionReference = conversionReferenceOf(postback);
-    if (conversionReference !== null && STATUS_CHANGES.has(postback.status)) {
-      // A conversion of this order still being recorded here comes first.
-      await this.inFlight.get(orderIdentity(advertiserId, goal, conversionReference))?.catch(() => undefined);
-      const conversion = await this.receipts.findConversion(advertiserId, goal, conversionReference);
-      if (conversion && conversion.status !== postback.status) {
-        return this.changeStatus(advertiserId, goal, conversion, conversionReference, postback, receivedAt);
-      }
+    // A conversion of this order still being recorded here comes first.
+    if (conversionReference !== null && movesStatus(postback.status)) await this.inFlight.get(orderIdentity(advertiserId, goal, conversionReference))?.catch(() => undefined);
+    const conversion = await statusChangeTarget(this.receipts, advertiserId, goal, conversionReference, postback);
+    if (conversion && conversionReference) {
+      return this.changeStatus(advertiserId, goal, conversion, conversionReference, postback, receivedAt);
     }
     return this.recordConversion(advertiserId, goal, conversionReference, postback, receivedAt, options.replayWindowSeconds ?? 0);
   }
@@ -101,9 +92,8 @@ export class PostbackIntake implements OnApplicationShutdown {
   ): Promise<Accepted> {
     const identity: EventIdentity = { kind: 'conversion', eventId: newId(), conversionId: newId(), clickId: postback.clickId };
     const recognisable = conversionReference !== null || postback.idempotencyKey !== null;
-    const replay =
-      recognisable || replayWindowSeconds <= 0 ? null : { fingerprint: postbackFingerprint(advertiserId, postback), windowSeconds: replayWindowSeconds };
-    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt, replay);
+    const replay = replayOf(advertiserId, postback, replayWindowSeconds);
+    const receipt = receiptFor(identity, advertiserId, postback, receivedAt, replay);
     if (!recognisable && replay === null) {
       await this.publish(receipt.eventId, receipt.clickId, receipt.message, false);
       this.logAccepted(advertiserId, receipt);
@@ -125,12 +115,7 @@ export class PostbackIntake implements OnApplicationShutdown {
     postback: ValidPostback,
     receivedAt: Date,
   ): Promise<Accepted> {
-    if (conversion.clickId !== postback.clickId) {
-      const what = conversionReference.column === 'order_id' ? `order ${postback.orderId}` : 'this conversion';
-      throw new PostbackRefusal(409, 'conflict', 'order_belongs_to_another_click', [
-        { field: 'click_id', rule: 'sameClick', reason: `${what} was recorded for another click id` },
-      ]);
-    }
+    checkSameClick(conversion, conversionReference, postback);
     // The status of a conversion can only change once Kafka has the conversion.
     await this.settle(conversion);
     const identity: EventIdentity = {
@@ -139,35 +124,11 @@ export class PostbackIntake implements OnApplicationShutdown {
       conversionId: conversion.conversionId,
       clickId: conversion.clickId,
     };
-    const receipt = this.receiptOf(identity, advertiserId, goal, postback, receivedAt, null);
+    const receipt = receiptFor(identity, advertiserId, postback, receivedAt, null);
     return this.claim(receipt, [
       identityOf('s', advertiserId, goal, conversionReference.column, conversionReference.value, postback.status),
       keyIdentity(advertiserId, postback.idempotencyKey),
     ]);
-  }
-
-  private receiptOf(
-    identity: EventIdentity,
-    advertiserId: number,
-    goal: string,
-    postback: ValidPostback,
-    receivedAt: Date,
-    replay: NewReceipt['replay'],
-  ): NewReceipt {
-    const event = conversionEvent(identity, advertiserId, postback, receivedAt);
-    return {
-      ...identity,
-      advertiserId,
-      goal,
-      orderId: postback.orderId,
-      conversionKey: postback.conversionKey,
-      replay,
-      status: postback.status,
-      idempotencyKey: postback.idempotencyKey,
-      answer: { ok: true, ...identity, status: postback.status },
-      // conversionsV1.encode's bytes, kept as the text the receipt stores.
-      message: JSON.stringify(event),
-    };
   }
 
   /** Records and publishes a receipt once, however many copies of the postback arrive at the same time. */

@@ -66,15 +66,20 @@ export class PostbackReceipts {
     return this.reservations.add(receipt);
   }
 
-  /** The receipt a reservation collided with: by Idempotency-Key first, then by order, conversion key or fingerprint. */
-  async findExisting(receipt: NewReceipt): Promise<Receipt | undefined> {
+  /**
+   * The receipt a reservation collided with: by Idempotency-Key first, then
+   * by order, conversion key or fingerprint. liveFingerprintsOnly: a
+   * fingerprint past its replay window does not count (what the next
+   * reservation would find, for a dry run that reserves nothing).
+   */
+  async findExisting(receipt: NewReceipt, options: { liveFingerprintsOnly?: boolean } = {}): Promise<Receipt | undefined> {
     const { rows } = await this.query<ReceiptRow>(
       `SELECT ${RECEIPT_COLUMNS} FROM postback_receipts
         WHERE advertiser_id = $1
           AND (idempotency_key = $2::text
                OR (kind = $3 AND goal = $4 AND order_id = $5 AND (kind = 'conversion' OR status = $6))
                OR (kind = $3 AND goal = $4 AND conversion_key = $7 AND (kind = 'conversion' OR status = $6))
-               OR fingerprint = $8)
+               OR (fingerprint = $8 AND (NOT $9::boolean OR replay_until > now())))
         ORDER BY idempotency_key = $2::text DESC NULLS LAST
         LIMIT 1`,
       [
@@ -86,6 +91,7 @@ export class PostbackReceipts {
         receipt.status,
         receipt.conversionKey,
         receipt.replay?.fingerprint ?? null,
+        options.liveFingerprintsOnly ?? false,
       ],
     );
     return rows[0] && toReceipt(rows[0]);

@@ -4,6 +4,8 @@ import { IsDefined, IsIn, IsOptional, IsString } from 'class-validator';
 import { GROUP_BY_NAMES } from '../query/dimensions';
 import { METRICS } from '../query/metrics';
 
+const INBOUND_OUTCOMES = ['accepted', 'duplicate', 'replay', 'refused', 'unavailable', 'failed'];
+
 /**
  * The query parameters of each endpoint: what OpenAPI documents, and the
  * whitelist (a parameter not listed here is refused, naming it). Values are
@@ -217,5 +219,33 @@ class PostbackFilterQuery extends WindowQuery {
 }
 
 export class PostbackLogQuery extends IntersectionType(PostbackFilterQuery, LogPagingQuery) {}
+
+class InboundPostbackFilterQuery extends WindowQuery {
+  @ApiPropertyOptional({ ...ids('advertiser'), description: 'Admin keys: only these advertisers (an advertiser key reads its own only).' })
+  @IsOptional()
+  @IsString(many)
+  advertiser_id?: string | string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: INBOUND_OUTCOMES,
+    description: 'Only postbacks with these outcomes (repeat the parameter for several).',
+  })
+  @IsOptional()
+  @IsString(many)
+  outcome?: string | string[];
+
+  @ApiPropertyOptional(texts('click id'))
+  @IsOptional()
+  @IsString(many)
+  click_id?: string | string[];
+
+  @ApiPropertyOptional(texts('order id'))
+  @IsOptional()
+  @IsString(many)
+  order_id?: string | string[];
+}
+
+export class InboundPostbackLogQuery extends IntersectionType(InboundPostbackFilterQuery, LogPagingQuery) {}
 
 export class ReconciliationQuery extends OmitType(WindowQuery, ['format', 'api_key'] as const) {}

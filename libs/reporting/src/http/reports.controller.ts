@@ -7,13 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeZones } from '../read-model/time-zones';
 import { RawParameter } from '../query/filters';
 import { LogReports, parseLogRequest } from '../query/log-reports';
-import { CLICK_LOG, CONVERSION_LOG, LogDefinition, POSTBACK_LOG } from '../query/logs';
+import { CLICK_LOG, CONVERSION_LOG, INBOUND_POSTBACK_LOG, LogDefinition, POSTBACK_LOG } from '../query/logs';
 import { REPORT_OPTIONS, ReportOptions } from '../query/report-options';
 import { StatsReports } from '../query/stats-reports';
 import { parseStatsRequest } from '../query/stats-request';
 import { CallerVisibility } from './caller-visibility';
 import { ReportResponses, STATS_SCHEMA, rowsSchema } from './openapi-responses';
-import { ClickLogQuery, ConversionLogQuery, PostbackLogQuery, StatsQuery } from './query-parameters';
+import { ClickLogQuery, ConversionLogQuery, InboundPostbackLogQuery, PostbackLogQuery, StatsQuery } from './query-parameters';
 import { responseFormat, sendCsv, sendJson } from './respond';
 
 const LOG_PAGE = { defaultLimit: 100, maxLimit: 10_000 };
@@ -50,6 +50,7 @@ export class ReportsController {
     const format = responseFormat(query.format, request.headers.accept);
     const paging = format === 'csv' ? EVERY_ROW : { defaultLimit: this.options.defaultPageRows, maxLimit: this.options.maxPageRows };
     const parsed = parseStatsRequest(params, await this.visibility.of(caller), this.isKnownZone, paging);
+    await this.visibility.checkFilters(parsed.visibility, parsed.filters);
     if (format === 'json') return sendJson(reply, await this.stats.json(parsed));
     const { columns, cursor } = await this.stats.csv(parsed);
     sendCsv(reply, fileName('stats', params), columns, cursor, this.logger);
@@ -82,10 +83,29 @@ export class ReportsController {
     return this.log(POSTBACK_LOG, query, caller, request, reply);
   }
 
+  @Get('inbound-postbacks')
+  @Roles('admin', 'advertiser')
+  @ApiOperation({
+    summary: 'Inbound postback log',
+    description:
+      'Every postback received from advertisers, accepted or refused: parameters as received (secrets masked), the partner mapping applied, the fields read, and the outcome (accepted, duplicate, replay, with the conversion) or the refusal and its reason. Advertiser keys read their own; affiliate keys get 403. Kept for POSTBACK_LOG_RETENTION_DAYS.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ReportResponses('Inbound postbacks', rowsSchema('One object per received postback.'))
+  inboundPostbackLog(
+    @Query() query: InboundPostbackLogQuery,
+    @Caller() caller: Principal,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.log(INBOUND_POSTBACK_LOG, query, caller, request, reply);
+  }
+
   private async log(log: LogDefinition, query: { format?: string }, caller: Principal, request: FastifyRequest, reply: FastifyReply) {
     const params = query as unknown as Record<string, RawParameter>;
     const format = responseFormat(query.format, request.headers.accept);
     const parsed = parseLogRequest(log, params, await this.visibility.of(caller), this.isKnownZone, format === 'csv' ? EVERY_ROW : LOG_PAGE);
+    await this.visibility.checkFilters(parsed.visibility, parsed.filters);
     if (format === 'json') return sendJson(reply, await this.logs.json(parsed));
     const { columns, cursor } = await this.logs.csv(parsed);
     sendCsv(reply, fileName(log.name, params), columns, cursor, this.logger);

@@ -1,6 +1,7 @@
 import { ATTRIBUTION_STATUSES } from '@tracklane/contracts';
 import { FilterDefinition, FilterValues } from './dimensions';
-import { ParameterError, notForThisKey } from './parameter-error';
+import { checkTenantIds } from '@tracklane/api-auth';
+import { ParameterError } from './parameter-error';
 import { Visibility } from './visibility';
 
 export type RawParameter = string | string[] | undefined;
@@ -37,7 +38,9 @@ function parseValue(filter: FilterDefinition, value: string): string | number {
 /**
  * Reads the filter parameters and applies the key's scope: an advertiser or
  * affiliate key is limited to its own rows, and asking for someone else's is
- * refused rather than silently answered with nothing.
+ * refused (403, libs/api-auth's policy) rather than silently answered with
+ * nothing. Offers and goals are checked against the catalogue by the caller
+ * (CallerVisibility.checkFilters), which needs the database.
  */
 export function parseFilters(
   params: Record<string, RawParameter>,
@@ -50,12 +53,10 @@ export function parseFilters(
     if (values.length > 1000) throw new ParameterError(filter.parameter, 'takes at most 1000 values');
     if (values.length > 0) filters.set(filter, [...new Set(values.map((value) => parseValue(filter, value)))]);
   }
-  scope(filters, definitions, 'advertiser_id', visibility.advertiserId, 'advertiser');
-  scope(filters, definitions, 'affiliate_id', visibility.affiliateId, 'affiliate');
-  const advertiser = definition(definitions, 'advertiser_id');
-  if (visibility.role === 'affiliate' && advertiser && filters.has(advertiser)) {
-    throw notForThisKey('advertiser_id', 'affiliate keys cannot filter by advertiser');
-  }
+  const ids = (parameter: string) => filters.get(definition(definitions, parameter) as FilterDefinition) as number[] | undefined;
+  checkTenantIds(visibility, { advertiserIds: ids('advertiser_id'), affiliateIds: ids('affiliate_id') });
+  scope(filters, definitions, 'advertiser_id', visibility.advertiserId);
+  scope(filters, definitions, 'affiliate_id', visibility.affiliateId);
   return filters;
 }
 
@@ -63,16 +64,8 @@ function definition(definitions: readonly FilterDefinition[], parameter: string)
   return definitions.find((candidate) => candidate.parameter === parameter);
 }
 
-function scope(
-  filters: FilterValues,
-  definitions: readonly FilterDefinition[],
-  parameter: string,
-  ownId: number | null,
-  role: string,
-): void {
+/** Rows are limited to the key's own advertiser or affiliate, whatever the request says. */
+function scope(filters: FilterValues, definitions: readonly FilterDefinition[], parameter: string, ownId: number | null): void {
   const filter = definition(definitions, parameter);
-  if (ownId === null || !filter) return;
-  const asked = filters.get(filter);
-  if (asked && asked.some((id) => id !== ownId)) throw notForThisKey(parameter, `${role} keys read only ${role} ${ownId}`);
-  filters.set(filter, [ownId]);
+  if (ownId !== null && filter) filters.set(filter, [ownId]);
 }

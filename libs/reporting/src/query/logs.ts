@@ -4,7 +4,7 @@ import { Visibility } from './visibility';
 
 /** A raw log: a table read newest first (or oldest first) by time and id, with keyset pages. */
 export interface LogDefinition {
-  name: 'clicks' | 'conversions' | 'postbacks';
+  name: 'clicks' | 'conversions' | 'postbacks' | 'inbound-postbacks';
   table: string;
   time: string;
   id: string;
@@ -20,7 +20,8 @@ export interface LogColumn extends OutputColumn {
 }
 
 const time = (column: string) => `to_char(x.${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM')`;
-const notAffiliate = (visibility: Visibility) => visibility.role !== 'affiliate';
+// The advertiser's side of a row (its id, the sale, order ids): libs/api-auth's policy, as in the management API.
+const advertiserData = (visibility: Visibility) => visibility.advertiserData;
 const text = (name: string, sql = `x.${name}`): LogColumn => ({ name, sql, kind: 'text' });
 const number = (name: string, sql = `x.${name}`): LogColumn => ({ name, sql, kind: 'number' });
 const money = (name: string, visible?: (visibility: Visibility) => boolean): LogColumn => ({
@@ -41,7 +42,7 @@ export const CLICK_LOG: LogDefinition = {
   columns: [
     text('click_id'),
     text('occurred_at', time('occurred_at')),
-    { ...number('advertiser_id'), visible: notAffiliate },
+    { ...number('advertiser_id'), visible: advertiserData },
     number('offer_id'),
     number('affiliate_id'),
     text('currency', 'x.currency::text'),
@@ -71,13 +72,13 @@ export const CONVERSION_LOG: LogDefinition = {
     text('updated_at', time('last_decided_at')),
     text('status'),
     text('reason'),
-    { ...number('advertiser_id'), visible: notAffiliate },
+    { ...number('advertiser_id'), visible: advertiserData },
     number('offer_id'),
     number('affiliate_id'),
     number('goal_id'),
     text('goal_code'),
-    { ...text('order_id'), visible: notAffiliate },
-    money('sale_amount'),
+    { ...text('order_id'), visible: advertiserData },
+    money('sale_amount', advertiserData),
     money('revenue', (visibility) => visibility.revenue),
     money('payout', (visibility) => visibility.payout),
     text('currency', 'x.currency::text'),
@@ -119,6 +120,49 @@ export const POSTBACK_LOG: LogDefinition = {
     number('last_status_code'),
     text('last_error'),
     number('last_latency_ms'),
+  ],
+};
+
+/**
+ * Postbacks advertisers sent (postback-ingest's inbound_postbacks), accepted
+ * or refused, with what was read and decided: for debugging an
+ * integration. An advertiser key reads its own (advertiser_id is forced to
+ * it); rows no advertiser could be told for are the admins'.
+ */
+export const INBOUND_POSTBACK_LOG: LogDefinition = {
+  name: 'inbound-postbacks',
+  table: 'inbound_postbacks',
+  time: 'received_at',
+  id: 'id',
+  idType: 'text',
+  closedTo: 'affiliate',
+  filters: [
+    postbackFilter('advertiser_id', 'id'),
+    postbackFilter('outcome', 'text'),
+    postbackFilter('click_id', 'text'),
+    postbackFilter('order_id', 'text'),
+  ],
+  columns: [
+    text('id'),
+    text('received_at', time('received_at')),
+    number('advertiser_id'),
+    text('endpoint'),
+    text('method'),
+    text('content_type'),
+    text('outcome'),
+    number('http_status'),
+    text('error'),
+    text('reason'),
+    { name: 'problems', sql: 'x.problems', kind: 'text' },
+    { name: 'params', sql: 'x.params', kind: 'text' },
+    { name: 'mapping', sql: 'x.mapping', kind: 'text' },
+    { name: 'fields', sql: 'x.fields', kind: 'text' },
+    text('conversion_key'),
+    text('click_id'),
+    text('order_id'),
+    text('kind'),
+    text('conversion_id'),
+    text('event_id'),
   ],
 };
 

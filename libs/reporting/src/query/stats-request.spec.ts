@@ -1,11 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { ParameterError } from './parameter-error';
 import { parseStatsRequest } from './stats-request';
-import { Visibility } from './visibility';
+import { Visibility, visibilityOf } from './visibility';
+import { ProblemException } from '@tracklane/http-api';
 
-const admin: Visibility = { role: 'admin', revenue: true, payout: true, advertiserId: null, affiliateId: null };
-const affiliate: Visibility = { role: 'affiliate', revenue: false, payout: true, advertiserId: null, affiliateId: 7 };
-const advertiser: Visibility = { role: 'advertiser', revenue: true, payout: false, advertiserId: 1, affiliateId: null };
+const admin: Visibility = visibilityOf({ role: 'admin', advertiserId: null, affiliateId: null }, { advertisersSeePayouts: false });
+const affiliate: Visibility = visibilityOf({ role: 'affiliate', advertiserId: null, affiliateId: 7 }, { advertisersSeePayouts: false });
+const advertiser: Visibility = visibilityOf({ role: 'advertiser', advertiserId: 1, affiliateId: null }, { advertisersSeePayouts: false });
 const limits = { defaultLimit: 1000, maxLimit: 10_000 };
 const parse = (params: Record<string, string | string[]>, visibility = admin) =>
   parseStatsRequest({ from: '2025-03-01', to: '2025-03-02', ...params }, visibility, (zone) => ['UTC', 'Europe/Berlin'].includes(zone), limits);
@@ -14,7 +15,9 @@ function refusal(params: Record<string, string | string[]>, visibility = admin):
   try {
     parse(params, visibility);
   } catch (error) {
+    // Parameters are refused here (ParameterError) or by the shared tenancy policy (libs/api-auth); both name the parameter.
     if (error instanceof ParameterError) return { parameter: error.parameter, status: error.getStatus() };
+    if (error instanceof ProblemException) return { parameter: String(error.problem.errors?.[0]?.field), status: error.getStatus() };
     throw error;
   }
   throw new Error('accepted');

@@ -1,9 +1,9 @@
 import { ResolvedRange, planReads } from './read-plan';
 import { StatsPlan, chooseLevel, statsJsonSql } from './stats-sql';
 import { parseStatsRequest } from './stats-request';
-import { Visibility } from './visibility';
+import { Visibility, visibilityOf } from './visibility';
 
-const admin: Visibility = { role: 'admin', revenue: true, payout: true, advertiserId: null, affiliateId: null };
+const admin: Visibility = visibilityOf({ role: 'admin', advertiserId: null, affiliateId: null }, { advertisersSeePayouts: false });
 const week: ResolvedRange = {
   from: new Date('2025-03-01T00:00:00Z'),
   to: new Date('2025-03-08T00:00:00Z'),

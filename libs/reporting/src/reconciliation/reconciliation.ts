@@ -7,7 +7,7 @@ import { inReport } from '../query/report-transaction';
 import { StatsReports } from '../query/stats-reports';
 import { StatsRequest } from '../query/stats-request';
 import { TimeInput } from '../query/time-input';
-import { Visibility } from '../query/visibility';
+import { Visibility, visibilityOf } from '../query/visibility';
 
 /** What both sides say about the conversions of a period, per currency. */
 export interface Books {
@@ -47,7 +47,7 @@ export interface Reconciliation {
 }
 
 const MISMATCH_LIMIT = 100;
-const ADMIN: Visibility = { role: 'admin', revenue: true, payout: true, advertiserId: null, affiliateId: null };
+const ADMIN: Visibility = visibilityOf({ role: 'admin', advertiserId: null, affiliateId: null }, { advertisersSeePayouts: true });
 const MONEY_FIELDS = ['approved_revenue', 'pending_revenue', 'approved_payout', 'pending_payout'] as const;
 const COUNT_FIELDS = ['approved_conversions', 'pending_conversions', 'rejected_conversions', 'refunded_conversions'] as const;
 const ROLLUP_METRICS = [

@@ -1,4 +1,5 @@
 import type { ClickV1 } from '@tracklane/contracts';
+import { DestinationMacro, destinationMacroOf } from './destination-macros';
 
 /**
  * Offer destination (and fallback) URLs carry macros in braces:
@@ -13,7 +14,7 @@ import type { ClickV1 } from '@tracklane/contracts';
  */
 type MacroValue = (click: ClickV1, nowMs: number) => string | number | null;
 
-const MACROS: Record<string, MacroValue> = {
+const MACROS: Record<DestinationMacro, MacroValue> = {
   click_id: (click) => click.clickId,
   offer_id: (click) => click.offerId,
   aff_id: (click) => click.affiliateId,
@@ -27,17 +28,6 @@ const MACROS: Record<string, MacroValue> = {
   aff_click_id: (click) => click.affClickId,
   /** Unix time in seconds, as most advertiser platforms expect. */
   timestamp: (_click, nowMs) => Math.floor(nowMs / 1000),
-};
-const ALIASES: Record<string, string> = {
-  transaction_id: 'click_id',
-  affiliate_id: 'aff_id',
-  aff_sub: 'sub1',
-  aff_sub1: 'sub1',
-  aff_sub2: 'sub2',
-  aff_sub3: 'sub3',
-  aff_sub4: 'sub4',
-  aff_sub5: 'sub5',
-  source_id: 'source',
 };
 
 const MACRO = /\{([A-Za-z0-9_]+)\}/g;
@@ -68,8 +58,8 @@ export function compileTemplate(template: string): DestinationTemplate {
   let last = 0;
   for (const match of template.matchAll(MACRO)) {
     literals.push(headerSafe(template.slice(last, match.index)));
-    const name = match[1].toLowerCase();
-    macros.push(MACROS[ALIASES[name] ?? name] ?? null);
+    const macro = destinationMacroOf(match[1]);
+    macros.push(macro ? MACROS[macro] : null);
     last = match.index + match[0].length;
   }
   literals.push(headerSafe(template.slice(last)));

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Caller, Roles } from '@tracklane/api-auth';
 import { Principal } from '@tracklane/api-keys';
 import { AdvertisersService } from '../../advertisers/advertisers.service';
+import { PostbackDryRunService } from '../../advertisers/postback-dry-run';
 import { IdParam } from '../id-param';
 import { PageOf, RemovalResponse } from '../responses';
 import {
@@ -14,11 +15,15 @@ import {
   SigningSecretResponse,
   UpdateAdvertiserDto,
 } from './advertiser.dto';
+import { PostbackDryRunDto, PostbackDryRunResponse } from './postback-dry-run.dto';
 
 @ApiTags('advertisers')
 @Controller('v1/advertisers')
 export class AdvertisersController {
-  constructor(private readonly advertisers: AdvertisersService) {}
+  constructor(
+    private readonly advertisers: AdvertisersService,
+    private readonly dryRun: PostbackDryRunService,
+  ) {}
 
   @Get()
   @Roles('admin', 'advertiser')
@@ -73,6 +78,19 @@ export class AdvertisersController {
   @ApiOkResponse({ type: SigningSecretResponse })
   rotateSigningSecret(@Caller() caller: Principal, @IdParam('advertiserId') id: number) {
     return this.advertisers.rotateSigningSecret(caller, id);
+  }
+
+  @Post(':advertiserId/postback-dry-run')
+  @HttpCode(200)
+  @Roles('admin', 'advertiser')
+  @ApiOperation({
+    summary: 'How a postback would be read and decided, without booking it',
+    description:
+      "Reads the URL (query) and/or body with postback-ingest's own code and the advertiser's partner mapping, and says what would be decided: accepted (a new conversion or a status change), a duplicate or replay of an earlier postback, or refused with the reason. Nothing is stored or published. The IP allowlist and signatures are not checked.",
+  })
+  @ApiOkResponse({ type: PostbackDryRunResponse })
+  postbackDryRun(@Caller() caller: Principal, @IdParam('advertiserId') id: number, @Body() body: PostbackDryRunDto) {
+    return this.dryRun.run(caller, id, body);
   }
 
   @Get(':advertiserId/postback-url')

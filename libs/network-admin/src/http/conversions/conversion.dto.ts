@@ -5,8 +5,8 @@ import { Optional } from '../../validation/presence';
 import { IdFilter, PageQueryDto } from '../queries';
 
 export class ConversionListQueryDto extends PageQueryDto {
-  @IdFilter() offer_id?: number;
-  @IdFilter('Admin keys only') affiliate_id?: number;
+  @IdFilter('One of the key’s own offers (advertiser) or offers it may run (affiliate); another tenant’s answers 403') offer_id?: number;
+  @IdFilter('An affiliate key: its own only (another answers 403)') affiliate_id?: number;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Converted at or after' })
   @Optional()
@@ -27,7 +27,7 @@ export class ConversionResponse implements ConversionView {
   @ApiProperty(nullableString) clickId!: string | null;
   @ApiPropertyOptional({ description: 'Not shown to affiliates' }) advertiserId?: number;
   @ApiProperty({ type: Number, nullable: true }) offerId!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Not shown to advertisers' }) affiliateId?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Ids only, never names; the same rules as the reporting API' }) affiliateId?: number | null;
   @ApiProperty({ type: Number, nullable: true }) goalId!: number | null;
   @ApiProperty(nullableString) goalCode!: string | null;
   @ApiPropertyOptional(nullableString) orderId?: string | null;

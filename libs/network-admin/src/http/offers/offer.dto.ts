@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FraudAction } from '@tracklane/catalog';
+import { DESTINATION_MACRO_ALIASES } from '@tracklane/tracking';
 import { OfferStatus, OfferVisibility } from '../../offers/offer.view';
 import { OfferInput, OfferPatch } from '../../offers/offers.service';
 import { IsCurrencyCode } from '../../validation/currency';
@@ -8,8 +9,8 @@ import { IsInstant } from '../../validation/instant';
 import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsIanaTimeZone } from '../../validation/time-zone';
 import { IsDestinationUrl } from '../../validation/url-template';
-import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { IdFilter, PageQueryDto } from '../queries';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { BooleanFlag, IdFilter, PageQueryDto } from '../queries';
 
 const LIVE_STATUSES = ['active', 'paused', 'expired'] as const;
 const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;
@@ -17,8 +18,9 @@ const VISIBILITIES = ['public', 'approval_required'] as const;
 const FRAUD_ACTIONS = ['allow', 'pending', 'reject'] as const;
 const YEAR_SECONDS = 31_536_000;
 const MAX_CAP = 2_147_483_647;
-const MACROS =
-  'Macros: {click_id} (alias {transaction_id}), {offer_id}, {aff_id}, {advertiser_id}, {sub1}..{sub5}, {source}, {aff_click_id}, {timestamp}';
+const MACROS = `Macros: ${Object.entries(DESTINATION_MACRO_ALIASES)
+  .map(([macro, aliases]) => `{${macro}}${aliases.length > 0 ? ` (also ${aliases.map((alias) => `{${alias}}`).join(', ')})` : ''}`)
+  .join(', ')}. Without {click_id} (or an alias) no postback can name the click: refused unless allowDestinationWithoutClickId is true`;
 
 /** The offer's settings, each optional, shared by creation and change. */
 class OfferSettingsDto {
@@ -118,6 +120,15 @@ class OfferSettingsDto {
   @OptionalNullable()
   @IsAmountBound()
   maxPostbackAmount?: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change',
+  })
+  @Optional()
+  @IsBoolean()
+  allowDestinationWithoutClickId?: boolean;
 }
 
 export class CreateOfferDto extends OfferSettingsDto implements OfferInput {
@@ -156,8 +167,16 @@ export class OfferListQueryDto extends PageQueryDto {
   @IsIn(ALL_STATUSES)
   status?: OfferStatus;
 
-  @IdFilter('Admin keys only: offers of this advertiser')
+  @IdFilter("Offers of this advertiser (an advertiser key: its own only; affiliate keys may not filter by advertiser: 403)")
   advertiser_id?: number;
+
+  @BooleanFlag()
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'true: only offers whose destinationUrl has no {click_id} (nor an alias): the check of existing offers. Not for affiliate keys',
+  })
+  missing_click_id?: boolean;
 }
 
 export class OfferResponse {
@@ -181,6 +200,7 @@ export class OfferResponse {
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onRateLimited?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) maxPostbackAmount?: string | null;
+  @ApiPropertyOptional({ description: 'Not shown to affiliates' }) allowDestinationWithoutClickId?: boolean;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;

@@ -14,10 +14,19 @@ export class OffersController {
 
   @Get()
   @Roles('admin', 'advertiser', 'affiliate')
-  @ApiOperation({ summary: 'List offers: all (admin), its own (advertiser), the ones it may run (affiliate)' })
+  @ApiOperation({
+    summary: 'List offers: all (admin), its own (advertiser), the ones it may run (affiliate)',
+    description: '?missing_click_id=true lists the offers whose destination URL cannot hand the click id to the advertiser.',
+  })
   @ApiOkResponse({ type: PageOf(OfferResponse) })
   list(@Caller() caller: Principal, @Query() query: OfferListQueryDto) {
-    return this.offers.list(caller, { limit: query.limit, after: query.after, status: query.status, advertiserId: query.advertiser_id });
+    return this.offers.list(caller, {
+      limit: query.limit,
+      after: query.after,
+      status: query.status,
+      advertiserId: query.advertiser_id,
+      missingClickId: query.missing_click_id,
+    });
   }
 
   @Post()
