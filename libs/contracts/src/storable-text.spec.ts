@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { clicksV1 } from './clicks.v1';
 import {
   characterCount,
+  fieldName,
   firstCharacters,
   isStorableText,
   storableText,
@@ -155,8 +156,16 @@ describe('repairing what a consumer reads', () => {
 });
 
 describe('naming the refused fields', () => {
+  it('names a field whose own name is unstorable by its JSON escapes, never empty', () => {
+    expect(fieldName('sub1')).toBe('sub1');
+    expect(fieldName('\u0000')).toBe('\\u0000');
+    expect(fieldName('a\ud800')).toBe('a\\ud800');
+    fc.assert(fc.property(anyText.filter((text) => text.length > 0), (text) => expect(isStorableText(fieldName(text)) && fieldName(text).length > 0).toBe(true)));
+  });
+
   it('gives the path of every unstorable string or key', () => {
-    expect(unstorablePaths({ name: 'ok', url: 'x\u0000', tags: ['a', '\ud800'], map: { 'b\u0001ad': 'v' } })).toEqual(['url', 'tags[1]', 'map.bad']);
+    expect(unstorablePaths({ name: 'ok', url: 'x\u0000', tags: ['a', '\ud800'], map: { 'b\u0001ad': 'v' } })).toEqual(['url', 'tags[1]', 'map.b\\u0001ad']);
+    expect(unstorablePaths({ '\u0000': 'x' })).toEqual(['\\u0000']);
     expect(unstorablePaths('\u0000', 'sub1')).toEqual(['sub1']);
     expect(unstorablePaths({ a: 1, b: null, c: true })).toEqual([]);
   });

@@ -100,6 +100,15 @@ function repaired(value: unknown): unknown {
 }
 
 /**
+ * How a refusal names a field whose own name is not storable: its
+ * characters as JSON escapes them (a NUL as \u0000), so the name stays
+ * readable and distinct, and is never empty.
+ */
+export function fieldName(name: string): string {
+  return isStorableText(name) ? name : JSON.stringify(name).slice(1, -1);
+}
+
+/**
  * Every path (dotted, [i] for array items) in a JSON value whose string or
  * key is not storable: what an API refuses, naming each field.
  */
@@ -109,7 +118,7 @@ export function unstorablePaths(value: unknown, path = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((each, i) => unstorablePaths(each, `${path}[${i}]`));
   const found: string[] = [];
   for (const [key, each] of Object.entries(value as Record<string, unknown>)) {
-    const field = path ? `${path}.${storableText(key)}` : storableText(key);
+    const field = path ? `${path}.${fieldName(key)}` : fieldName(key);
     if (!isStorableText(key)) found.push(field);
     else found.push(...unstorablePaths(each, field));
   }

@@ -36,7 +36,7 @@ describe('ApiValidationPipe and the storable-text rule', () => {
 
   it('names a refused key and a nested value by its path', async () => {
     const found = await refusal(pipe, { name: 'ok', ['b\u0001ad']: 'x' }, 'body');
-    expect(found?.errors).toEqual([{ field: 'bad', reason: expect.any(String) }]);
+    expect(found?.errors).toEqual([{ field: 'b\\u0001ad', reason: expect.any(String) }]);
   });
 
   it('refuses query parameters and path parameters alike', async () => {

@@ -1,4 +1,4 @@
-import { isStorableText, storableText, UNSTORABLE_TEXT_REASON } from '@tracklane/contracts';
+import { fieldName, isStorableText, UNSTORABLE_TEXT_REASON } from '@tracklane/contracts';
 import { RequestParam } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
 import { jsonPaths } from './json-paths';
@@ -41,7 +41,7 @@ export function requestParams(query: unknown, body: unknown, options: { jsonBody
     }
     // The storable-text rule, refusing: an advertiser's server is told, and every field, raw ones included, is kept as sent.
     if (!isStorableText(name) || !isStorableText(text)) {
-      const field = storableText(name);
+      const field = fieldName(name);
       problems.push({ field, rule: 'printable', reason: `${field} ${UNSTORABLE_TEXT_REASON}` });
       return;
     }
