@@ -93,14 +93,16 @@ export interface Answer {
 
 /**
  * One request with the path and headers exactly as given (fetch would
- * re-encode the query and refuse some header bytes). Only to 127.0.0.1.
+ * re-encode the query and refuse some header bytes). Only to 127.0.0.1. A
+ * connection of its own each time: a kept-alive one the server closes just as
+ * it is reused would look like a server that hung up.
  */
 export function send(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
   const url = new URL(base);
   if (url.hostname !== '127.0.0.1') throw new Error(`the fuzz only talks to 127.0.0.1, not ${url.hostname}`);
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { host: '127.0.0.1', port: url.port, path, method: options.method ?? 'GET', headers: options.headers, timeout: 15_000 },
+      { host: '127.0.0.1', port: url.port, path, method: options.method ?? 'GET', headers: options.headers, timeout: 15_000, agent: false },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

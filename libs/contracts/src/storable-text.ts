@@ -84,18 +84,20 @@ function repaired(value: unknown): unknown {
     return copy ?? value;
   }
   const input = value as Record<string, unknown>;
-  const keys = Object.keys(input);
-  const values = keys.map((key) => repaired(input[key]));
-  if (keys.every((key, i) => values[i] === input[key] && isStorableText(key))) return value;
+  // The common case, storable through and through, allocates nothing.
+  for (const key in input) {
+    if (repaired(input[key]) !== input[key] || !isStorableText(key)) return rebuilt(input);
+  }
+  return value;
+}
+
+function rebuilt(input: Record<string, unknown>): Record<string, unknown> {
   // Of two keys that become one, the first keeps its value (as a repeated parameter's first value wins).
-  const seen = new Set<string>();
-  const entries: [string, unknown][] = [];
-  keys.forEach((key, i) => {
+  const entries = new Map<string, unknown>();
+  for (const key of Object.keys(input)) {
     const storableKey = storableText(key);
-    if (seen.has(storableKey)) return;
-    seen.add(storableKey);
-    entries.push([storableKey, values[i]]);
-  });
+    if (!entries.has(storableKey)) entries.set(storableKey, repaired(input[key]));
+  }
   return Object.fromEntries(entries);
 }
 
