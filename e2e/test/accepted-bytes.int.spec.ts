@@ -1,4 +1,4 @@
-import { dataOf, managementClient } from '@tracklane/api-client';
+import { managementClient } from '@tracklane/api-client';
 import { attributionsV1, clicksV1, conversionsV1, isStorableText, newId, topicNames } from '@tracklane/contracts';
 import { waitFor } from '@tracklane/testing';
 import fc from 'fast-check';
