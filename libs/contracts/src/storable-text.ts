@@ -17,8 +17,6 @@
  */
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
@@ -30,8 +28,23 @@ export const UNSTORABLE_TEXT_REASON = 'must not contain NUL, control characters 
 /** The replacement of a lone surrogate, as a UTF-8 encoder would write it. */
 export const REPLACEMENT_CHARACTER = '\ufffd';
 
+/** One pass over the UTF-16 units, no regex: consumers run it on every string of every event. */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x20) {
+      if (unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) return false;
+    } else if (unit === 0x7f) {
+      return false;
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      // A high surrogate followed by a low one is a character; anything else is a lone surrogate.
+      if (unit > 0xdbff || i + 1 === text.length) return false;
+      const next = text.charCodeAt(i + 1);
+      if (next < 0xdc00 || next > 0xdfff) return false;
+      i++;
+    }
+  }
+  return true;
 }
 
 /**
@@ -40,7 +53,7 @@ export function isStorableText(text: string): boolean {
  * it is storable already (the common case costs one regex test).
  */
 export function storableText(text: string): string {
-  if (!UNSTORABLE.test(text)) return text;
+  if (isStorableText(text)) return text;
   return text.replace(CONTROLS, '').replace(LONE_SURROGATES, REPLACEMENT_CHARACTER);
 }
 
