@@ -5,7 +5,8 @@
 # management and 1,200 reporting requests), against every service started as
 # a process on 127.0.0.1 with real Kafka, PostgreSQL and Redis. Bounded: each
 # property runs its fixed number of requests, then the promises are checked.
-# FUZZ_SEED replays a run (fast-check prints the seed of a failure).
+# FUZZ_SEED replays a run (fast-check prints the seed of a failure); FUZZ_DEBUG=1
+# prints each refused postback.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$TRACKLANE_STATE_DIR"
