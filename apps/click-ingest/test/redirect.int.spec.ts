@@ -2,7 +2,7 @@ import { announceCatalogChange, Catalog } from '@tracklane/catalog';
 import { InvalidationBus } from '@tracklane/cache';
 import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
-import { createTestStack, TestStack, waitFor } from '@tracklane/testing';
+import { createTestStack, readTopic, TestStack, waitFor } from '@tracklane/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,9 +162,37 @@ describe('click-ingest redirects', () => {
     expect(location.searchParams.get('s2')).toBe(hostile.sub2);
     expect(location.searchParams.get('s3')).toBe(hostile.sub3);
     expect(location.searchParams.get('s4')).toBe(hostile.sub4);
-    expect(location.searchParams.get('s5')).toBe(hostile.sub5);
+    // The click and the redirect carry the stored form: the NUL and the bell are dropped (storable-text rule).
+    expect(location.searchParams.get('s5')).toBe('Grüße €');
+    expect(click.sub5).toBe('Grüße €');
     expect(click.sub2).toBe(hostile.sub2);
     expect(click.params).toEqual({ url: 'https://evil.example/', redirect: 'https://evil.example/' });
+  });
+
+  it('makes text no store could hold storable before it issues the click id, and writes only that to Kafka', async () => {
+    const emoji = '%F0%9F%98%80'.repeat(512);
+    const response = await visit(`/c/10?aff_id=7&sub1=nul%00byte&sub2=%01%02&source=kept%ED%A0%80%ZZ&aff_click_id=${emoji}&x%00y=v%07`, {
+      headers: { 'user-agent': `${BROWSER}\u00ff`, referer: 'https://publisher.example/\u0085' },
+    });
+    const { click } = await clickBehind(response);
+    expect(click).toMatchObject({
+      sub1: 'nulbyte',
+      sub2: null,
+      // Invalid percent-encoding is storable: kept as written.
+      source: 'kept%ED%A0%80%ZZ',
+      // 512 characters, 1,024 UTF-16 units: within the limit, which counts characters.
+      affClickId: '😀'.repeat(512),
+      params: { xy: 'v' },
+    });
+    // The bytes on the topic are storable as produced, not only after a consumer repaired them.
+    const written = (await readTopic(stack.topics.kafka, topicNames(clicksV1, stack.topics.prefix).main, { idleMs: 1_000 })).find(
+      (message) => message.key === click.clickId,
+    );
+    expect(written?.value?.toString('utf8')).not.toMatch(/\\u00(0[0-8bcef]|1[0-9a-f]|7f)|\\ud[89a-f]/i);
+    expect(await visit(`/c/10?aff_id=7&sub1=${'%F0%9F%98%80'.repeat(513)}`, { headers: { accept: 'application/json' } }).then((refused) => refused.json())).toMatchObject({
+      status: 400,
+      errors: [{ field: 'sub1', reason: 'must be at most 512 characters' }],
+    });
   });
 
   it('percent-encodes what an operator typed that a Location header cannot carry', async () => {

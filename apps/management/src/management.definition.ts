@@ -1,5 +1,5 @@
 import { trustedProxies } from '@tracklane/api-auth';
-import { serveOpenApi } from '@tracklane/http-api';
+import { frameworkErrors, serveOpenApi } from '@tracklane/http-api';
 import { managementOpenApi } from '@tracklane/network-admin';
 import { ServiceDefinition } from '@tracklane/observability';
 import { ManagementEnv } from './management.env';
@@ -10,7 +10,7 @@ export const managementService: ServiceDefinition<ManagementEnv> = {
   name: 'management',
   envClass: ManagementEnv,
   module: (env) => ManagementModule.forRoot(env),
-  fastify: (env) => ({ trustProxy: trustedProxies(env) }),
+  fastify: (env) => ({ trustProxy: trustedProxies(env), frameworkErrors }),
   configure: (app) => {
     serveOpenApi(app, managementOpenApi(app));
     // Answers carry keys, tokens and secrets: no cache may keep them.

@@ -16,6 +16,37 @@ describe('management API: the catalogue, round trip', () => {
     ...extra,
   });
 
+  describe('text no store could hold (the storable-text rule)', () => {
+    it('is refused with a 400 naming every field, nested fields and keys included, and nothing is written', async () => {
+      const before = (await api.admin.get('/v1/advertisers?limit=500')).body.data.length;
+      const refused = await api.admin.post('/v1/advertisers', {
+        name: 'Acme\u0000',
+        paramMapping: { params: { 'tx\u0001n': 'click_id' }, values: { status: { sale: 'approved\ud800' } } },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'name',
+        'paramMapping.params.tx\\u0001n',
+        'paramMapping.values.status.sale',
+      ]);
+      expect(refused.body.errors[0].reason).toMatch(/^must not contain NUL/);
+      expect((await api.admin.get('/v1/advertisers?limit=500')).body.data).toHaveLength(before);
+    });
+
+    it('is refused in query parameters too, before any query runs', async () => {
+      const refused = await api.admin.get('/v1/offers?name=%00');
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ field: 'name', reason: expect.stringMatching(/^must not contain NUL/) }]);
+    });
+
+    it('is accepted when merely unusual: emoji, tabs, formula characters, invalid percent-encoding', async () => {
+      const name = '=SUM(1) 😀\tRock & "Roll" %ZZ';
+      const created = await api.admin.post('/v1/advertisers', { name });
+      expect(created.status).toBe(201);
+      expect((await api.admin.get(`/v1/advertisers/${created.body.id}`)).body.name).toBe(name);
+    });
+  });
+
   describe('advertisers', () => {
     it('are created with a random postback token and a signing secret shown once', async () => {
       const created = await api.admin.post('/v1/advertisers', {

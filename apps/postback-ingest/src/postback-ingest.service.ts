@@ -1,3 +1,4 @@
+import { frameworkErrors } from '@tracklane/http-api';
 import { ServiceDefinition } from '@tracklane/observability';
 import { AppModule } from './app.module';
 import { PostbackIngestEnv } from './postback-ingest.env';
@@ -11,5 +12,6 @@ export const postbackIngest: ServiceDefinition<PostbackIngestEnv> = {
     bodyLimit: 64 * 1024,
     // A HEAD request (link checkers, prefetchers) must never record a conversion.
     exposeHeadRoutes: false,
+    frameworkErrors,
   },
 };

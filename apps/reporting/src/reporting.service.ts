@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiAuthModule, trustedProxies } from '@tracklane/api-auth';
 import { CacheModule } from '@tracklane/cache';
 import { DbModule } from '@tracklane/db';
-import { serveOpenApi } from '@tracklane/http-api';
+import { frameworkErrors, serveOpenApi } from '@tracklane/http-api';
 import { MessagingModule } from '@tracklane/messaging';
 import { ServiceDefinition } from '@tracklane/observability';
 import { ReportingModule, reportingOpenApi } from '@tracklane/reporting';
@@ -45,6 +45,6 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
     class ReportingServiceModule {}
     return ReportingServiceModule;
   },
-  fastify: (env) => ({ trustProxy: trustedProxies(env) }),
+  fastify: (env) => ({ trustProxy: trustedProxies(env), frameworkErrors }),
   configure: (app) => serveOpenApi(app, reportingOpenApi(app)),
 };

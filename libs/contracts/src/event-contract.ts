@@ -1,3 +1,4 @@
+import { storableValue } from './storable-text';
 import { ContractViolation, Validator } from './validation';
 
 /**
@@ -18,7 +19,11 @@ export interface EventContract<V> {
   readonly ordering: MessageOrdering;
   keyOf(value: V): string;
   encode(value: V): Buffer;
-  /** Parses and validates; throws ContractViolation naming the field. */
+  /**
+   * Parses, repairs text no store could hold (storableValue: an event
+   * produced before the ingress rule must not be dead-lettered for a byte),
+   * and validates; throws ContractViolation naming the field.
+   */
   decode(bytes: Buffer | string | null): V;
 }
 
@@ -49,7 +54,7 @@ export function defineContract<V extends { v: number }>(spec: {
       if (version !== spec.version) {
         throw new ContractViolation('v', `unsupported schema version ${String(version)}; expected ${spec.version}`);
       }
-      return spec.validate(parsed, '');
+      return spec.validate(storableValue(parsed), '');
     },
   };
 }

@@ -1,3 +1,5 @@
+import { characterCount } from './storable-text';
+
 /**
  * Precompiled validators for event contracts. Each validator is a plain
  * function built once at module load, so checking a message on a consumer's
@@ -28,8 +30,9 @@ export function string(opts: { min?: number; max?: number; pattern?: RegExp } = 
   const max = opts.max ?? 8192;
   return (value, path) => {
     if (typeof value !== 'string') fail(path, 'must be a string');
-    if (value.length < min) fail(path, `must be at least ${min} characters`);
-    if (value.length > max) fail(path, `must be at most ${max} characters`);
+    const characters = characterCount(value);
+    if (characters < min) fail(path, `must be at least ${min} characters`);
+    if (characters > max) fail(path, `must be at most ${max} characters`);
     if (opts.pattern && !opts.pattern.test(value)) fail(path, `must match ${opts.pattern}`);
     return value;
   };
@@ -107,7 +110,7 @@ export function stringMap(opts: { maxEntries?: number; maxValueLength?: number }
     for (const key of keys) {
       const entry = (value as Record<string, unknown>)[key];
       if (typeof entry !== 'string') fail(`${path}.${key}`, 'must be a string');
-      if (entry.length > maxValueLength) fail(`${path}.${key}`, `must be at most ${maxValueLength} characters`);
+      if (characterCount(entry) > maxValueLength) fail(`${path}.${key}`, `must be at most ${maxValueLength} characters`);
     }
     return value as Record<string, string>;
   };

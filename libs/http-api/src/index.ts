@@ -1,3 +1,4 @@
+export * from './framework-errors';
 export * from './openapi';
 export * from './problem';
 export * from './problem-details.filter';

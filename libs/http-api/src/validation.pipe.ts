@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { UNSTORABLE_TEXT_REASON, unstorablePaths } from '@tracklane/contracts';
 import { FieldProblem } from './problem';
 import { invalid, invalidFields } from './problem.exception';
 
@@ -52,7 +53,11 @@ export interface ApiValidationOptions {
  * queries): unknown fields and parameters are refused (a typo must not pass
  * silently), nothing is converted implicitly (a number where a decimal string
  * belongs is an error), a body must be a JSON object, and the 400 names every
- * refused field with its reason, as problem details.
+ * refused field with its reason, as problem details. Before any of that,
+ * text no store could hold (the storable-text rule: NUL, other control
+ * characters, lone surrogates, in a value or a name) is refused, naming
+ * each field: nothing an API accepts can fail in PostgreSQL, a report's
+ * filter included.
  */
 export class ApiValidationPipe extends ValidationPipe {
   constructor(options: ApiValidationOptions) {
@@ -69,6 +74,10 @@ export class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw invalid('body', 'must be a JSON object');
+    }
+    if (metadata.type !== 'custom') {
+      const unstorable = unstorablePaths(value, metadata.data ?? '');
+      if (unstorable.length > 0) throw invalidFields(unstorable.map((field) => ({ field, reason: UNSTORABLE_TEXT_REASON })));
     }
     try {
       return await super.transform(value, metadata);

@@ -65,6 +65,11 @@ describe('requestParams', () => {
     expect(requestParams({ note: 'tab\tand newline\n and emoji 🎉' }, undefined)).toHaveLength(1);
   });
 
+  it('names a parameter whose own name is unstorable by its escapes, never by an empty name', () => {
+    expect(refusal(() => requestParams({ '\u0000': 'x' }, undefined)).problems[0]).toMatchObject({ field: '\\u0000', rule: 'printable' });
+    expect(refusal(() => requestParams({}, { 'note\ud800': 'x' }, { jsonBody: true })).problems[0]).toMatchObject({ field: 'note\\ud800' });
+  });
+
   it('bounds the number of parameters', () => {
     const many = Object.fromEntries(Array.from({ length: MAX_PARAMS + 1 }, (_, index) => [`p${index}`, 'v']));
     expect(refusal(() => requestParams(many, undefined)).status).toBe(400);

@@ -1,13 +1,10 @@
+import { fieldName, isStorableText, UNSTORABLE_TEXT_REASON } from '@tracklane/contracts';
 import { RequestParam } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
 import { jsonPaths } from './json-paths';
 
 /** Far above any real postback; bounds the work an abusive request can cause. */
 export const MAX_PARAMS = 200;
-
-// NUL and other control characters, and lone UTF-16 surrogates, cannot be stored in Postgres text or jsonb.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function invalidBody(reason: string): PostbackRefusal {
   return new PostbackRefusal(400, 'invalid_body', reason);
@@ -42,8 +39,10 @@ export function requestParams(query: unknown, body: unknown, options: { jsonBody
       problems.push({ field: name, rule: 'scalar', reason: `${name} must be a string or a number` });
       return;
     }
-    if (UNSTORABLE.test(name) || UNSTORABLE.test(text)) {
-      problems.push({ field: name, rule: 'printable', reason: `${name} must not contain control characters or invalid Unicode` });
+    // The storable-text rule, refusing: an advertiser's server is told, and every field, raw ones included, is kept as sent.
+    if (!isStorableText(name) || !isStorableText(text)) {
+      const field = fieldName(name);
+      problems.push({ field, rule: 'printable', reason: `${field} ${UNSTORABLE_TEXT_REASON}` });
       return;
     }
     params.push([name, text]);

@@ -1,3 +1,4 @@
+import { characterCount, firstCharacters } from '@tracklane/contracts';
 import { shiftDecimalPoint } from '@tracklane/partner-formats';
 import { FieldProblem, PostbackRefusal } from '../refusals';
 import { PartnerMapping } from './partner-mapping';
@@ -29,7 +30,7 @@ export interface PostbackParams {
   identity: ConversionIdentity | null;
 }
 
-// Bounds of conversions.v1's raw map; refusing beyond them beats silently dropping data.
+// Bounds of conversions.v1's raw map, in characters; refusing beyond them beats silently dropping data.
 export const MAX_RAW_PARAMS = 64;
 /** An identity parameter stands in for an order id, so it has an order id's bound. */
 export const MAX_IDENTITY_LENGTH = 255;
@@ -61,9 +62,9 @@ export function readPostback(params: readonly RequestParam[], mapping: PartnerMa
     const field = mapping.fieldOf(name) ?? standardFieldOf(name);
     if (!field) {
       if (!mapping.keepsUnmapped) continue;
-      if (name.length > MAX_PARAM_NAME_LENGTH) {
-        problems.push({ field: name.slice(0, 32), rule: 'maxLength', reason: `parameter names must be at most ${MAX_PARAM_NAME_LENGTH} characters` });
-      } else if (value.length > MAX_RAW_VALUE_LENGTH) {
+      if (characterCount(name) > MAX_PARAM_NAME_LENGTH) {
+        problems.push({ field: firstCharacters(name, 32), rule: 'maxLength', reason: `parameter names must be at most ${MAX_PARAM_NAME_LENGTH} characters` });
+      } else if (characterCount(value) > MAX_RAW_VALUE_LENGTH) {
         problems.push({ field: name, rule: 'maxLength', reason: `${name} must be at most ${MAX_RAW_VALUE_LENGTH} characters` });
       } else if (++rawCount > MAX_RAW_PARAMS) {
         problems.push({ field: name, rule: 'maxParams', reason: `at most ${MAX_RAW_PARAMS} parameters besides the postback fields are kept` });
@@ -133,7 +134,7 @@ function orderIdentity(
     if (each.toLowerCase() !== name) continue;
     const trimmed = value.trim();
     if (trimmed === '' || UNFILLED_PLACEHOLDER.test(trimmed)) return null;
-    if (trimmed.length > MAX_IDENTITY_LENGTH) {
+    if (characterCount(trimmed) > MAX_IDENTITY_LENGTH) {
       problems.push({ field: each, rule: 'maxLength', reason: `${each} identifies the conversion, so it must be at most ${MAX_IDENTITY_LENGTH} characters` });
       return null;
     }

@@ -1,4 +1,4 @@
-import { normaliseId, POSTBACK_STATUSES } from '@tracklane/contracts';
+import { characterCount, normaliseId, POSTBACK_STATUSES } from '@tracklane/contracts';
 import { isISO4217CurrencyCode } from 'class-validator';
 import { AMOUNT_RULES } from './amount.rules';
 import { FieldRule, rule } from './field-rule';
@@ -26,7 +26,7 @@ export interface FieldRules {
 }
 
 const maxLength = (field: string, max: number) =>
-  rule('maxLength', (value) => value.length <= max, `${field} must be shorter than or equal to ${max} characters`);
+  rule('maxLength', (value) => characterCount(value) <= max, `${field} must be shorter than or equal to ${max} characters`);
 
 /**
  * What each field of a postback must be, checked by hand on the hot path

@@ -22,6 +22,12 @@ function problems(params: RequestParam[], idempotencyKey?: string): FieldProblem
 }
 
 describe('validatePostback', () => {
+  it('counts limits in characters (code points), as documented: an emoji is one', () => {
+    expect(problems([['adv_sub1', '🎉'.repeat(512)], ['order_id', '🎉'.repeat(255)], ['goal', '🎉'.repeat(128)], ['note', '🎉'.repeat(2048)]])).toEqual([]);
+    expect(problems([['adv_sub1', '🎉'.repeat(513)]])).toEqual([expect.objectContaining({ field: 'adv_sub1', rule: 'maxLength' })]);
+    expect(problems([['note', '🎉'.repeat(2049)]])).toEqual([expect.objectContaining({ field: 'note', rule: 'maxLength' })]);
+  });
+
   it('returns the event fields, normalising case where partners differ', () => {
     const params: RequestParam[] = [
       ['transaction_id', ` ${clickId.toUpperCase()} `],

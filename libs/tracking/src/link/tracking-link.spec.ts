@@ -86,4 +86,27 @@ describe('parseTrackingLink', () => {
     expect(link.sub1).toHaveLength(512);
     expect(link.params.note).toHaveLength(1024);
   });
+
+  it('makes free text storable instead of refusing it, so the visitor is still sent on', () => {
+    const link = parseTrackingLink(
+      { aff_id: '7', sub1: 'a\u0000b', sub2: '\ud800x', source: '\u0001\u0002', aff_click_id: 'tab\tok', ['q\u0000']: 'v\u0007', q: 'second' },
+      '10',
+    );
+    expect(link).toMatchObject({ sub1: 'ab', sub2: '\ufffdx', source: null, affClickId: 'tab\tok' });
+    expect({ ...link.params }).toEqual({ q: 'v' });
+  });
+
+  it('keeps invalid percent-encoding as the HTTP layer left it (it is storable)', () => {
+    expect(parseTrackingLink({ aff_id: '7', sub1: '%C0%80%ZZ' }, '10').sub1).toBe('%C0%80%ZZ');
+  });
+
+  it('refuses ids that are digits only once control characters are dropped', () => {
+    expect(refusal({ aff_id: '7\u0000' }, '10')).toEqual({ field: 'aff_id', reason: 'must be a positive integer' });
+    expect(refusal({ aff_id: '7', offer_id: '1\u0000' })).toEqual({ field: 'offer_id', reason: 'must be a positive integer' });
+  });
+
+  it('counts limits in characters (code points), not UTF-16 units', () => {
+    expect(parseTrackingLink({ aff_id: '7', sub1: '😀'.repeat(512) }, '10').sub1).toBe('😀'.repeat(512));
+    expect(refusal({ aff_id: '7', sub1: '😀'.repeat(513) }, '10')).toEqual({ field: 'sub1', reason: 'must be at most 512 characters' });
+  });
 });

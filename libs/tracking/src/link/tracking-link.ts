@@ -1,3 +1,5 @@
+import { characterCount, firstCharacters, storableText } from '@tracklane/contracts';
+
 /**
  * A tracking link as an affiliate writes it:
  *
@@ -35,7 +37,7 @@ export class BadTrackingLink extends Error {
 /** A query string parsed by the HTTP layer: repeated names arrive as arrays. */
 export type RawQuery = Record<string, string | string[] | undefined>;
 
-/** The contract's bounds (clicks.v1): more than this is not a real link. */
+/** The contract's bounds (clicks.v1), in characters (code points): more than this is not a real link. */
 export const LINK_LIMITS = {
   parameters: 64,
   nameLength: 64,
@@ -75,14 +77,23 @@ function positiveId(value: string | undefined, field: string): number {
   return id;
 }
 
+const ID_FIELDS: ReadonlySet<KnownField> = new Set(['offerId', 'affiliateId']);
+
 function printable(name: string): string {
-  return name.length > LINK_LIMITS.nameLength ? `${name.slice(0, LINK_LIMITS.nameLength)}…` : name;
+  return characterCount(name) > LINK_LIMITS.nameLength ? `${firstCharacters(name, LINK_LIMITS.nameLength)}…` : name;
 }
 
 /**
  * Reads a tracking link. `pathOfferId` is the :offerId of /c/:offerId;
  * without it the offer comes from offer_id (the /click form). Empty
  * parameters count as absent; of a repeated parameter the first is used.
+ *
+ * The ids are refused unless they are digits. Every other name and value is
+ * made storable (storableText: control characters dropped, lone surrogates
+ * replaced) rather than refused, so that a visitor is still sent on and the
+ * click is recorded as every downstream store can hold it; a value that was
+ * nothing but control characters counts as absent. Invalid percent-encoding
+ * is kept as written (the HTTP layer leaves such a value undecoded).
  */
 export function parseTrackingLink(query: RawQuery, pathOfferId?: string): TrackingLink {
   const known: Partial<Record<KnownField, string>> = {};
@@ -90,21 +101,27 @@ export function parseTrackingLink(query: RawQuery, pathOfferId?: string): Tracki
   const params: Record<string, string> = Object.create(null);
   let count = 0;
 
-  for (const name in query) {
+  for (const received in query) {
     if (++count > LINK_LIMITS.parameters) {
       throw new BadTrackingLink('query', `must have at most ${LINK_LIMITS.parameters} parameters`);
     }
-    if (name.length > LINK_LIMITS.nameLength) {
+    const name = storableText(received);
+    if (characterCount(name) > LINK_LIMITS.nameLength) {
       throw new BadTrackingLink(printable(name), `parameter names must be at most ${LINK_LIMITS.nameLength} characters`);
     }
-    const raw = query[name];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value === undefined || value === '') continue;
+    const raw = query[received];
+    const given = Array.isArray(raw) ? raw[0] : raw;
+    if (given === undefined || given === '' || name === '') continue;
     const target = FIELD_OF.get(name);
+    const extra = !target || (pathOfferId !== undefined && target.field === 'offerId');
+    const id = !extra && ID_FIELDS.has(target.field);
+    const value = id ? given : storableText(given);
+    if (value === '') continue;
     const limit = target ? LINK_LIMITS.knownValueLength : LINK_LIMITS.extraValueLength;
-    if (value.length > limit) throw new BadTrackingLink(name, `must be at most ${limit} characters`);
-    if (!target || (pathOfferId !== undefined && target.field === 'offerId')) {
-      params[name] = value;
+    if (characterCount(value) > limit) throw new BadTrackingLink(name, `must be at most ${limit} characters`);
+    if (extra) {
+      // Two names that differ only in control characters are one parameter: the first stays.
+      params[name] ??= value;
     } else if ((rank[target.field] ?? Infinity) > target.rank) {
       known[target.field] = value;
       rank[target.field] = target.rank;

@@ -26,6 +26,12 @@ describe('VisitorReader', () => {
     expect(visitor.referrer).toHaveLength(2048);
   });
 
+  it('makes headers storable and cuts them in characters, never splitting a pair', () => {
+    const visitor = plain.read({ 'user-agent': `UA\u0000\u007f/${'😀'.repeat(1100)}`, referer: '\u0001' }, '10.0.0.1');
+    expect(visitor.userAgent).toBe(`UA/${'😀'.repeat(1021)}`);
+    expect(visitor.referrer).toBeNull();
+  });
+
   it('flags known bots, scripts, an empty user agent and the operator\'s own patterns', () => {
     expect(plain.read({ 'user-agent': CHROME }, '10.0.0.1').bot).toBe(false);
     for (const agent of ['Googlebot/2.1', 'Slackbot-LinkExpanding 1.0', 'curl/8.5.0', 'HeadlessChrome/120', '']) {

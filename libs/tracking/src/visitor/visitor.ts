@@ -1,3 +1,4 @@
+import { firstCharacters, storableText } from '@tracklane/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { botDetector, Device, deviceOf } from './user-agent';
@@ -28,7 +29,11 @@ export interface VisitorOptions {
   extraBotPatterns: readonly string[];
 }
 
-/** The contract's bounds (clicks.v1); browsers may send longer headers, which are cut, not refused. */
+/**
+ * The contract's bounds (clicks.v1), in characters; browsers may send longer
+ * headers, which are cut, not refused, and bytes no store could hold, which
+ * are made storable (storableText), not refused.
+ */
 const MAX_USER_AGENT = 1024;
 const MAX_REFERRER = 2048;
 const COUNTRY = /^[A-Za-z]{2}$/;
@@ -50,12 +55,12 @@ export class VisitorReader {
   }
 
   read(headers: IncomingHttpHeaders, peerAddress: string | undefined): Visitor {
-    const userAgent = (header(headers, 'user-agent') ?? '').slice(0, MAX_USER_AGENT);
-    const referrer = header(headers, 'referer');
+    const userAgent = firstCharacters(storableText(header(headers, 'user-agent') ?? ''), MAX_USER_AGENT);
+    const referrer = firstCharacters(storableText(header(headers, 'referer') ?? ''), MAX_REFERRER);
     return {
       ip: this.ipOf(headers, peerAddress),
       userAgent,
-      referrer: referrer ? referrer.slice(0, MAX_REFERRER) : null,
+      referrer: referrer || null,
       country: this.countryOf(headers),
       device: deviceOf(userAgent),
       bot: this.isBot(userAgent),
