@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { AdvertiserAuthenticator, PostbackCredentials } from '../auth/advertiser-authenticator';
 import { SIGNATURE_PARAM } from '../auth/canonical-request';
+import { SignatureClaim, SignatureReplays } from '../auth/signature-replays';
 import { PostbackIntake } from '../intake/postback-intake';
 import { readPostback, RequestParam } from '../params/read-postback';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
@@ -32,6 +33,7 @@ export class PostbackEndpoint {
   constructor(
     private readonly catalog: Catalog,
     private readonly authenticator: AdvertiserAuthenticator,
+    private readonly signatures: SignatureReplays,
     private readonly intake: PostbackIntake,
     private readonly clientAddresses: ClientAddresses,
     private readonly logger: Logger,
@@ -55,13 +57,24 @@ export class PostbackEndpoint {
     const started = performance.now();
     let format: AnswerFormat = endpoint === 'pixel' ? 'pixel' : 'json';
     let advertiserId: number | undefined;
+    let signatureClaim: SignatureClaim | undefined;
     try {
       const jsonBody = header(request, 'content-type')?.includes('json') === true;
       const params = requestParams(request.query, request.body, { jsonBody });
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
       const snapshot = this.catalog.current();
-      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
+      const { advertiser, mapping, signature } = this.authenticator.authenticate(snapshot, this.credentials(request, params));
       advertiserId = advertiser.id;
+      if (signature) {
+        const use = await this.signatures.claim(advertiser.id, signature);
+        if (use.kind === 'replay') {
+          this.logger.info({ advertiserId, endpoint, conversionId: use.answer.conversionId }, 'signed postback replayed; answered, not booked');
+          sendAccepted(reply, format, { answer: use.answer, replayed: true });
+          this.outcomes.inc({ endpoint, outcome: 'replayed' });
+          return;
+        }
+        signatureClaim = use.claim;
+      }
       const nested = jsonBody && !mapping.readsJsonPaths ? firstNestedName(request.body) : undefined;
       if (nested !== undefined) {
         throw PostbackRefusal.invalid([{ field: nested, rule: 'scalar', reason: `${nested} must be a string or a number` }]);
@@ -72,10 +85,12 @@ export class PostbackEndpoint {
       const accepted = await this.intake.accept(advertiser.id, postback, {
         replayWindowSeconds: snapshot.settings.postbackReplayWindowSeconds,
       });
+      if (signatureClaim) await this.signatures.settle(signatureClaim, accepted.answer);
       sendAccepted(reply, format, accepted);
       this.outcomes.inc({ endpoint, outcome: accepted.replayed ? 'replayed' : 'accepted' });
       this.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
+      if (signatureClaim) await this.signatures.release(signatureClaim);
       if (error instanceof PostbackRefusal) {
         this.logger.info(
           { advertiserId, endpoint, status: error.status, error: error.error, reason: error.reason, problems: error.problems },
