@@ -24,19 +24,25 @@ describe('PostbackSender and a name that rebinds (real DNS server)', () => {
   let policy: AddressPolicy;
   const senders: PostbackSender[] = [];
 
-  const answer = async (lines: string[], expected: string[]) => {
-    writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`, { mode: 0o644 });
-    dnsmasq.kill('SIGHUP'); // re-reads the hosts file
-    await waitFor(
-      () =>
-        new Promise<boolean>((resolve) =>
+  let dnsmasqLog = '';
+  const hosts = (lines: string[]) => writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`, { mode: 0o644 });
+  const answering = (expected: string[]) =>
+    waitFor(
+      () => {
+        if (dnsmasq.exitCode !== null) throw new Error(`dnsmasq exited (${dnsmasq.exitCode}): ${dnsmasqLog}`);
+        return new Promise<boolean>((resolve) =>
           resolver(NAME, (_error, addresses) => {
             const got = addresses.map((found) => found.address);
             resolve(got.length >= expected.length && expected.every((address) => got.includes(address)));
           }),
-        ),
-      { what: `dnsmasq answering ${expected.join(', ')}`, timeoutMs: 10_000 },
+        );
+      },
+      { what: `dnsmasq answering ${expected.join(', ')}`, timeoutMs: 30_000 },
     );
+  const answer = async (lines: string[], expected: string[]) => {
+    hosts(lines);
+    dnsmasq.kill('SIGHUP'); // re-reads the hosts file (only ever sent once it answers: before, SIGHUP would end it)
+    await answering(expected);
   };
   const send = (url: string) => {
     // A new sender has no kept-alive connection: it must resolve again, as any new connection does.
@@ -53,7 +59,7 @@ describe('PostbackSender and a name that rebinds (real DNS server)', () => {
     }
     dir = mkdtempSync(join(tmpdir(), 'tracklane-dns-'));
     chmodSync(dir, 0o755); // dnsmasq started as root reads it as nobody
-    writeFileSync(join(dir, 'hosts'), '', { mode: 0o644 });
+    hosts([`127.0.0.3 ${NAME}`]);
     const dnsPort = await freePort();
     dnsmasq = spawn(
       binary,
@@ -71,9 +77,11 @@ describe('PostbackSender and a name that rebinds (real DNS server)', () => {
         '--pid-file=',
         '--log-facility=-',
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    dnsmasq.stderr?.on('data', (chunk: Buffer) => (dnsmasqLog += chunk.toString()));
     resolver = dnsServersResolver([`127.0.0.1:${dnsPort}`], 1_000);
+    await answering(['127.0.0.3']);
     // Two services on one port: the allowed one on 127.0.0.3, an internal one on 127.0.0.2.
     allowed = await HttpReceiver.start({ host: '127.0.0.3' });
     internal = await HttpReceiver.start({ host: '127.0.0.2', port: allowed.port });
@@ -88,7 +96,6 @@ describe('PostbackSender and a name that rebinds (real DNS server)', () => {
 
   it('delivers while the name points at the allowed target, and refuses once it points elsewhere', async () => {
     const url = `http://${NAME}:${allowed.port}/pb?c=1`;
-    await answer([`127.0.0.3 ${NAME}`], ['127.0.0.3']);
     expect(await send(url)).toMatchObject({ kind: 'delivered', statusCode: 200 });
     expect(allowed.requests).toHaveLength(1);
 
