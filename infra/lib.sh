@@ -61,6 +61,11 @@ ensure_redis() {
   die "Redis did not start on $host:$port"
 }
 
+# A real DNS server for the DNS-rebinding test of outbound postbacks (libs/dispatch).
+ensure_dnsmasq() {
+  command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || apt_install dnsmasq-base
+}
+
 # Starts the local broker unless KAFKA_BROKERS names one that already answers.
 # Prints "started" when this call started it (so the caller may stop it again).
 ensure_kafka() {

@@ -10,6 +10,7 @@ mkdir -p "$TRACKLANE_STATE_DIR"
 ensure_node_modules
 ensure_postgres
 ensure_redis
+ensure_dnsmasq
 kafka_started="$(ensure_kafka)"
 [ "$kafka_started" = started ] && trap stop_kafka EXIT
 

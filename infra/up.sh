@@ -19,6 +19,11 @@ npm run --silent db:migrate
 node -r @swc-node/register infra/create-topics.ts
 
 mapfile -t services < <(grep -Ev '^\s*(#|$)' infra/services.conf)
+# The demo's affiliate server (demo-receiver) listens on loopback, which management and postback-dispatch
+# refuse unless allowed: exactly its scheme, address and port are opened, no other service on this machine.
+demo_receiver_port=$(awk '$1 == "demo-receiver" { print $2 }' infra/services.conf)
+export DEMO_RECEIVER_URL="${DEMO_RECEIVER_URL:-http://127.0.0.1:${demo_receiver_port:-8086}}"
+export POSTBACK_ALLOWED_TARGETS="${POSTBACK_ALLOWED_TARGETS:-$DEMO_RECEIVER_URL}"
 if [ -f apps/management/src/seed.ts ]; then
   say "seeding the demo network"
   node -r @swc-node/register apps/management/src/seed.ts > "$run_dir/demo.env"
@@ -29,9 +34,6 @@ if [ "${#services[@]}" -gt 0 ]; then
   names=$(printf '%s\n' "${services[@]}" | awk '{print $1}' | paste -sd, -)
   npx nx run-many -t build --projects="$names" --outputStyle=static >/dev/null
 fi
-
-# The demo's affiliate server (demo-receiver) listens on loopback, which postback-dispatch refuses unless allowed.
-export POSTBACK_ALLOWED_HOSTS="${POSTBACK_ALLOWED_HOSTS:-127.0.0.1}"
 
 for line in "${services[@]}"; do
   read -r name port <<<"$line"

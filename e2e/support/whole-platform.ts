@@ -31,6 +31,8 @@ export async function startWholePlatform(options: { brokers?: string; apps?: str
   const spoolDir = mkdtempSync(join(tmpdir(), 'tracklane-e2e-spool-'));
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, String(await freePort())])));
   const local = (name: string) => `http://127.0.0.1:${ports[name]}`;
+  // The affiliate's server runs on this machine: its scheme, address and port only are opened, as `npm run up` does for the demo receiver.
+  const affiliateTarget = `http://127.0.0.1:${affiliateServer.port}`;
 
   const { stdout } = await run(
     process.execPath,
@@ -45,14 +47,18 @@ export async function startWholePlatform(options: { brokers?: string; apps?: str
     // A suite that needs fewer services starts only those (in the same order).
     apps: SERVICES.filter((app) => options.apps?.includes(app) ?? true),
     perApp: {
-      management: { PORT: ports.management, CLICK_INGEST_URL: local('click-ingest'), POSTBACK_INGEST_URL: local('postback-ingest') },
+      management: {
+        PORT: ports.management,
+        CLICK_INGEST_URL: local('click-ingest'),
+        POSTBACK_INGEST_URL: local('postback-ingest'),
+        POSTBACK_ALLOWED_TARGETS: affiliateTarget,
+      },
       // Visitors come through a proxy that names them, as behind a load balancer.
       'click-ingest': { PORT: ports['click-ingest'], CLICK_SPOOL_DIR: spoolDir, CLICK_CLIENT_IP_HEADER: 'x-forwarded-for' },
       'postback-ingest': { PORT: ports['postback-ingest'] },
       // A conversion whose click is still on its way is looked at again within seconds, not a minute.
       attribution: { PORT: ports.attribution, CONVERSION_RETRY_MAX_BACKOFF_MS: '3000' },
-      // The affiliate's server runs on this machine; outbound postbacks may go there in tests only.
-      'postback-dispatch': { PORT: ports['postback-dispatch'], POSTBACK_ALLOWED_HOSTS: '127.0.0.1', POSTBACK_RETRY_BASE_MS: '200' },
+      'postback-dispatch': { PORT: ports['postback-dispatch'], POSTBACK_ALLOWED_TARGETS: affiliateTarget, POSTBACK_RETRY_BASE_MS: '200' },
       reporting: { PORT: ports.reporting },
     },
   });

@@ -153,4 +153,20 @@ describe('the platform end to end', () => {
     // One outbound postback per status, never more.
     expect(world.affiliateServer.succeeded()).toHaveLength(2);
   });
+
+  it('stops honouring an API key on every service within a second of its revocation', async () => {
+    const issued = dataOf(await admin.POST('/v1/api-keys', { body: { name: 'analyst', role: 'affiliate', affiliateId } }));
+    const asAffiliate = { headers: { authorization: `Bearer ${issued.key}` } };
+    const statusOf = async (service: string, path: string) => (await fetch(`${world.url(service)}${path}`, asAffiliate)).status;
+    const paths: Array<[string, string]> = [
+      ['management', '/v1/me'],
+      ['reporting', `/v1/reports/stats?from=${period.from}&to=${period.to}`],
+    ];
+    for (const [service, path] of paths) expect([service, await statusOf(service, path)]).toEqual([service, 200]);
+
+    await admin.DELETE('/v1/api-keys/{keyId}', { params: { path: { keyId: issued.id } } });
+    const revokedAt = Date.now();
+    for (const [service, path] of paths) expect([service, await statusOf(service, path)]).toEqual([service, 401]);
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+  });
 });

@@ -1,6 +1,6 @@
 import { clicksV1, ClickV1, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
-import { createTestStack, TestStack, waitFor } from '@tracklane/testing';
+import { createTestStack, TcpProxy, TestStack, waitFor } from '@tracklane/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { ClickIngestEnv } from '../src/click-ingest.env';
 import { clickIngest } from '../src/click-ingest.service';
 import { seedCatalog } from './support/catalog-fixture';
 import { ClickTap } from './support/click-tap';
-import { TcpProxy } from './support/tcp-proxy';
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 

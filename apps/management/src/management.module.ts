@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AddressPolicy } from '@tracklane/address-policy';
 import { ApiAuthModule } from '@tracklane/api-auth';
 import { CacheModule } from '@tracklane/cache';
 import { DbModule } from '@tracklane/db';
@@ -17,6 +18,7 @@ export class ManagementModule {
         ManagementApiModule.forRoot({
           clickIngestUrl: baseUrl(env.CLICK_INGEST_URL),
           postbackIngestUrl: baseUrl(env.POSTBACK_INGEST_URL),
+          postbackTargets: AddressPolicy.fromList(env.POSTBACK_ALLOWED_TARGETS),
         }),
       ],
     };

@@ -14,6 +14,7 @@ async function seed(api: ManagementUnderTest): Promise<{ text: string; values: R
     DATABASE_URL: api.database.url,
     REDIS_URL: api.redis.url,
     REDIS_KEY_PREFIX: api.redis.prefix,
+    POSTBACK_ALLOWED_TARGETS: 'http://127.0.0.1:8086',
   };
   const { stdout } = await run(process.execPath, ['-r', '@swc-node/register', join('apps', 'management', 'src', 'seed.ts')], {
     cwd: WORKSPACE_ROOT,

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     // Started after the catalogue is written, so it loads the affiliates at boot.
     service = await ServiceProcess.start({
       app: 'postback-dispatch',
-      env: { ...stack.env, LOG_LEVEL: 'info', POSTBACK_ALLOWED_HOSTS: '127.0.0.1' }, // info: its "listening" line says it is up
+      env: { ...stack.env, LOG_LEVEL: 'info', POSTBACK_ALLOWED_TARGETS: 'http://127.0.0.1:*' }, // info: its "listening" line says it is up
       startTimeoutMs: 120_000,
     });
 

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { allowedTargetList } from '@tracklane/address-policy';
 import { CacheModule } from '@tracklane/cache';
 import { DbModule } from '@tracklane/db';
 import { DispatchModule } from '@tracklane/dispatch';
 import { MessagingModule } from '@tracklane/messaging';
-import { allowedTargets, DispatchEnv } from './dispatch-env';
+import { DispatchEnv } from './dispatch-env';
 
 @Module({})
 export class AppModule {
@@ -22,7 +23,7 @@ export class AppModule {
           backoff: { baseMs: env.POSTBACK_RETRY_BASE_MS, maxMs: env.POSTBACK_RETRY_MAX_MS },
           pollMs: env.POSTBACK_POLL_MS,
           pause: { afterFailures: env.POSTBACK_PAUSE_AFTER_FAILURES, baseMs: env.POSTBACK_PAUSE_MS, maxMs: env.POSTBACK_PAUSE_MAX_MS },
-          allowedTargets: allowedTargets(env.POSTBACK_ALLOWED_HOSTS),
+          allowedTargets: allowedTargetList(env.POSTBACK_ALLOWED_TARGETS),
         }),
       ],
     };

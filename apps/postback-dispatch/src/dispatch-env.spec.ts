@@ -1,5 +1,6 @@
 import { ConfigError, loadEnv } from '@tracklane/config';
-import { allowedTargets, DispatchEnv } from './dispatch-env';
+import { allowedTargetList } from '@tracklane/address-policy';
+import { DispatchEnv } from './dispatch-env';
 
 function problems(source: NodeJS.ProcessEnv): string[] {
   try {
@@ -18,21 +19,27 @@ describe('DispatchEnv', () => {
       POSTBACK_TIMEOUT_MS: 10_000,
       POSTBACK_MAX_ATTEMPTS: 10,
       POSTBACK_RETRY_BASE_MS: 30_000,
-      POSTBACK_ALLOWED_HOSTS: '',
+      POSTBACK_ALLOWED_TARGETS: '',
       SHUTDOWN_GRACE_MS: 45_000,
     });
     expect(env.SHUTDOWN_GRACE_MS).toBeGreaterThan(env.POSTBACK_TIMEOUT_MS);
   });
 
-  it('reads the allow-list of hosts, addresses and ranges', () => {
-    const env = loadEnv(DispatchEnv, { POSTBACK_ALLOWED_HOSTS: '127.0.0.1, 10.0.0.0/8,hooks.internal' });
-    expect(allowedTargets(env.POSTBACK_ALLOWED_HOSTS)).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal']);
+  it('reads the allow-list of scheme://host:port targets', () => {
+    const env = loadEnv(DispatchEnv, { POSTBACK_ALLOWED_TARGETS: 'http://127.0.0.1:8086, https://hooks.internal' });
+    expect(allowedTargetList(env.POSTBACK_ALLOWED_TARGETS)).toEqual(['http://127.0.0.1:8086', 'https://hooks.internal']);
   });
 
   it('names a bad allow-list entry and a bad number', () => {
-    expect(problems({ POSTBACK_ALLOWED_HOSTS: '127.0.0.1,http://evil', POSTBACK_MAX_ATTEMPTS: '0' })).toEqual([
+    expect(problems({ POSTBACK_ALLOWED_TARGETS: 'http://127.0.0.1:8086,127.0.0.1', POSTBACK_MAX_ATTEMPTS: '0' })).toEqual([
       'POSTBACK_MAX_ATTEMPTS must not be less than 1',
-      'POSTBACK_ALLOWED_HOSTS must list host names, IP addresses or CIDR ranges: "http://evil" is neither a host name, an IP address nor a CIDR range',
+      'POSTBACK_ALLOWED_TARGETS must list scheme://host:port entries: "127.0.0.1" is not scheme://host:port, e.g. http://127.0.0.1:8086',
+    ]);
+  });
+
+  it('refuses the host-only allow-list it replaces, rather than ignore it', () => {
+    expect(problems({ POSTBACK_ALLOWED_HOSTS: '127.0.0.1' })).toEqual([
+      'POSTBACK_ALLOWED_HOSTS was replaced by POSTBACK_ALLOWED_TARGETS: list scheme://host:port entries, e.g. http://127.0.0.1:8086',
     ]);
   });
 });

@@ -1,31 +1,6 @@
+import { IsAllowedTargets } from '@tracklane/address-policy';
 import { ServiceEnv } from '@tracklane/config';
-import { TargetPolicy } from '@tracklane/dispatch';
-import { IsInt, Max, Min, ValidateBy } from 'class-validator';
-
-export function allowedTargets(list: string): string[] {
-  return list
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-}
-
-function problemWith(list: unknown): string | null {
-  try {
-    new TargetPolicy(allowedTargets(String(list)));
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-const IsTargetList = () =>
-  ValidateBy({
-    name: 'isTargetList',
-    validator: {
-      validate: (value) => problemWith(value) === null,
-      defaultMessage: (args) => `POSTBACK_ALLOWED_HOSTS must list host names, IP addresses or CIDR ranges: ${problemWith(args?.value)}`,
-    },
-  });
+import { IsEmpty, IsInt, Max, Min } from 'class-validator';
 
 /** postback-dispatch's settings; defaults suit production, tests shorten the delays. */
 export class DispatchEnv extends ServiceEnv {
@@ -82,11 +57,17 @@ export class DispatchEnv extends ServiceEnv {
   POSTBACK_POLL_MS: number = 1_000;
 
   /**
-   * Targets that may be reached although they are loopback, private, link-local or
-   * metadata addresses: comma-separated host names, IP addresses and CIDR ranges.
+   * Targets that may be reached although they are loopback, private,
+   * link-local, metadata or other special-purpose addresses (or local names
+   * such as localhost): comma-separated scheme://host:port entries, e.g.
+   * "http://127.0.0.1:8086". Only that scheme, host and port is opened.
    */
-  @IsTargetList()
-  POSTBACK_ALLOWED_HOSTS: string = '';
+  @IsAllowedTargets()
+  POSTBACK_ALLOWED_TARGETS: string = '';
+
+  /** Replaced by POSTBACK_ALLOWED_TARGETS: a host alone opened every port on it. */
+  @IsEmpty({ message: 'POSTBACK_ALLOWED_HOSTS was replaced by POSTBACK_ALLOWED_TARGETS: list scheme://host:port entries, e.g. http://127.0.0.1:8086' })
+  POSTBACK_ALLOWED_HOSTS?: string;
 
   /**
    * Covers an attempt in flight (POSTBACK_TIMEOUT_MS) and, right after a

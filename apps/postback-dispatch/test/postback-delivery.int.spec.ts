@@ -4,7 +4,7 @@ import { attributionsV1, AttributionV1 } from '@tracklane/contracts';
 import { DISPATCH_DEAD_LETTER_HEADERS } from '@tracklane/dispatch';
 import { DEAD_LETTER_HEADERS } from '@tracklane/messaging';
 import { RunningService, startService } from '@tracklane/observability';
-import { createTestStack, HttpReceiver, readTopic, Responder, TestStack, waitFor } from '@tracklane/testing';
+import { createTestStack, freePort, HttpReceiver, readTopic, Responder, TestStack, waitFor } from '@tracklane/testing';
 import { Producer } from 'kafkajs';
 import { createHmac } from 'node:crypto';
 import { Pool } from 'pg';
@@ -246,11 +246,15 @@ describe('postback-dispatch delivering to real receivers', () => {
     ]);
   });
 
-  it('refuses private, loopback and metadata targets it was not told to allow, sending nothing', async () => {
+  it('refuses private, loopback and metadata targets it was not told to allow, in any spelling, sending nothing', async () => {
     // Listening on 127.0.0.2: reachable, so only the guard can keep the postback from arriving.
     const inside = await receiver(undefined, '127.0.0.2');
     const targets = {
       loopback: `http://127.0.0.2:${inside.port}/pb?c={conversion_id}`,
+      decimal: `http://2130706434:${inside.port}/pb?c={conversion_id}`,
+      mapped: `http://[::ffff:127.0.0.2]:${inside.port}/pb?c={conversion_id}`,
+      name: `http://localhost:${inside.port}/pb?c={conversion_id}`,
+      teredo: 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/pb?c={conversion_id}',
       private: 'http://10.0.0.1/pb?c={conversion_id}',
       metadata: 'http://169.254.169.254/latest/meta-data/?c={conversion_id}',
       scheme: 'file:///etc/passwd?c={conversion_id}',
@@ -267,6 +271,10 @@ describe('postback-dispatch delivering to real receivers', () => {
     );
     expect(errors).toEqual({
       loopback: 'target refused: 127.0.0.2 is a loopback address',
+      decimal: 'target refused: 127.0.0.2 is a loopback address',
+      mapped: 'target refused: ::ffff:7f00:2 is a loopback address',
+      name: 'target refused: localhost is a loopback name',
+      teredo: 'target refused: 2001:0:4136:e378:8000:63bf:3fff:fdd2 is a Teredo address',
       private: 'target refused: 10.0.0.1 is a private address',
       metadata: 'target refused: 169.254.169.254 is a cloud metadata address',
       scheme: 'scheme file: is not http or https',
@@ -274,6 +282,22 @@ describe('postback-dispatch delivering to real receivers', () => {
     expect(inside.requests).toHaveLength(0);
     const rows = await deliveryRows(pool, ids.loopback);
     expect(rows[0].attempts).toBe(1);
+  });
+
+  it('keeps internal addresses and ports out of what the affiliate sees of a failure', async () => {
+    const leaky = await receiver(() => ({ status: 503, body: '<h1>Bad gateway</h1> upstream 10.0.3.7:6379 (cache.internal:6379) refused' }));
+    const leakyId = await affiliate({ url: `${leaky.url}/pb?c={conversion_id}` });
+    const closedId = await affiliate({ url: `http://127.0.0.1:${await freePort()}/pb?c={conversion_id}` });
+    await send(decision(leakyId), decision(closedId));
+
+    const [leakyRow] = await waitForDeliveries(pool, leakyId, 1, ['dead_lettered']);
+    expect(leakyRow.last_error).toBe('HTTP 503: Bad gateway upstream [address] ([address]) refused');
+    const [closedRow] = await waitForDeliveries(pool, closedId, 1, ['dead_lettered']);
+    expect(closedRow.last_error).toBe('connection refused');
+    const { rows } = await pool.query<{ last_error: string }>('SELECT last_error FROM postback_affiliate_health WHERE affiliate_id = ANY($1)', [
+      [leakyId, closedId],
+    ]);
+    expect(rows.map((row) => row.last_error).sort()).toEqual(['HTTP 503: Bad gateway upstream [address] ([address]) refused', 'connection refused']);
   });
 
   async function deadLettersFor(deliveryKey: string) {

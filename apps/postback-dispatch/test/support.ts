@@ -5,7 +5,8 @@ import { Pool } from 'pg';
 
 /** Settings that make retries, pauses and polls take milliseconds instead of minutes. */
 export const FAST_DISPATCH_ENV = {
-  POSTBACK_ALLOWED_HOSTS: '127.0.0.1',
+  // Test receivers listen on whatever loopback port is free; production lists exact ports.
+  POSTBACK_ALLOWED_TARGETS: 'http://127.0.0.1:*',
   POSTBACK_TIMEOUT_MS: '1500',
   POSTBACK_MAX_ATTEMPTS: '4',
   POSTBACK_RETRY_BASE_MS: '100',

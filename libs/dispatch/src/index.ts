@@ -12,4 +12,3 @@ export * from './planning/postback-plan';
 export * from './planning/url-masking';
 export * from './postback-dispatch';
 export * from './safety/guarded-lookup';
-export * from './safety/target-policy';

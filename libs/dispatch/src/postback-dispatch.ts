@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AddressPolicy } from '@tracklane/address-policy';
 import { Catalog } from '@tracklane/catalog';
 import { ServiceEnv } from '@tracklane/config';
 import { attributionsV1, AttributionV1 } from '@tracklane/contracts';
@@ -13,10 +14,9 @@ import { DeliveryDispatcher, DispatcherSettings } from './delivery/delivery-disp
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { PostbackSender } from './delivery/postback-sender';
 import { attributionIntake } from './intake/attribution-intake';
-import { TargetPolicy } from './safety/target-policy';
 
 export interface DispatchOptions extends DispatcherSettings {
-  /** Host names, addresses and CIDR ranges that may be reached although they are loopback, private or link-local. */
+  /** "scheme://host:port" targets that may be reached although they are special-purpose addresses or local names. */
   allowedTargets: string[];
   pause: PausePolicy;
 }
@@ -48,7 +48,7 @@ export class PostbackDispatch implements OnApplicationBootstrap, OnModuleDestroy
       {
         deliveries: this.deliveries,
         health,
-        sender: new PostbackSender({ timeoutMs: options.timeoutMs, policy: new TargetPolicy(options.allowedTargets) }),
+        sender: new PostbackSender({ timeoutMs: options.timeoutMs, policy: new AddressPolicy(options.allowedTargets) }),
         catalog: () => catalog.current(),
         deadLetter: (delivery, error) =>
           producer.send(deadLetterTopic, [deadLetterOf(delivery, error, Math.min(delivery.attempts, options.maxAttempts))]),

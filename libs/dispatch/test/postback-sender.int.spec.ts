@@ -1,14 +1,18 @@
-import { freePort, HttpReceiver } from '@tracklane/testing';
-import { PostbackSender, TargetPolicy } from '../src';
+import { AddressPolicy } from '@tracklane/address-policy';
+import { HttpReceiver } from '@tracklane/testing';
+import { LookupAddress } from 'node:dns';
+import { PostbackSender, Resolver } from '../src';
 
 describe('PostbackSender against a real HTTP receiver', () => {
   let receiver: HttpReceiver;
-  const allowLocal = new PostbackSender({ timeoutMs: 1_000, policy: new TargetPolicy(['127.0.0.1']) });
-  const strict = new PostbackSender({ timeoutMs: 1_000, policy: new TargetPolicy() });
+  let allowLocal: PostbackSender;
+  const strict = new PostbackSender({ timeoutMs: 1_000, policy: new AddressPolicy() });
   const get = (url: string, sender = allowLocal) => sender.send({ method: 'GET', url, body: null, headers: {} });
 
   beforeAll(async () => {
     receiver = await HttpReceiver.start();
+    // The receiver's scheme, address and port, and a port where nothing listens: no other port on this machine.
+    allowLocal = new PostbackSender({ timeoutMs: 1_000, policy: new AddressPolicy([`http://127.0.0.1:${receiver.port}`, 'http://127.0.0.1:1']) });
   });
   afterAll(async () => {
     allowLocal.close();
@@ -40,7 +44,7 @@ describe('PostbackSender against a real HTTP receiver', () => {
   it('gives up on a receiver that never answers at the deadline', async () => {
     receiver.respond = () => 'hang';
     const outcome = await get(`${receiver.url}/hang`);
-    expect(outcome).toMatchObject({ kind: 'retryable', statusCode: null, error: 'timed out after 1000 ms' });
+    expect(outcome).toMatchObject({ kind: 'retryable', statusCode: null, error: 'timeout after 1000 ms' });
     expect(outcome.latencyMs).toBeGreaterThanOrEqual(990);
     expect(outcome.latencyMs).toBeLessThan(5_000);
   });
@@ -54,8 +58,22 @@ describe('PostbackSender against a real HTTP receiver', () => {
     expect(await get(`${receiver.url}/b`)).toMatchObject({ kind: 'retryable', statusCode: 429, retryAfterMs: 120_000 });
     receiver.respond = () => 'drop';
     expect(await get(`${receiver.url}/c`)).toMatchObject({ kind: 'retryable', statusCode: null });
-    const closed = await freePort();
-    expect(await get(`http://127.0.0.1:${closed}/`)).toMatchObject({ kind: 'retryable', error: expect.stringContaining('ECONNREFUSED') });
+    // What the affiliate sees is the class; which address and port refused is for the operator's log.
+    expect(await get('http://127.0.0.1:1/')).toEqual(
+      expect.objectContaining({ kind: 'retryable', error: 'connection refused', detail: expect.stringContaining('ECONNREFUSED 127.0.0.1:1') }),
+    );
+  });
+
+  it('shows the affiliate a short excerpt of an error answer, without addresses or markup', async () => {
+    receiver.respond = () => ({
+      status: 502,
+      body: `<html><body><h1>502 Bad Gateway</h1><p>upstream 10.0.3.7:6379 and [fd00::12]:80 (db.internal:5432) failed</p>${'x'.repeat(500)}</body></html>`,
+    });
+    const outcome = await get(`${receiver.url}/x`);
+    expect(outcome.kind).toBe('retryable');
+    const error = (outcome as { error: string }).error;
+    expect(error).toMatch(/^HTTP 502: 502 Bad Gateway upstream \[address\] and \[address\] \(\[address\]\) failed x+…$/);
+    expect(error.length).toBeLessThanOrEqual('HTTP 502: '.length + 100);
   });
 
   it('does not retry other answers, and does not follow redirects', async () => {
@@ -63,27 +81,52 @@ describe('PostbackSender against a real HTTP receiver', () => {
     expect(await get(`${receiver.url}/x`)).toMatchObject({ kind: 'rejected', statusCode: 404, error: 'HTTP 404: no such postback' });
     receiver.respond = (request) =>
       request.url === '/moved' ? { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } } : { status: 200 };
-    expect(await get(`${receiver.url}/moved`)).toMatchObject({ kind: 'rejected', statusCode: 302 });
+    expect(await get(`${receiver.url}/moved`)).toMatchObject({ kind: 'rejected', statusCode: 302, error: 'HTTP 302: redirects are not followed' });
     expect(receiver.requests.map((request) => request.url)).toEqual(['/x', '/moved']);
+  });
+
+  it('opens only the listed port of a listed address', async () => {
+    const other = await HttpReceiver.start();
+    try {
+      expect(await get(`${other.url}/pb`)).toMatchObject({ kind: 'refused', error: 'target refused: 127.0.0.1 is a loopback address' });
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses loopback by address and by name unless allowed, sending nothing', async () => {
     const port = receiver.port;
-    for (const url of [`http://127.0.0.1:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`, `http://2130706433:${port}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${port}/`,
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://2130706433:${port}/`,
+      `http://0x7f000001:${port}/`,
+      `http://127.1:${port}/`,
+    ]) {
       const outcome = await get(url, strict);
       expect(outcome).toMatchObject({ kind: 'refused', error: expect.stringMatching(/loopback address$/) });
     }
-    expect(await get(`http://localhost:${port}/`, strict)).toMatchObject({
-      kind: 'refused',
-      error: expect.stringMatching(/^target refused: localhost resolves to .* loopback address$/),
-    });
+    expect(await get(`http://localhost:${port}/`, strict)).toMatchObject({ kind: 'refused', error: 'target refused: localhost is a loopback name' });
+    const resolver: Resolver = (_hostname, callback) => callback(null, [{ address: '127.0.0.1', family: 4 } as LookupAddress]);
+    const resolving = new PostbackSender({ timeoutMs: 1_000, policy: new AddressPolicy(), resolver });
+    try {
+      expect(await get(`http://receiver.example.net:${port}/`, resolving)).toEqual({
+        kind: 'refused',
+        error: 'target refused: receiver.example.net resolves to an address that is not public',
+        detail: 'receiver.example.net resolves to 127.0.0.1, a loopback address',
+        latencyMs: expect.any(Number),
+      });
+    } finally {
+      resolving.close();
+    }
     expect(await get(`http://169.254.169.254/latest/meta-data/`, strict)).toMatchObject({
       kind: 'refused',
       error: 'target refused: 169.254.169.254 is a cloud metadata address',
     });
     expect(receiver.requests).toHaveLength(0);
 
-    expect(await get(`http://localhost:${port}/`)).toMatchObject({ kind: 'delivered' });
+    expect(await get(`http://127.1:${port}/`)).toMatchObject({ kind: 'delivered' });
     expect(receiver.requests).toHaveLength(1);
   });
 });

@@ -1,3 +1,5 @@
+import { AddressPolicy } from '@tracklane/address-policy';
+
 export const NETWORK_ADMIN_OPTIONS = Symbol('NETWORK_ADMIN_OPTIONS');
 
 export interface NetworkAdminOptions {
@@ -5,4 +7,6 @@ export interface NetworkAdminOptions {
   clickIngestUrl: string;
   /** Public base URL of postback-ingest: advertisers' postback URLs start with it. */
   postbackIngestUrl: string;
+  /** Where affiliates' postback URLs may point: public hosts, and the internal targets the operator listed. */
+  postbackTargets: AddressPolicy;
 }

@@ -3,30 +3,49 @@ import pino, { Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-/** Field names whose values never reach a log line. */
-const REDACTED = [
+/** Credentials: their values never reach a log line, at the top level or one level down. */
+const SECRET_FIELDS = [
   'token',
   'secret',
   'password',
   'apiKey',
+  'api_key',
   'authorization',
-  '*.token',
-  '*.secret',
-  '*.password',
-  '*.apiKey',
-  '*.authorization',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers["x-tracklane-token"]',
+  'signature',
+  'postbackToken',
+  'postbackSecret',
+  'signingSecret',
+  'keyHash',
+  'cookie',
+];
+const SECRET_HEADERS = ['authorization', '"x-api-key"', '"x-tracklane-token"', '"x-tracklane-signature"', 'cookie'];
+
+/** Fields holding a URL: kept, with credentials in their query string or user info masked. */
+const URL_FIELDS = ['url', '*.url'];
+
+const REDACTED = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  ...SECRET_HEADERS.flatMap((header) => [`headers[${header}]`, `*.headers[${header}]`]),
+  ...URL_FIELDS,
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** Query parameters that carry credentials (?api_key= on report URLs, ?token= on postbacks). */
+const SECRET_PARAMS = /([?&](?:api_key|apikey|key|token|security_token|signature|secret|password)=)[^&#\s]*/gi;
+
+/** What a redacted path's value becomes: URLs keep their shape, secrets go entirely. */
+function censor(value: unknown, path: string[]): unknown {
+  if (path[path.length - 1] !== 'url' || typeof value !== 'string') return '[redacted]';
+  return value.replace(/\/\/[^/@\s]*@/, '//[redacted]@').replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
     base: { service },
-    redact: { paths: REDACTED, censor: '[redacted]' },
+    redact: { paths: REDACTED, censor },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes NestJS's own messages (module init, route mapping, errors) through pino. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { Redis, REDIS } from '@tracklane/cache';
 import { Catalog, CatalogModule } from '@tracklane/catalog';
 import { conversionsV1 } from '@tracklane/contracts';
 import { MESSAGE_PRODUCER, MessageProducer, Topics } from '@tracklane/messaging';
@@ -7,6 +8,7 @@ import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { AdvertiserAuthenticator } from './auth/advertiser-authenticator';
+import { SignatureReplays } from './auth/signature-replays';
 import { ErrorAnswerFilter } from './http/error-answer.filter';
 import { ClientAddresses } from './http/client-address';
 import { PostbackController } from './http/postback.controller';
@@ -70,11 +72,12 @@ export class PostbackIntakeModule {
         },
         {
           provide: PostbackEndpoint,
-          inject: [Catalog, PostbackIntake, InboundPostbackLog, LOGGER, Registry],
-          useFactory: (catalog: Catalog, intake: PostbackIntake, inboundLog: InboundPostbackLog, logger: Logger, metrics: Registry) =>
+          inject: [Catalog, PostbackIntake, InboundPostbackLog, LOGGER, Registry, REDIS],
+          useFactory: (catalog: Catalog, intake: PostbackIntake, inboundLog: InboundPostbackLog, logger: Logger, metrics: Registry, redis: Redis) =>
             new PostbackEndpoint(
               catalog,
               new AdvertiserAuthenticator(options.signatureWindowSeconds, logger),
+              new SignatureReplays(redis, options.signatureWindowSeconds),
               intake,
               new ClientAddresses(options.trustedProxies),
               inboundLog,

@@ -39,13 +39,14 @@ export class PostbackRefusal extends Error {
 }
 
 /**
- * Tracklane cannot take the postback right now (Kafka or Postgres is
- * unreachable, or the same postback is still being recorded elsewhere). The
+ * Tracklane cannot take the postback right now (Kafka, Postgres or, for a
+ * signed postback, Redis is unreachable, or the same postback is still being
+ * recorded elsewhere). The
  * advertiser should retry: nothing was acknowledged.
  */
 export class PostbackUnavailable extends Error {
   constructor(
-    readonly reason: 'kafka_unavailable' | 'database_unavailable' | 'duplicate_in_progress',
+    readonly reason: 'kafka_unavailable' | 'database_unavailable' | 'duplicate_in_progress' | 'replay_check_unavailable',
     options?: { cause?: unknown },
   ) {
     super(reason, options);

@@ -34,9 +34,13 @@ export class HttpReceiver {
     this.server = createServer((request, response) => void this.handle(request, response));
   }
 
-  static async start(options: { respond?: Responder; host?: string } = {}): Promise<HttpReceiver> {
+  /** Listens on a free port unless given one (two receivers on two loopback addresses may share a port). */
+  static async start(options: { respond?: Responder; host?: string; port?: number } = {}): Promise<HttpReceiver> {
     const receiver = new HttpReceiver(options.respond ?? (() => ({ status: 200, body: 'ok' })));
-    await new Promise<void>((resolve) => receiver.server.listen(0, options.host ?? '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      receiver.server.once('error', reject);
+      receiver.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    });
     return receiver;
   }
 

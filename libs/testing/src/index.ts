@@ -7,6 +7,7 @@ export * from './ports';
 export * from './redis';
 export * from './service-process';
 export * from './services';
+export * from './tcp-proxy';
 export * from './test-stack';
 export * from './wait';
 export * from './workspace';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AddressPolicy } from '@tracklane/address-policy';
 import { CacheModule } from '@tracklane/cache';
 import { ConfigError, ConfigModule, loadEnv } from '@tracklane/config';
 import { DbModule } from '@tracklane/db';
@@ -36,7 +37,11 @@ export function runOperatorTool<E extends ManagementEnv>(
           ObservabilityModule.forRoot({ logger }),
           DbModule.forRoot({ poolSize: 2 }),
           CacheModule.forRoot(),
-          NetworkAdminModule.forRoot({ clickIngestUrl: baseUrl(env.CLICK_INGEST_URL), postbackIngestUrl: baseUrl(env.POSTBACK_INGEST_URL) }),
+          NetworkAdminModule.forRoot({
+            clickIngestUrl: baseUrl(env.CLICK_INGEST_URL),
+            postbackIngestUrl: baseUrl(env.POSTBACK_INGEST_URL),
+            postbackTargets: AddressPolicy.fromList(env.POSTBACK_ALLOWED_TARGETS),
+          }),
         ],
       },
       { logger: new PinoNestLogger(logger), abortOnError: false },

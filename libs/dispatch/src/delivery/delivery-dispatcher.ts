@@ -207,32 +207,32 @@ export class DeliveryDispatcher {
               affiliateId: claim.affiliateId,
               consecutiveFailures: health.consecutiveFailures,
               pausedUntil: health.pausedUntil,
-              error: outcome.error,
+              error: outcome.detail,
             },
             'affiliate postbacks paused: the endpoint keeps failing',
           );
         }
         if (claim.attempts >= this.settings.maxAttempts) {
-          await this.giveUp(claim, record);
+          await this.giveUp(claim, record, outcome.detail);
           return;
         }
         const backoff = retryDelayMs(this.settings.backoff, claim.attempts);
         const delayMs = Math.min(this.settings.backoff.maxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
         await persist(() => this.deps.deliveries.recordRetry(claim, record, delayMs));
         this.deps.logger.warn(
-          { ...context, error: outcome.error, statusCode: outcome.statusCode, retryInMs: delayMs },
+          { ...context, error: outcome.detail, statusCode: outcome.statusCode, retryInMs: delayMs },
           'postback attempt failed; will retry',
         );
         return;
       }
       case 'rejected':
-        await this.giveUp(claim, record);
+        await this.giveUp(claim, record, outcome.detail);
         await this.endpointAnswered(claim);
         return;
       case 'refused':
         await persist(() => this.deps.deliveries.recordGaveUp(claim, record, 'refused'));
         this.finished.inc({ state: 'refused' });
-        this.deps.logger.warn({ ...context, error: outcome.error }, 'postback refused: target not allowed');
+        this.deps.logger.warn({ ...context, error: outcome.detail }, 'postback refused: target not allowed');
     }
   }
 
@@ -246,13 +246,13 @@ export class DeliveryDispatcher {
   }
 
   /** Dead-letter first, then the final state: a crash in between dead-letters it again rather than losing it. */
-  private async giveUp(claim: ClaimedDelivery, record: AttemptRecord): Promise<void> {
+  private async giveUp(claim: ClaimedDelivery, record: AttemptRecord, detail?: string): Promise<void> {
     const error = record.error ?? 'attempts exhausted';
     await this.deps.deadLetter(claim, error);
     await persist(() => this.deps.deliveries.recordGaveUp(claim, record, 'dead_lettered'));
     this.finished.inc({ state: 'dead_lettered' });
     const { deliveryKey, conversionId, affiliateId, attempts } = claim;
-    this.deps.logger.warn({ deliveryKey, conversionId, affiliateId, attempts, error }, 'postback dead-lettered');
+    this.deps.logger.warn({ deliveryKey, conversionId, affiliateId, attempts, error: detail ?? error }, 'postback dead-lettered');
   }
 
   private headers(claim: ClaimedDelivery): Record<string, string> {

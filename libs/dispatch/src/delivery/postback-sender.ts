@@ -1,8 +1,8 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { AddressPolicy, targetOf } from '@tracklane/address-policy';
 import { guardedLookup, Resolver, TargetRefused } from '../safety/guarded-lookup';
-import { TargetPolicy } from '../safety/target-policy';
+import { failureOf, responseError } from './failure-classes';
 
 export interface PostbackRequest {
   method: 'GET' | 'POST';
@@ -11,15 +11,19 @@ export interface PostbackRequest {
   headers: Record<string, string>;
 }
 
-/** What one attempt came to, and so what happens next. */
+/**
+ * What one attempt came to, and so what happens next. `error` is what the
+ * affiliate may see (our classification, at most a short sanitised excerpt
+ * of the receiver's answer); `detail` is for the operator's log only.
+ */
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number; latencyMs: number }
   /** Network error, timeout, 5xx, 408 or 429: try again later. */
-  | { kind: 'retryable'; statusCode: number | null; error: string; latencyMs: number; retryAfterMs: number | null }
+  | { kind: 'retryable'; statusCode: number | null; error: string; detail: string; latencyMs: number; retryAfterMs: number | null }
   /** Any other answer (4xx, 3xx): the receiver said no; repeating will not change that. */
-  | { kind: 'rejected'; statusCode: number; error: string; latencyMs: number }
-  /** The target resolves to an address we may not reach: nothing was sent. */
-  | { kind: 'refused'; error: string; latencyMs: number };
+  | { kind: 'rejected'; statusCode: number; error: string; detail: string; latencyMs: number }
+  /** The target is or resolves to an address we may not reach: nothing was sent. */
+  | { kind: 'refused'; error: string; detail: string; latencyMs: number };
 
 const RESPONSE_SNIPPET_BYTES = 256;
 /** Beyond this the connection is dropped rather than drained for reuse. */
@@ -27,7 +31,7 @@ const MAX_DRAINED_BYTES = 64 * 1024;
 
 export interface PostbackSenderOptions {
   timeoutMs: number;
-  policy: TargetPolicy;
+  policy: AddressPolicy;
   resolver?: Resolver;
 }
 
@@ -35,31 +39,31 @@ export interface PostbackSenderOptions {
  * Sends one postback over node:http(s): one deadline for the whole
  * exchange (DNS, connect, TLS, headers, body), redirects not followed (a
  * redirect could point anywhere, including inside our network), keep-alive
- * connections reused, and every connection made through the SSRF guard.
+ * connections reused, and every connection made through the SSRF guard:
+ * the host as written, then every address its name resolves to.
  */
 export class PostbackSender {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
-  private readonly lookup;
 
-  constructor(private readonly options: PostbackSenderOptions) {
-    this.lookup = guardedLookup(options.policy, options.resolver);
-  }
+  constructor(private readonly options: PostbackSenderOptions) {}
 
   send(postback: PostbackRequest): Promise<AttemptOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const refused = (reason: string, detail = reason) =>
+      Promise.resolve<AttemptOutcome>({ kind: 'refused', error: `target refused: ${reason}`, detail, latencyMs: 0 });
     let url: URL;
     try {
       url = new URL(postback.url);
     } catch {
-      return Promise.resolve({ kind: 'refused', error: 'the postback URL is not a valid URL', latencyMs: 0 });
+      return refused('the postback URL is not a valid URL');
     }
-    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(hostname) && !this.options.policy.allowsHost(hostname)) {
-      const refusal = this.options.policy.refusal(hostname);
-      if (refusal) return Promise.resolve({ kind: 'refused', error: `target refused: ${refusal}`, latencyMs: 0 });
-    }
+    const target = targetOf(url);
+    if (!target) return refused('the postback URL is not an http(s) URL with a valid host');
+    const hostRefusal = this.options.policy.hostRefusal(target);
+    if (hostRefusal) return refused(hostRefusal);
+    const hostname = target.host.text;
 
     return new Promise<AttemptOutcome>((resolve) => {
       let settled = false;
@@ -85,25 +89,17 @@ export class PostbackSender {
           ...postback.headers,
         },
         agent: secure ? this.httpsAgent : this.httpAgent,
-        lookup: this.lookup,
+        lookup: guardedLookup(this.options.policy, target, this.options.resolver),
       });
       const deadline = setTimeout(() => {
-        settle({
-          kind: 'retryable',
-          statusCode: null,
-          error: `timed out after ${this.options.timeoutMs} ms`,
-          latencyMs: elapsed(),
-          retryAfterMs: null,
-        });
+        const error = `timeout after ${this.options.timeoutMs} ms`;
+        settle({ kind: 'retryable', statusCode: null, error, detail: error, latencyMs: elapsed(), retryAfterMs: null });
         request.destroy();
       }, this.options.timeoutMs);
 
       request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof TargetRefused) settle({ kind: 'refused', error: error.message, latencyMs: elapsed() });
-        else {
-          const detail = error.code ? `${error.code}: ${error.message}` : error.message;
-          settle({ kind: 'retryable', statusCode: null, error: detail, latencyMs: elapsed(), retryAfterMs: null });
-        }
+        if (error instanceof TargetRefused) settle({ kind: 'refused', error: error.message, detail: error.detail, latencyMs: elapsed() });
+        else settle({ kind: 'retryable', statusCode: null, ...failureOf(error), latencyMs: elapsed(), retryAfterMs: null });
       });
       request.on('response', (response) => {
         readSnippet(response).then(
@@ -112,7 +108,8 @@ export class PostbackSender {
             settle({
               kind: 'retryable',
               statusCode: response.statusCode ?? null,
-              error: `response cut short: ${error.message}`,
+              error: 'connection closed mid-response',
+              detail: `response cut short: ${error.message}`,
               latencyMs: elapsed(),
               retryAfterMs: null,
             }),
@@ -154,12 +151,12 @@ function readSnippet(response: IncomingMessage): Promise<string> {
 function classify(response: IncomingMessage, snippet: string, latencyMs: number): AttemptOutcome {
   const statusCode = response.statusCode ?? 0;
   if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode, latencyMs };
-  const error = `HTTP ${statusCode}${snippet.trim() ? `: ${snippet.trim().replace(/\s+/g, ' ')}` : ''}`;
+  const { error, detail } = responseError(statusCode, snippet);
   // 408 and 429 are the receiver asking to be asked again later, so they are retried despite being 4xx.
   if (statusCode >= 500 || statusCode === 408 || statusCode === 429) {
-    return { kind: 'retryable', statusCode, error, latencyMs, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+    return { kind: 'retryable', statusCode, error, detail, latencyMs, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   }
-  return { kind: 'rejected', statusCode, error, latencyMs };
+  return { kind: 'rejected', statusCode, error, detail, latencyMs };
 }
 
 function retryAfterMs(header: string | undefined): number | null {

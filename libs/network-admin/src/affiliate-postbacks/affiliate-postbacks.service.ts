@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@tracklane/db';
 import { Actor, affiliateOf, isAdmin, notFound } from '../access';
 import { ChangeLog, Removal, Tx } from '../changes';
+import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { offerScope } from '../offers/offer-scope';
+import { checkPostbackTarget } from '../validation/postback-target';
 import { AffiliatePostbackView, affiliatePostbackView } from './affiliate-postback.view';
 
 export interface AffiliatePostbackInput {
@@ -16,6 +18,7 @@ export class AffiliatePostbacksService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly changes: ChangeLog,
+    @Inject(NETWORK_ADMIN_OPTIONS) private readonly options: NetworkAdminOptions,
   ) {}
 
   async list(actor: Actor, affiliateId: number): Promise<AffiliatePostbackView[]> {
@@ -32,6 +35,7 @@ export class AffiliatePostbacksService {
   }
 
   async put(actor: Actor, affiliateId: number, offerId: number, input: AffiliatePostbackInput): Promise<AffiliatePostbackView> {
+    checkPostbackTarget(this.options.postbackTargets, 'url', input.url);
     return this.changes.apply(actor, async (tx, trail) => {
       await checkAffiliate(tx, actor, affiliateId);
       if (!(await tx.offer.findFirst({ where: { AND: [offerScope(actor), { id: offerId }] }, select: { id: true } }))) {

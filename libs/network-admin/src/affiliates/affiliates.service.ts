@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PostbackStatus } from '@tracklane/contracts';
 import { Affiliate, Prisma, PrismaService } from '@tracklane/db';
 import { Actor, affiliateOf, forbidden, isAdmin, notFound, onlyFields } from '../access';
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
+import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { newSigningSecret } from '../secrets';
+import { checkPostbackTarget } from '../validation/postback-target';
 import { affiliateHistory, ChangeLog, lockRow, Removal, revokeApiKeys, Tx } from '../changes';
 import { AffiliateStatus, AffiliateView, affiliateView } from './affiliate.view';
 
@@ -30,6 +32,7 @@ export class AffiliatesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly changes: ChangeLog,
+    @Inject(NETWORK_ADMIN_OPTIONS) private readonly options: NetworkAdminOptions,
   ) {}
 
   async list(actor: Actor, query: PageQuery & { status?: AffiliateStatus }): Promise<Page<AffiliateView>> {
@@ -48,6 +51,7 @@ export class AffiliatesService {
 
   async create(actor: Actor, input: AffiliateInput): Promise<AffiliateWithSecret> {
     if (!isAdmin(actor)) throw forbidden('only admin keys create affiliates');
+    checkPostbackTarget(this.options.postbackTargets, 'postbackUrl', input.postbackUrl);
     const postbackSecret = newSigningSecret();
     return this.changes.apply(actor, async (tx, trail) => {
       const row = await tx.affiliate.create({ data: { ...affiliateData(input), name: input.name, postbackSecret } });
@@ -58,6 +62,7 @@ export class AffiliatesService {
 
   async update(actor: Actor, id: number, patch: AffiliatePatch): Promise<AffiliateView> {
     if (!isAdmin(actor)) onlyFields(patch, AFFILIATE_SELF_SERVICE_FIELDS, 'affiliate keys');
+    checkPostbackTarget(this.options.postbackTargets, 'postbackUrl', patch.postbackUrl);
     return this.changes.apply(actor, async (tx, trail) => {
       const before = await this.findLocked(tx, actor, id);
       const restoring = patch.status !== undefined && before.status === 'archived';

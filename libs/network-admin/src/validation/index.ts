@@ -4,6 +4,7 @@ export * from './instant';
 export * from './ip-allowlist';
 export * from './money';
 export * from './param-mapping';
+export * from './postback-target';
 export * from './presence';
 export * from './time-zone';
 export * from './url-template';

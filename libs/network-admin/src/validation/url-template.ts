@@ -33,6 +33,11 @@ export interface UrlTemplateRules {
 const MACRO = /\{([^{}]*)\}/g;
 const MAX_LENGTH = 2048;
 
+/** The template with every macro filled in, as a URL parser can read it. */
+export function concreteUrl(template: string): string {
+  return template.replace(MACRO, 'x');
+}
+
 /** Why a URL template is unacceptable, or null when it is fine. */
 export function urlTemplateProblem(template: unknown, rules: UrlTemplateRules): string | null {
   if (typeof template !== 'string') return 'must be a string';
@@ -44,7 +49,7 @@ export function urlTemplateProblem(template: unknown, rules: UrlTemplateRules): 
       return `uses the unknown macro {${name}}; known macros are ${rules.macros.map((macro) => `{${macro}}`).join(', ')}`;
     }
   }
-  const concrete = template.replace(MACRO, 'x');
+  const concrete = concreteUrl(template);
   if (/[{}]/.test(concrete)) return 'has a "{" or "}" that does not belong to a macro';
   if (!/^https?:\/\//i.test(template)) return 'must be an absolute http:// or https:// URL';
   // Whoever controls a macro's value (the affiliate's sub ids) must never choose where the request goes.

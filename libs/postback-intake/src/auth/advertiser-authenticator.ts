@@ -6,6 +6,7 @@ import { RequestParam } from '../params/read-postback';
 import { PostbackRefusal } from '../refusals';
 import { signPostback } from './canonical-request';
 import { IpAllowlist } from './ip-allowlist';
+import { VerifiedSignature } from './signature-replays';
 
 /** What a request offers as proof of who sent it. Never logged. */
 export interface PostbackCredentials {
@@ -21,6 +22,8 @@ export interface PostbackCredentials {
 export interface AuthenticatedAdvertiser {
   advertiser: CatalogAdvertiser;
   mapping: PartnerMapping;
+  /** The signature the postback carried, when it was checked: it may be used once. */
+  signature: VerifiedSignature | null;
 }
 
 /** An advertiser's settings in the form the hot path needs, built once per catalogue snapshot. */
@@ -74,10 +77,11 @@ export class AdvertiserAuthenticator {
 
     if (!prepared.allowlist.allows(credentials.clientAddress)) throw PostbackRefusal.forbidden('ip_not_allowed');
 
-    if (advertiser.signingSecret && (advertiser.requireSignature || credentials.signature !== undefined)) {
-      this.verifySignature(advertiser.signingSecret, credentials, now);
-    }
-    return { advertiser, mapping: prepared.mapping };
+    const signature =
+      advertiser.signingSecret && (advertiser.requireSignature || credentials.signature !== undefined)
+        ? this.verifySignature(advertiser.signingSecret, credentials, now)
+        : null;
+    return { advertiser, mapping: prepared.mapping, signature };
   }
 
   /**
@@ -96,7 +100,7 @@ export class AdvertiserAuthenticator {
     return {};
   }
 
-  private verifySignature(secret: string, credentials: PostbackCredentials, now: number): void {
+  private verifySignature(secret: string, credentials: PostbackCredentials, now: number): VerifiedSignature {
     const { signature, timestamp } = credentials;
     if (!signature) throw PostbackRefusal.unauthorized('missing_signature');
     if (!timestamp) throw PostbackRefusal.unauthorized('missing_timestamp');
@@ -110,6 +114,7 @@ export class AdvertiserAuthenticator {
     if (!given || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
       throw PostbackRefusal.unauthorized('bad_signature');
     }
+    return { value: given, timestamp: Number(timestamp) };
   }
 
   private prepare(advertiser: CatalogAdvertiser): PreparedAdvertiser {

@@ -4,10 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { AdvertiserAuthenticator, PostbackCredentials } from '../auth/advertiser-authenticator';
 import { SIGNATURE_PARAM } from '../auth/canonical-request';
+import { SignatureClaim, SignatureReplays } from '../auth/signature-replays';
 import { InboundPostback } from '../inbound-log/inbound-postback';
 import { InboundPostbackLog } from '../inbound-log/inbound-postback-log';
 import { interpretPostback } from '../intake/interpret-postback';
-import { PostbackIntake } from '../intake/postback-intake';
+import { Accepted, PostbackIntake } from '../intake/postback-intake';
 import { RequestParam } from '../params/read-postback';
 import { PostbackRefusal, PostbackUnavailable } from '../refusals';
 import { AnswerFormat, answerFormat, sendAccepted, sendRefusal, sendUnavailable } from './answers';
@@ -33,6 +34,7 @@ export class PostbackEndpoint {
   constructor(
     private readonly catalog: Catalog,
     private readonly authenticator: AdvertiserAuthenticator,
+    private readonly signatures: SignatureReplays,
     private readonly intake: PostbackIntake,
     private readonly clientAddresses: ClientAddresses,
     private readonly inboundLog: InboundPostbackLog,
@@ -69,13 +71,27 @@ export class PostbackEndpoint {
       snapshot,
       httpStatus: 500,
     };
+    let signatureClaim: SignatureClaim | undefined;
     try {
       const jsonBody = contentType?.includes('json') === true;
       const params = requestParams(request.query, request.body, { jsonBody });
       entry.params = params;
       if (endpoint === 'postback') format = answerFormat(paramValue(params, 'format'), header(request, 'accept'));
-      const { advertiser, mapping } = this.authenticator.authenticate(snapshot, this.credentials(request, params), undefined, entry);
+      const { advertiser, mapping, signature } = this.authenticator.authenticate(snapshot, this.credentials(request, params), undefined, entry);
       entry.mapping = mapping;
+      if (signature) {
+        const use = await this.signatures.claim(advertiser.id, signature);
+        if (use.kind === 'replay') {
+          this.logger.info({ advertiserId: advertiser.id, endpoint, conversionId: use.answer.conversionId }, 'signed postback replayed; answered, not booked');
+          const replayed: Accepted = { answer: use.answer, replayed: true };
+          sendAccepted(reply, format, replayed);
+          entry.accepted = replayed;
+          entry.httpStatus = 200;
+          this.outcomes.inc({ endpoint, outcome: 'replayed' });
+          return;
+        }
+        signatureClaim = use.claim;
+      }
       const postback = interpretPostback(
         { params, jsonBody: jsonBody ? request.body : undefined, idempotencyKey: header(request, 'idempotency-key') },
         mapping,
@@ -85,12 +101,14 @@ export class PostbackEndpoint {
       const accepted = await this.intake.accept(advertiser.id, postback, {
         replayWindowSeconds: snapshot.settings.postbackReplayWindowSeconds,
       });
+      if (signatureClaim) await this.signatures.settle(signatureClaim, accepted.answer);
       sendAccepted(reply, format, accepted);
       entry.accepted = accepted;
       entry.httpStatus = 200;
       this.outcomes.inc({ endpoint, outcome: accepted.replayed ? 'replayed' : 'accepted' });
       this.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
+      if (signatureClaim) await this.signatures.release(signatureClaim);
       if (error instanceof PostbackRefusal) {
         this.logger.info(
           { advertiserId: entry.advertiser?.id, endpoint, status: error.status, error: error.error, reason: error.reason, problems: error.problems },

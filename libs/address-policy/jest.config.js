@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'address-policy',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
