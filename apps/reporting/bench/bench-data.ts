@@ -23,6 +23,11 @@ const CHUNK = 1_000_000;
  */
 export async function loadBenchData(pool: Pool, shape: BenchShape, progress: (message: string) => void): Promise<void> {
   const start = new Date(shape.end.getTime() - shape.days * 86_400_000);
+  // Conversions may land up to six hours after their click, still before the end.
+  await pool.query(`SELECT reporting_ensure_raw_partitions(array(SELECT generate_series($1::timestamptz, $2::timestamptz, interval '1 day')))`, [
+    start,
+    shape.end,
+  ]);
   await pool.query(`INSERT INTO advertisers (id, name, postback_token) SELECT g, 'Advertiser ' || g, 'bench-token-' || g FROM generate_series(1, $1::int) g`, [
     shape.advertisers,
   ]);

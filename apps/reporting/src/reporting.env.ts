@@ -45,6 +45,17 @@ export class ReportingEnv extends ApiAuthEnv {
   @Min(1)
   REPORTING_PROJECTOR_WINDOW_MESSAGES: number = 2_000;
 
+  /**
+   * Whole UTC months of raw clicks and attribution events (click log, sub-hour
+   * report edges, replay guards) kept before the current month; older months are
+   * dropped. Rollups and conversions are kept. Longer than Kafka keeps
+   * clicks.v1 and attributions.v1, so a replay always meets its guard.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  REPORTING_RAW_RETENTION_MONTHS: number = 13;
+
   @IsInt()
   @Min(2)
   @Max(200)

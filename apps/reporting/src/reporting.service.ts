@@ -30,6 +30,7 @@ export const reportingService: ServiceDefinition<ReportingEnv> = {
               transactions: env.REPORTING_PROJECTOR_WINDOW_TRANSACTIONS,
             },
             dayZones: env.REPORTING_DAY_ZONES.split(','),
+            rawRetentionMonths: env.REPORTING_RAW_RETENTION_MONTHS,
           },
           reports: {
             statementTimeoutMs: env.REPORTING_QUERY_TIMEOUT_MS,

@@ -39,6 +39,44 @@ describe('migrations', () => {
     expect(rowCount).toBe(0);
   });
 
+  it('move the read model\'s raw rows, as they were, into month partitions (0850)', async () => {
+    const fresh = await createEmptyDatabase();
+    const pool = new Pool({ connectionString: fresh.url });
+    try {
+      const all = readMigrations();
+      await migrate(fresh.url, all.filter((migration) => migration.name < '0850'));
+      await pool.query(`
+        INSERT INTO rep_clicks (click_id, occurred_at, advertiser_id, offer_id, affiliate_id, currency, sub1, is_unique, is_invalid, flags, disposition, ip, user_agent, params)
+        VALUES ('c1', '2025-01-31T23:59:59.999999Z', 1, 10, 7, 'USD', 'a', true, false, '{bot}', 'accepted', '203.0.113.1', 'UA', '{"x": "1"}'),
+               ('c2', '2025-02-01T00:00:00Z', 1, 10, 7, 'EUR', NULL, false, true, '{}', 'fallback', '203.0.113.2', 'UA', NULL);
+        INSERT INTO rep_conversions (conversion_id, click_id, advertiser_id, status, reason, revenue, payout, currency, converted_at, first_decided_at, last_decided_at, last_event_id)
+        VALUES ('v1', 'c1', 1, 'refunded', 'refund', 12.3456, 1.0001, 'USD', '2025-02-01T00:00:01Z', '2025-02-01T00:00:01Z', '2025-03-01T00:00:00Z', 'e2');
+        INSERT INTO rep_attribution_events (event_id, conversion_id, kind, status, reason, revenue, payout, currency, decided_at)
+        VALUES ('e1', 'v1', 'decision', 'approved', 'attributed', 12.3456, 1.0001, 'USD', '2025-02-01T00:00:01Z'),
+               ('e2', 'v1', 'status_change', 'refunded', 'refund', 12.3456, 1.0001, 'USD', '2025-03-01T00:00:00Z');`);
+      const rows = async (table: string) => (await pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY 1`)).rows;
+      const before = { clicks: await rows('rep_clicks'), conversions: await rows('rep_conversions'), events: await rows('rep_attribution_events') };
+
+      await migrate(fresh.url, all);
+      expect({ clicks: await rows('rep_clicks'), conversions: await rows('rep_conversions'), events: await rows('rep_attribution_events') }).toEqual(before);
+      const { rows: placed } = await pool.query(
+        `SELECT tableoid::regclass::text AS partition, count(*)::int AS n FROM rep_clicks GROUP BY 1
+         UNION ALL SELECT tableoid::regclass::text, count(*)::int FROM rep_conversions GROUP BY 1
+         UNION ALL SELECT tableoid::regclass::text, count(*)::int FROM rep_attribution_events GROUP BY 1 ORDER BY 1`,
+      );
+      expect(placed).toEqual([
+        { partition: 'rep_attribution_events_202502', n: 1 },
+        { partition: 'rep_attribution_events_202503', n: 1 },
+        { partition: 'rep_clicks_202501', n: 1 },
+        { partition: 'rep_clicks_202502', n: 1 },
+        { partition: 'rep_conversions_202502', n: 1 },
+      ]);
+    } finally {
+      await pool.end();
+      await fresh.drop();
+    }
+  });
+
   it('apply from several processes at once without clashing', async () => {
     const fresh = await createEmptyDatabase();
     try {

@@ -34,6 +34,8 @@ export async function createTestStack(options: { partitions?: number; brokers?: 
       KAFKA_TOPIC_PREFIX: topics.prefix,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
+      // Reporting's fixtures carry fixed dates from 2025 on: their raw rows must stay within retention.
+      REPORTING_RAW_RETENTION_MONTHS: '120',
     },
     destroy: async () => {
       await Promise.allSettled([database.drop(), topics.drop(), redis.drop()]);

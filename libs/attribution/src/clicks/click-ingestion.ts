@@ -1,6 +1,6 @@
 import { Catalog } from '@tracklane/catalog';
 import { ClickV1, idTime } from '@tracklane/contracts';
-import { isolatePoison } from '@tracklane/db';
+import { isMissingPartition, isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
 import type { Logger } from 'pino';
 import { AttributionMetrics } from '../metrics';
@@ -11,9 +11,6 @@ import { ClickRepository } from './click.repository';
 
 /** Used for the Redis lifetime of a click whose offer is unknown here. */
 const DEFAULT_WINDOW_SECONDS = 30 * 86_400;
-
-const isMissingPartition = (error: unknown) =>
-  (error as { code?: string }).code === '23514' && /no partition/.test(String((error as Error).message));
 
 /**
  * clicks.v1 → Postgres (one INSERT … SELECT FROM unnest … ON CONFLICT DO

@@ -1,4 +1,4 @@
-import { isDataError } from './data-error';
+import { isDataError, isMissingPartition } from './data-error';
 import { beginStatement } from './transaction';
 
 const pgError = (code: string) => Object.assign(new Error(code), { code });
@@ -25,6 +25,13 @@ describe('isDataError', () => {
     ['P2002', "Prisma's unique violation"],
   ])('calls %s (%s) transient: the batch is retried', (code) => {
     expect(isDataError(pgError(code))).toBe(false);
+  });
+
+  it('calls a row with no partition for it transient: the writer creates the partition and retries', () => {
+    const missing = Object.assign(new Error('no partition of relation "rep_clicks" found for row'), { code: '23514' });
+    expect(isMissingPartition(missing)).toBe(true);
+    expect(isDataError(missing)).toBe(false);
+    expect(isMissingPartition(pgError('23514'))).toBe(false);
   });
 
   it('calls errors without a SQLSTATE transient', () => {

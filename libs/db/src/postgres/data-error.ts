@@ -20,7 +20,16 @@ export function sqlStateOf(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/**
+ * A row whose partition does not exist (yet, or any more, when another
+ * instance's retention dropped it): Postgres says 23514 like a refused value,
+ * but the writer creates the partition and tries again.
+ */
+export function isMissingPartition(error: unknown): boolean {
+  return sqlStateOf(error) === '23514' && /no partition of relation/.test(String((error as Error).message));
+}
+
 export function isDataError(error: unknown): boolean {
   const code = sqlStateOf(error);
-  return code !== undefined && (code.startsWith('22') || DATA_ERROR_CODES.has(code));
+  return code !== undefined && (code.startsWith('22') || DATA_ERROR_CODES.has(code)) && !isMissingPartition(error);
 }

@@ -18,7 +18,7 @@ const EVENT_COLUMNS: [name: string, type: string, value: (event: AttributionV1) 
 const RECORD_EVENTS = `
 INSERT INTO rep_attribution_events (${EVENT_COLUMNS.map(([name]) => name).join(', ')})
 SELECT * FROM unnest(${EVENT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
-ON CONFLICT (event_id) DO NOTHING
+ON CONFLICT (event_id, decided_at) DO NOTHING
 RETURNING event_id`;
 
 const STATE_COLUMNS: [name: keyof ConversionRow, type: string][] = [
@@ -77,8 +77,8 @@ old_states AS (
 saved_states AS (
   INSERT INTO rep_conversions (${stateNames.join(', ')})
   SELECT ${stateNames.join(', ')} FROM incoming_states
-  ON CONFLICT (conversion_id) DO UPDATE SET ${stateNames
-    .filter((name) => name !== 'conversion_id')
+  ON CONFLICT (conversion_id, converted_at) DO UPDATE SET ${stateNames
+    .filter((name) => name !== 'conversion_id' && name !== 'converted_at')
     .map((name) => `${name} = excluded.${name}`)
     .join(', ')}
   RETURNING *

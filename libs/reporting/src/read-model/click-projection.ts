@@ -55,7 +55,7 @@ inserted_clicks AS (
   INSERT INTO rep_clicks (${names.join(', ')}, currency)
   SELECT ${projected.join(', ')}, coalesce(o.currency, 'XXX')
   FROM incoming_clicks i LEFT JOIN offers o ON o.id = i.offer_id
-  ON CONFLICT (click_id) DO NOTHING
+  ON CONFLICT (click_id, occurred_at) DO NOTHING
   RETURNING *
 )`;
 }

@@ -77,7 +77,7 @@ function fromEvent(event: AttributionV1): ConversionRow {
 
 /**
  * A conversion's dimensions and time are fixed by its first decision (so its
- * rollup rows never move); a later event changes its status, reason and
+ * rollup rows and its month partition never change); a later event changes its status, reason and
  * amounts. Events carry full amounts, not deltas, so the latest one wins.
  */
 function changed(current: ConversionRow, event: AttributionV1): ConversionRow {

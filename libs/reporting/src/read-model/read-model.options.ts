@@ -11,4 +11,6 @@ export interface ReadModelOptions {
   window: WindowLimits & { transactions: number };
   /** Time zones that get daily rollups. */
   dayZones: string[];
+  /** Whole UTC months of raw clicks and attribution events kept before the current one (rollups and conversions stay). */
+  rawRetentionMonths: number;
 }

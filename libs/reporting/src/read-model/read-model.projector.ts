@@ -1,19 +1,22 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AttributionV1, ClickV1, attributionsV1, clicksV1 } from '@tracklane/contracts';
 import { ServiceEnv } from '@tracklane/config';
-import { isDataError, isolatePoison } from '@tracklane/db';
+import { isDataError, isMissingPartition, isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { inReadModelTransaction } from './projection-transaction';
 import { ProjectionWindow } from './projection-window';
+import { RawPartitions } from './raw-partitions';
 import { READ_MODEL_OPTIONS, ReadModelOptions } from './read-model.options';
 import { recordWindow } from './window-projection';
 
 type Event = ClickV1 | AttributionV1;
 
 type Message = ConsumedMessage<Event>;
+
+const MAINTENANCE_INTERVAL_MS = 3_600_000;
 
 /** Whole batches shared out into at most `count` groups of about the same number of messages. */
 function shares(batches: Message[][], count: number): Message[][][] {
@@ -34,14 +37,18 @@ function shares(batches: Message[][], count: number): Message[][][] {
  * sums of what changed together; each partition's offsets are committed
  * after it. A window Postgres refuses
  * as data is applied again batch by batch, each retried message by message,
- * so that only the offending message goes to the dead-letter topic.
+ * so that only the offending message goes to the dead-letter topic. The raw
+ * tables' month partitions a window needs are made before its transaction,
+ * and kept to their retention by an hourly maintenance.
  */
 @Injectable()
-export class ReadModelProjector implements OnApplicationBootstrap {
+export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly events: Counter;
   private readonly windows: Histogram;
   private readonly window: ProjectionWindow<Message, DeadLetter[]>;
   private readonly clickTopic: string;
+  private readonly partitions: RawPartitions;
+  private maintenance?: NodeJS.Timeout;
 
   constructor(
     private readonly pool: Pool,
@@ -54,7 +61,7 @@ export class ReadModelProjector implements OnApplicationBootstrap {
   ) {
     this.events = new Counter({
       name: 'tracklane_reporting_projected_events_total',
-      help: 'Events the read model consumed: new ones changed it, repeated ones were skipped',
+      help: 'Events the read model consumed: new ones changed it; repeated ones, and expired ones (older than the raw rows kept), were skipped',
       labelNames: ['stream', 'outcome'],
       registers: [metrics],
     });
@@ -66,10 +73,13 @@ export class ReadModelProjector implements OnApplicationBootstrap {
     });
     this.clickTopic = topics.of(clicksV1).main;
     this.window = new ProjectionWindow((batches) => this.project(batches), options.window);
+    this.partitions = new RawPartitions(pool, { months: options.rawRetentionMonths });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.project) return;
+    await this.maintainPartitions();
+    this.maintenance = setInterval(() => void this.maintainPartitions(), MAINTENANCE_INTERVAL_MS);
     const clicks = this.topics.of(clicksV1);
     const attributions = this.topics.of(attributionsV1);
     const consumer = this.consumers.create<Event>({
@@ -80,6 +90,18 @@ export class ReadModelProjector implements OnApplicationBootstrap {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
     });
     await consumer.start();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.maintenance);
+  }
+
+  private async maintainPartitions(): Promise<void> {
+    try {
+      this.logger.info(await this.partitions.maintain(Date.now()), 'read model partitions maintained');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'read model partitions not maintained; retried within the hour');
+    }
   }
 
   /**
@@ -104,20 +126,39 @@ export class ReadModelProjector implements OnApplicationBootstrap {
   private async record(messages: Message[]): Promise<void> {
     const clicks: ClickV1[] = [];
     const events: AttributionV1[] = [];
+    // A click or event older than the raw rows kept has lost its replay guard: counting it could count it twice.
+    const keptSince = this.partitions.keptSince(Date.now());
+    const expired = { clicks: 0, attributions: 0 };
     for (const message of messages) {
-      if (message.topic === this.clickTopic) clicks.push(message.value as ClickV1);
-      else events.push(message.value as AttributionV1);
+      if (message.topic === this.clickTopic) {
+        const click = message.value as ClickV1;
+        if (Date.parse(click.occurredAt) >= keptSince) clicks.push(click);
+        else expired.clicks++;
+      } else {
+        const event = message.value as AttributionV1;
+        if (Date.parse(event.decidedAt) >= keptSince) events.push(event);
+        else expired.attributions++;
+      }
     }
+    await this.partitions.ensureFor([
+      ...clicks.map((click) => click.occurredAt),
+      ...events.flatMap((event) => [event.decidedAt, event.convertedAt]),
+    ]);
     const done = this.windows.startTimer();
-    const recorded = await inReadModelTransaction(this.pool, 'shared', (client) => recordWindow(client, clicks, events));
+    const recorded = await inReadModelTransaction(this.pool, 'shared', (client) => recordWindow(client, clicks, events)).catch((error: unknown) => {
+      // Another instance dropped a month this one thought was there: the window is retried and makes it again.
+      if (isMissingPartition(error)) this.partitions.forget();
+      throw error;
+    });
     done();
     for (const anomaly of recorded.anomalies) this.logger.warn({ ...anomaly }, 'attribution event out of the expected order; applied');
-    this.count('clicks', clicks.length, recorded.clicks);
-    this.count('attributions', events.length, recorded.attributions);
+    this.count('clicks', clicks.length, recorded.clicks, expired.clicks);
+    this.count('attributions', events.length, recorded.attributions, expired.attributions);
   }
 
-  private count(stream: string, received: number, applied: number): void {
+  private count(stream: string, received: number, applied: number, expired: number): void {
     this.events.inc({ stream, outcome: 'new' }, applied);
     if (received > applied) this.events.inc({ stream, outcome: 'repeated' }, received - applied);
+    if (expired > 0) this.events.inc({ stream, outcome: 'expired' }, expired);
   }
 }

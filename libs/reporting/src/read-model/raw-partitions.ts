@@ -1,0 +1,72 @@
+import { Pool } from 'pg';
+
+/** The first instant of the UTC month `ahead` months after the one of `instant`. */
+export function utcMonthStart(instant: number, ahead = 0): number {
+  const date = new Date(instant);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + ahead, 1);
+}
+
+const monthOf = (instant: string | number): string => new Date(utcMonthStart(new Date(instant).getTime())).toISOString().slice(0, 7);
+
+export interface RawRetention {
+  /** Whole UTC months of clicks and attribution events kept before the current one. */
+  months: number;
+}
+
+export interface RawMaintenanceReport {
+  created: number;
+  dropped: string[];
+}
+
+/**
+ * The month partitions of the read model's raw tables (migration 0850):
+ * rep_clicks by click time, rep_conversions by conversion time,
+ * rep_attribution_events by decision time. A window makes sure its months
+ * exist before its transaction (creating a partition locks the parent table,
+ * so it is done once per month and process, in its own short transaction);
+ * maintenance creates the next month ahead of time and drops the months of
+ * clicks and events past retention. rep_conversions keeps every month: a
+ * status change long after a conversion is applied against its state.
+ */
+export class RawPartitions {
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly retention: RawRetention,
+  ) {}
+
+  /** Makes sure the partitions for these instants (ISO strings or epoch ms) exist. */
+  async ensureFor(instants: readonly (string | number)[]): Promise<void> {
+    const missing = new Map<string, string>();
+    for (const instant of instants) {
+      const month = monthOf(instant);
+      if (!this.known.has(month) && !missing.has(month)) missing.set(month, `${month}-01T00:00:00Z`);
+    }
+    if (missing.size === 0) return;
+    await this.pool.query('SELECT reporting_ensure_raw_partitions($1::timestamptz[])', [[...missing.values()]]);
+    for (const month of missing.keys()) this.known.add(month);
+  }
+
+  /** After a row found no partition (another instance dropped one): ask the database again. */
+  forget(): void {
+    this.known.clear();
+  }
+
+  /** Clicks and attribution events before this instant are no longer kept. */
+  keptSince(now: number): number {
+    return utcMonthStart(now, -this.retention.months);
+  }
+
+  /** Creates this month's and next month's partitions and drops the months of clicks and events past retention. */
+  async maintain(now: number): Promise<RawMaintenanceReport> {
+    const created = await this.pool.query<{ created: number }>('SELECT reporting_ensure_raw_partitions($1::timestamptz[]) AS created', [
+      [new Date(utcMonthStart(now)).toISOString(), new Date(utcMonthStart(now, 1)).toISOString()],
+    ]);
+    const dropped = await this.pool.query<{ dropped: string[] }>('SELECT reporting_drop_raw_partitions($1::date) AS dropped', [
+      new Date(this.keptSince(now)).toISOString().slice(0, 10),
+    ]);
+    this.known.clear();
+    return { created: created.rows[0].created, dropped: dropped.rows[0].dropped };
+  }
+}
