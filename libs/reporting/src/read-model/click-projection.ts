@@ -1,4 +1,13 @@
-import { ClickV1 } from '@tracklane/contracts';
+import { ClickV1, idTime } from '@tracklane/contracts';
+
+/**
+ * When a click happened, for the read model: the time in its id, as attribution keeps it. occurredAt
+ * should be the same instant; where a message says otherwise the id wins, so every copy of a click
+ * lands on the one row (click_id, occurred_at) and is counted once.
+ */
+export function clickTime(click: ClickV1): string {
+  return new Date(idTime(click.clickId)).toISOString();
+}
 
 /** Flagged as a bot or over the rate limit, or sent to a fallback. "unverified" only says the checks could not run. */
 function isInvalid(click: ClickV1): boolean {
@@ -7,7 +16,7 @@ function isInvalid(click: ClickV1): boolean {
 
 const COLUMNS: [name: string, type: string, value: (click: ClickV1) => unknown][] = [
   ['click_id', 'text', (click) => click.clickId],
-  ['occurred_at', 'timestamptz', (click) => click.occurredAt],
+  ['occurred_at', 'timestamptz', clickTime],
   ['advertiser_id', 'int', (click) => click.advertiserId],
   ['offer_id', 'int', (click) => click.offerId],
   ['affiliate_id', 'int', (click) => click.affiliateId],

@@ -6,6 +6,7 @@ import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane
 import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { clickTime } from './click-projection';
 import { inReadModelTransaction } from './projection-transaction';
 import { ProjectionWindow } from './projection-window';
 import { RawPartitions } from './raw-partitions';
@@ -132,7 +133,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
     for (const message of messages) {
       if (message.topic === this.clickTopic) {
         const click = message.value as ClickV1;
-        if (Date.parse(click.occurredAt) >= keptSince) clicks.push(click);
+        if (Date.parse(clickTime(click)) >= keptSince) clicks.push(click);
         else expired.clicks++;
       } else {
         const event = message.value as AttributionV1;
@@ -141,7 +142,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     await this.partitions.ensureFor([
-      ...clicks.map((click) => click.occurredAt),
+      ...clicks.map(clickTime),
       ...events.flatMap((event) => [event.decidedAt, event.convertedAt]),
     ]);
     const done = this.windows.startTimer();
