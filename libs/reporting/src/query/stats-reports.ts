@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { TimeZones } from '../read-model/time-zones';
-import { OutputColumn, statsColumns } from './output-columns';
+import { OutputColumn, jsonRows, statsColumns } from './output-columns';
 import { encodeCursor } from './paging';
 import { resolveRange } from './range-resolution';
 import { planReads } from './read-plan';
@@ -13,12 +13,15 @@ import { StatsRequest } from './stats-request';
 
 export type Source = 'rollups' | 'raw';
 
+/** n, totals and total_rows come before a stats row's own columns. */
+const HEAD_COLUMNS = 3;
+
 export interface StatsCsv {
   columns: OutputColumn[];
   cursor: RowCursor;
 }
 
-/** Runs stats reports: JSON built by Postgres in one statement, CSV read through a cursor. */
+/** Runs stats reports: JSON rows read in one statement and written here, CSV read through a cursor. */
 @Injectable()
 export class StatsReports {
   constructor(
@@ -48,9 +51,13 @@ export class StatsReports {
     source: Source = 'rollups',
   ): Promise<{ plan: StatsPlan; rows: string; totals: string; totalRows: number }> {
     const plan = await this.plan(client, request, source);
-    const sql = statsJsonSql(request, plan);
-    const { rows } = await client.query<{ rows: string; totals: string; total_rows: number }>(sql.text, sql.values);
-    return { plan, rows: rows[0].rows, totals: rows[0].totals, totalRows: rows[0].total_rows };
+    const columns = statsColumns(request);
+    const sql = statsJsonSql(request, plan, columns);
+    // The head row (n = 0) holds the totals and the group count; the page's rows follow in order.
+    const { rows } = await client.query<(string | number | null)[]>({ text: sql.text, values: sql.values, rowMode: 'array' });
+    const [head] = rows;
+    const page = rows.slice(1) as (string | null)[][];
+    return { plan, rows: jsonRows(columns, page, HEAD_COLUMNS), totals: head[1] as string, totalRows: head[2] as number };
   }
 
   /** The whole JSON body: rows, totals per currency and what was read. */

@@ -297,28 +297,41 @@ class StatsSqlBuilder {
     return `${totals.withClause()} SELECT ${json} FROM agg a`;
   }
 
+  /**
+   * The page's rows as text columns in page order, behind a head row (n = 0)
+   * that carries the totals (JSON) and the group count: one statement, one
+   * snapshot. The service writes the rows' JSON itself (jsonRows), where
+   * Postgres' json_build_object cost about 20 µs a row.
+   */
   json(columns: OutputColumn[]): Sql {
     const object = (list: OutputColumn[]) => `json_build_object(${list.map((column) => `'${column.name}', ${column.sql}`).join(', ')})`;
     const text = `${this.withClause()},
 ${this.page()}
-SELECT coalesce((SELECT json_agg(${object(columns)} ORDER BY a.n) FROM page a ${this.nameJoins()}), '[]'::json)::text AS rows,
-  (${this.totals(object, columns)})::text AS totals,
-  (${this.groupCount()})::int AS total_rows`;
+SELECT 0::bigint AS n, (${this.totals(object, columns)})::text AS totals, (${this.groupCount()})::int AS total_rows,
+  ${columns.map(() => 'NULL::text').join(', ')}
+UNION ALL
+SELECT a.n, NULL, NULL, ${this.textColumns(columns)}
+FROM page a ${this.nameJoins()}
+ORDER BY n`;
     return { text, values: this.params.values };
+  }
+
+  private textColumns(columns: OutputColumn[]): string {
+    return columns.map((column) => `(${column.sql})::text AS ${quoted(column.name)}`).join(', ');
   }
 
   csv(columns: OutputColumn[]): Sql {
     const text = `${this.withClause()},
 ${this.page()}
-SELECT ${columns.map((column) => `(${column.sql})::text AS ${quoted(column.name)}`).join(', ')}
+SELECT ${this.textColumns(columns)}
 FROM page a ${this.nameJoins()}
 ORDER BY a.n`;
     return { text, values: this.params.values };
   }
 }
 
-export function statsJsonSql(request: StatsRequest, plan: StatsPlan): Sql {
-  return new StatsSqlBuilder(request, plan).json(statsColumns(request));
+export function statsJsonSql(request: StatsRequest, plan: StatsPlan, columns = statsColumns(request)): Sql {
+  return new StatsSqlBuilder(request, plan).json(columns);
 }
 
 export function statsCsvSql(request: StatsRequest, plan: StatsPlan): Sql {
