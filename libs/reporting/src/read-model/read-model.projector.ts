@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AttributionV1, ClickV1, attributionsV1, clicksV1 } from '@tracklane/contracts';
+import { AttributionV1, ClickV1, attributionsV1, clicksV1, idTime } from '@tracklane/contracts';
 import { ServiceEnv } from '@tracklane/config';
 import { isDataError, isMissingPartition, isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane/messaging';
@@ -133,7 +133,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
     for (const message of messages) {
       if (message.topic === this.clickTopic) {
         const click = message.value as ClickV1;
-        if (Date.parse(clickTime(click)) >= keptSince) clicks.push(click);
+        if (idTime(click.clickId) >= keptSince) clicks.push(click);
         else expired.clicks++;
       } else {
         const event = message.value as AttributionV1;
