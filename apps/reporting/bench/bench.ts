@@ -117,7 +117,7 @@ async function timeRaw(stats: StatsReports, query: Record<string, string>): Prom
   let last = '';
   for (let run = 0; run < rawRuns; run++) {
     const started = performance.now();
-    last = await stats.json(request, 'raw');
+    last = (await stats.json(request, 'raw')).toString('utf8');
     samples.push(performance.now() - started);
   }
   return { timing: { p50: percentile(samples, 50), p95: percentile(samples, 95) }, body: JSON.parse(last) };

@@ -16,8 +16,12 @@ export function responseFormat(format: string | undefined, accept: string | unde
 // Reports are private to the key that asked, which may sit in the URL (api_key).
 const PRIVATE = 'private, no-store';
 
-export function sendJson(reply: FastifyReply, body: string): void {
-  reply.header('cache-control', PRIVATE).type('application/json; charset=utf-8').send(body);
+/** Sends a body as bytes: given a string, Fastify would measure its length and encode it in two passes. */
+export function sendJson(reply: FastifyReply, body: string | Buffer): void {
+  reply
+    .header('cache-control', PRIVATE)
+    .type('application/json; charset=utf-8')
+    .send(typeof body === 'string' ? Buffer.from(body) : body);
 }
 
 /**

@@ -53,27 +53,53 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 /**
  * Rows read as text (one array per row, in the columns' order) written as a
  * JSON array of objects: numbers and flags as Postgres printed them (exact,
- * never through a double), money and text as strings, NULL as null. Built
- * as one string: about 2 µs a row of twenty columns.
+ * never through a double), money and text as strings, NULL as null.
+ *
+ * Written as UTF-8 bytes a row at a time, not as one string: a page held as
+ * a string is a rope of every value that the response must flatten, measure
+ * and encode again (about 30 ms for 9,000 rows of twenty values); each row's
+ * small string is encoded once, while it is still in cache.
  */
-export function jsonRows(columns: readonly OutputColumn[], rows: readonly (readonly (string | null)[])[], first = 0): string {
+export function jsonRows(columns: readonly OutputColumn[], rows: readonly (readonly (string | null)[])[], first = 0): Buffer {
   const keys = columns.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column.name)}:`);
   // Numbers and flags are written bare; money is digits, a sign and a point; only text may need escaping.
   const bare = columns.map((column) => column.kind === 'number' || column.kind === 'boolean');
   const plain = columns.map((column) => column.kind === 'money');
-  let out = '[';
+  const out = new ByteWriter();
   for (let row = 0; row < rows.length; row++) {
     const values = rows[row];
-    if (row > 0) out += ',';
+    let line = row === 0 ? '[' : ',';
     for (let index = 0; index < columns.length; index++) {
       const value = values[first + index];
-      out += keys[index];
-      if (value === null) out += 'null';
-      else if (bare[index]) out += value;
-      else if (plain[index] || !NEEDS_ESCAPE.test(value)) out += `"${value}"`;
-      else out += JSON.stringify(value);
+      line += keys[index];
+      if (value === null) line += 'null';
+      else if (bare[index]) line += value;
+      else if (plain[index] || !NEEDS_ESCAPE.test(value)) line += `"${value}"`;
+      else line += JSON.stringify(value);
     }
-    out += '}';
+    out.write(`${line}}`);
   }
-  return `${out}]`;
+  out.write(rows.length === 0 ? '[]' : ']');
+  return out.bytes();
+}
+
+/** A growing UTF-8 buffer. */
+class ByteWriter {
+  private buffer = Buffer.allocUnsafe(16 * 1024);
+  private length = 0;
+
+  write(text: string): void {
+    // A UTF-16 unit takes at most three bytes in UTF-8.
+    const room = this.length + text.length * 3;
+    if (room > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(room, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length);
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
 }

@@ -49,7 +49,7 @@ export class StatsReports {
     client: PoolClient,
     request: StatsRequest,
     source: Source = 'rollups',
-  ): Promise<{ plan: StatsPlan; rows: string; totals: string; totalRows: number }> {
+  ): Promise<{ plan: StatsPlan; rows: Buffer; totals: string; totalRows: number }> {
     const plan = await this.plan(client, request, source);
     const columns = statsColumns(request);
     const sql = statsJsonSql(request, plan, columns);
@@ -60,8 +60,8 @@ export class StatsReports {
     return { plan, rows: jsonRows(columns, page, HEAD_COLUMNS), totals: head[1] as string, totalRows: head[2] as number };
   }
 
-  /** The whole JSON body: rows, totals per currency and what was read. */
-  async json(request: StatsRequest, source: Source = 'rollups'): Promise<string> {
+  /** The whole JSON body, as UTF-8: rows, totals per currency and what was read. */
+  async json(request: StatsRequest, source: Source = 'rollups'): Promise<Buffer> {
     const { plan, rows, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request, source));
     const { limit, offset, fingerprint } = request.page;
     const meta = {
@@ -81,7 +81,7 @@ export class StatsReports {
         raw_ranges: plan.plan.raw.length,
       },
     };
-    return `{"rows":${rows},"totals":${totals},"meta":${JSON.stringify(meta)}}`;
+    return Buffer.concat([Buffer.from('{"rows":'), rows, Buffer.from(`,"totals":${totals},"meta":${JSON.stringify(meta)}}`)]);
   }
 
   async csv(request: StatsRequest): Promise<StatsCsv> {
