@@ -242,10 +242,15 @@ async function steadyLoad(pool: Pool, producer: KafkaMessageProducer, postbackUr
   const postback = async (of: ClickV1) => {
     const sentAt = Date.now();
     const query = new URLSearchParams({ token: 'token-1', click_id: of.clickId, order_id: `order-${newId()}`, amount: (10 + Math.random() * 190).toFixed(2), currency: 'USD' });
-    const response = await fetch(`${postbackUrl}/postback?${query}`);
-    const answer = (await response.json()) as { conversionId?: string };
-    if (response.status !== 200 || !answer.conversionId) refused.push(`${response.status} ${JSON.stringify(answer)}`);
-    else booked.awaited.set(answer.conversionId, sentAt);
+    try {
+      const response = await fetch(`${postbackUrl}/postback?${query}`);
+      const answer = (await response.json()) as { conversionId?: string };
+      if (response.status !== 200 || !answer.conversionId) refused.push(`${response.status} ${JSON.stringify(answer)}`);
+      else booked.awaited.set(answer.conversionId, sentAt);
+    } catch (error) {
+      // No answer (a reset connection): recorded like a refusal, so the run ends through its clean-up.
+      refused.push(`no answer: ${String((error as Error).cause ?? error)}`);
+    }
   };
 
   const tickMs = 50;
