@@ -41,8 +41,8 @@ export class StatsReports {
   }
 
   /**
-   * Runs the JSON statement in the caller's report transaction: rows and totals
-   * as JSON text. `raw` computes the same report from raw rows only, the
+   * Runs the JSON statement in the caller's report transaction: the rows as
+   * UTF-8 JSON, the totals as JSON text. `raw` computes the same report from raw rows only, the
    * yardstick the rollups are audited and benchmarked against.
    */
   async run(
