@@ -13,7 +13,8 @@
  *      steadyLoad for what each measures)
  *
  * Sizes: BENCH_CLICKS (200000), BENCH_CONVERSIONS (30000), BENCH_RATE
- * (1000 conversions/s), BENCH_SECONDS (20), BENCH_PARTITIONS (12).
+ * (1000 conversions/s), BENCH_SECONDS (20), BENCH_PARTITIONS (12),
+ * BENCH_POSTBACK_AFTER_MS (2000: how long after its click a postback is sent).
  */
 import { checkBooks, seedNetwork } from '@tracklane/attribution/testing';
 import { ClickV1, ConversionV1, clicksV1, conversionsV1, idTime, newId, topicNames } from '@tracklane/contracts';
@@ -42,6 +43,7 @@ const CLICKS = size('BENCH_CLICKS', 200_000);
 const CONVERSIONS = Math.min(size('BENCH_CONVERSIONS', 30_000), CLICKS);
 const RATE = size('BENCH_RATE', 1_000);
 const SECONDS = size('BENCH_SECONDS', 20);
+const POSTBACK_AFTER_MS = size('BENCH_POSTBACK_AFTER_MS', 2_000);
 const PARTITIONS = size('BENCH_PARTITIONS', 12);
 /** The service's CONSUMER_CONCURRENCY default: partitions it works on at once, so INSERTs it can have in flight. */
 const SERVICE_PARALLELISM = Math.min(PARTITIONS, 12);
@@ -187,15 +189,28 @@ async function insertRows(pool: Pool, chunk: ClickV1[]): Promise<void> {
   }
 }
 
+/** Postbacks in the first seconds after postback-ingest started, reported apart from the steady state. */
+const FIRST_POSTBACKS_MS = 5_000;
+
 interface Lags {
   /** Sorted, milliseconds. */
   click: number[];
+  /** Postbacks sent after the first FIRST_POSTBACKS_MS. */
   postback: number[];
+  /** From sending the HTTP postback to its answer (postback-ingest answers once Kafka holds the event). */
+  answer: number[];
+  /** The same two for the postbacks of the first FIRST_POSTBACKS_MS: a service that has just started. */
+  firstPostback: number[];
+  firstAnswer: number[];
   ratePerSecond: number;
 }
 
 /** Polls Postgres every 10 ms for awaited ids; records now − sent time for each id found. */
-function ledgerWatch(pool: Pool, sql: string, into: number[]): { awaited: Map<string, number>; stop: () => Promise<void> } {
+function ledgerWatch(
+  pool: Pool,
+  sql: string,
+  record: (sentAt: number, ms: number) => void,
+): { awaited: Map<string, number>; stop: () => Promise<void> } {
   const awaited = new Map<string, number>();
   let polling = true;
   const done = (async () => {
@@ -207,7 +222,7 @@ function ledgerWatch(pool: Pool, sql: string, into: number[]): { awaited: Map<st
         for (const { id } of rows) {
           const sentAt = awaited.get(id);
           if (sentAt === undefined) continue;
-          into.push(now - sentAt);
+          record(sentAt, now - sentAt);
           awaited.delete(id);
         }
       }
@@ -225,26 +240,35 @@ function ledgerWatch(pool: Pool, sql: string, into: number[]): { awaited: Map<st
 
 /**
  * Every 50 ms: a tick's share of new clicks into clicks.v1, and postbacks
- * over HTTP to postback-ingest for the clicks sent two seconds earlier (a
- * postback follows its click by far more in life; two seconds keeps the
+ * over HTTP to postback-ingest for the clicks sent two seconds earlier
+ * (BENCH_POSTBACK_AFTER_MS; a postback follows its click by far more in life; two seconds keeps the
  * conversion path apart from the click path).
  * click→ledger: from sending a click to Kafka until its row is in the
  * clicks table (where conversions find it), for every tenth click.
  * postback→ledger: from sending the HTTP postback until the conversion's
  * ledger rows are committed, for every postback. Both polled every 10 ms.
+ * Postbacks of the first FIRST_POSTBACKS_MS meet a postback-ingest that has
+ * just started (cold code, pools and producer still opening) and are
+ * reported apart from the steady state.
  */
 async function steadyLoad(pool: Pool, producer: KafkaMessageProducer, postbackUrl: string, clicksTopic: string): Promise<Lags> {
-  const lags: Lags = { click: [], postback: [], ratePerSecond: 0 };
-  const clicksStored = ledgerWatch(pool, 'SELECT click_id AS id FROM clicks WHERE click_id = ANY($1)', lags.click);
-  const booked = ledgerWatch(pool, 'SELECT DISTINCT conversion_id AS id FROM ledger_entries WHERE conversion_id = ANY($1)', lags.postback);
+  const lags: Lags = { click: [], postback: [], answer: [], firstPostback: [], firstAnswer: [], ratePerSecond: 0 };
+  let firstPostbackAt = Infinity;
+  const early = (sentAt: number) => sentAt < firstPostbackAt + FIRST_POSTBACKS_MS;
+  const clicksStored = ledgerWatch(pool, 'SELECT click_id AS id FROM clicks WHERE click_id = ANY($1)', (_, ms) => lags.click.push(ms));
+  const booked = ledgerWatch(pool, 'SELECT DISTINCT conversion_id AS id FROM ledger_entries WHERE conversion_id = ANY($1)', (sentAt, ms) =>
+    (early(sentAt) ? lags.firstPostback : lags.postback).push(ms),
+  );
   const refused: string[] = [];
   const postbacks: Array<Promise<void>> = [];
   const postback = async (of: ClickV1) => {
     const sentAt = Date.now();
+    firstPostbackAt = Math.min(firstPostbackAt, sentAt);
     const query = new URLSearchParams({ token: 'token-1', click_id: of.clickId, order_id: `order-${newId()}`, amount: (10 + Math.random() * 190).toFixed(2), currency: 'USD' });
     try {
       const response = await fetch(`${postbackUrl}/postback?${query}`);
       const answer = (await response.json()) as { conversionId?: string };
+      (early(sentAt) ? lags.firstAnswer : lags.answer).push(Date.now() - sentAt);
       if (response.status !== 200 || !answer.conversionId) refused.push(`${response.status} ${JSON.stringify(answer)}`);
       else booked.awaited.set(answer.conversionId, sentAt);
     } catch (error) {
@@ -269,13 +293,13 @@ async function steadyLoad(pool: Pool, producer: KafkaMessageProducer, postbackUr
       fresh.map((each) => ({ key: each.clickId, value: clicksV1.encode(each) })),
     );
     history.push(fresh);
-    const earlier = history.length > 2_000 / tickMs ? history.shift() : undefined;
+    const earlier = history.length > POSTBACK_AFTER_MS / tickMs ? history.shift() : undefined;
     if (earlier) {
       for (const each of earlier) postbacks.push(postback(each));
       converted += earlier.length;
     }
   }
-  lags.ratePerSecond = Math.round(converted / ((Date.now() - started) / 1000 - 2));
+  lags.ratePerSecond = Math.round(converted / ((Date.now() - started - POSTBACK_AFTER_MS) / 1000));
   await producer.flush();
   await Promise.all(postbacks);
   if (refused.length > 0) throw new Error(`${refused.length} postbacks refused, e.g. ${refused[0]}`);
@@ -285,8 +309,7 @@ async function steadyLoad(pool: Pool, producer: KafkaMessageProducer, postbackUr
     what: 'every steady-load click stored and postback booked',
   });
   await Promise.all([booked.stop(), clicksStored.stop()]);
-  lags.click.sort((a, b) => a - b);
-  lags.postback.sort((a, b) => a - b);
+  for (const figures of [lags.click, lags.postback, lags.answer, lags.firstPostback, lags.firstAnswer]) figures.sort((a, b) => a - b);
   return lags;
 }
 
@@ -398,6 +421,9 @@ async function main(): Promise<void> {
       steadyRatePerSecond: lags.ratePerSecond,
       clickToLedgerMs: { p50: percentile(lags.click, 50), p99: percentile(lags.click, 99) },
       postbackToLedgerMs: { p50: percentile(lags.postback, 50), p99: percentile(lags.postback, 99) },
+      postbackAnsweredMs: { p50: percentile(lags.answer, 50), p99: percentile(lags.answer, 99) },
+      firstSecondsPostbackToLedgerMs: { p50: percentile(lags.firstPostback, 50), p99: percentile(lags.firstPostback, 99) },
+      firstSecondsPostbackAnsweredMs: { p50: percentile(lags.firstAnswer, 50), p99: percentile(lags.firstAnswer, 99) },
       booksBalance: balanced,
     };
     const conditions = {
@@ -418,7 +444,11 @@ async function main(): Promise<void> {
         `conversions attributed end to end ${figures.conversionsPerSecond.toLocaleString('en')} conversions/s (${conversionRate.seconds.toFixed(1)} s)`,
         `at ${figures.steadyRatePerSecond} conversions/s (and as many clicks/s): ` +
           `click→ledger p50 ${figures.clickToLedgerMs.p50} ms p99 ${figures.clickToLedgerMs.p99} ms; ` +
-          `postback→ledger p50 ${figures.postbackToLedgerMs.p50} ms p99 ${figures.postbackToLedgerMs.p99} ms`,
+          `postback→ledger p50 ${figures.postbackToLedgerMs.p50} ms p99 ${figures.postbackToLedgerMs.p99} ms ` +
+          `(of which until postback-ingest answered: p50 ${figures.postbackAnsweredMs.p50} ms p99 ${figures.postbackAnsweredMs.p99} ms), ` +
+          `after the first ${FIRST_POSTBACKS_MS / 1000} s of postbacks`,
+        `in the first ${FIRST_POSTBACKS_MS / 1000} s after postback-ingest started: postback→ledger p50 ${figures.firstSecondsPostbackToLedgerMs.p50} ms ` +
+          `p99 ${figures.firstSecondsPostbackToLedgerMs.p99} ms (answered: p50 ${figures.firstSecondsPostbackAnsweredMs.p50} ms p99 ${figures.firstSecondsPostbackAnsweredMs.p99} ms)`,
         `books balance: ${balanced ? 'yes' : 'NO'}`,
         JSON.stringify({ figures, conditions }),
       ].join('\n'),
