@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { TimeZones } from '../read-model/time-zones';
-import { OutputColumn, jsonRows, statsColumns } from './output-columns';
+import { ByteWriter, OutputColumn, jsonRows, statsColumns } from './output-columns';
 import { encodeCursor } from './paging';
 import { resolveRange } from './range-resolution';
 import { planReads } from './read-plan';
@@ -41,28 +41,28 @@ export class StatsReports {
   }
 
   /**
-   * Runs the JSON statement in the caller's report transaction: the rows as
-   * UTF-8 JSON, the totals as JSON text. `raw` computes the same report from raw rows only, the
-   * yardstick the rollups are audited and benchmarked against.
+   * Runs the JSON statement in the caller's report transaction: the page's
+   * rows as text (their values from HEAD_COLUMNS on, in `columns`' order),
+   * the totals as JSON text. `raw` computes the same report from raw rows
+   * only, the yardstick the rollups are audited and benchmarked against.
    */
   async run(
     client: PoolClient,
     request: StatsRequest,
     source: Source = 'rollups',
-  ): Promise<{ plan: StatsPlan; rows: Buffer; totals: string; totalRows: number }> {
+  ): Promise<{ plan: StatsPlan; columns: OutputColumn[]; page: (string | null)[][]; totals: string; totalRows: number }> {
     const plan = await this.plan(client, request, source);
     const columns = statsColumns(request);
     const sql = statsJsonSql(request, plan, columns);
     // The head row (n = 0) holds the totals and the group count; the page's rows follow in order.
     const { rows } = await client.query<(string | number | null)[]>({ text: sql.text, values: sql.values, rowMode: 'array' });
     const [head] = rows;
-    const page = rows.slice(1) as (string | null)[][];
-    return { plan, rows: jsonRows(columns, page, HEAD_COLUMNS), totals: head[1] as string, totalRows: head[2] as number };
+    return { plan, columns, page: rows.slice(1) as (string | null)[][], totals: head[1] as string, totalRows: head[2] as number };
   }
 
   /** The whole JSON body, as UTF-8: rows, totals per currency and what was read. */
   async json(request: StatsRequest, source: Source = 'rollups'): Promise<Buffer> {
-    const { plan, rows, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request, source));
+    const { plan, columns, page, totals, totalRows } = await inReport(this.pool, request.zone, this.options, (client) => this.run(client, request, source));
     const { limit, offset, fingerprint } = request.page;
     const meta = {
       from: plan.range.from.toISOString(),
@@ -81,7 +81,11 @@ export class StatsReports {
         raw_ranges: plan.plan.raw.length,
       },
     };
-    return Buffer.concat([Buffer.from('{"rows":'), rows, Buffer.from(`,"totals":${totals},"meta":${JSON.stringify(meta)}}`)]);
+    const body = new ByteWriter();
+    body.write('{"rows":');
+    jsonRows(columns, page, HEAD_COLUMNS, body);
+    body.write(`,"totals":${totals},"meta":${JSON.stringify(meta)}}`);
+    return body.bytes();
   }
 
   async csv(request: StatsRequest): Promise<StatsCsv> {
