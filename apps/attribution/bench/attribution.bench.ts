@@ -240,9 +240,9 @@ function ledgerWatch(
 
 /**
  * Every 50 ms: a tick's share of new clicks into clicks.v1, and postbacks
- * over HTTP to postback-ingest for the clicks sent two seconds earlier
- * (BENCH_POSTBACK_AFTER_MS; a postback follows its click by far more in life; two seconds keeps the
- * conversion path apart from the click path).
+ * over HTTP to postback-ingest for the clicks sent BENCH_POSTBACK_AFTER_MS
+ * earlier (2 s: a postback follows its click by far more in life; two
+ * seconds keeps the conversion path apart from the click path).
  * click→ledger: from sending a click to Kafka until its row is in the
  * clicks table (where conversions find it), for every tenth click.
  * postback→ledger: from sending the HTTP postback until the conversion's
