@@ -2,7 +2,8 @@ import { ConsumedMessage, DeadLetter } from './messages';
 
 /**
  * Handles one batch of messages from one partition. Resolve only when the
- * work is durable: offsets are committed after it resolves. Return the
+ * work is durable: offsets are committed after it resolves (also when the
+ * consumer began stopping meanwhile, unless `isActive` told it so). Return the
  * messages that can never be processed (they go to the dead-letter topic);
  * throw for transient failures (the batch is retried, then the consumer
  * restarts from the last committed offset).

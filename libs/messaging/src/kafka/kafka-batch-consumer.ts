@@ -131,9 +131,16 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
   }
 
   private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
     if (batch.messages.length === 0) return;
-    const active = () => isRunning() && !isStale();
+    // A handler told "not active" may have stopped part-way, so its batch is never committed; one that was
+    // never told so has finished the whole batch, and it is committed even if the consumer began stopping.
+    let toldInactive = false;
+    const active = () => {
+      if (isRunning() && !isStale()) return true;
+      toldInactive = true;
+      return false;
+    };
     const decode = this.options.topics[batch.topic];
     const messages: ConsumedMessage<T>[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -167,12 +174,21 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
     }
 
     if (deadLetters.length > 0) await this.deadLetter(deadLetters);
-    if (!active()) return; // not ours any more, or stopping mid-way: the next owner replays it
+    if (toldInactive || isStale()) return; // the next owner (or the next start) replays it
 
     const last = batch.messages[batch.messages.length - 1].offset;
-    await consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
+    const next = (BigInt(last) + 1n).toString();
+    if (isRunning()) {
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    } else {
+      // Stopping: the member is in its group until the batch returns, so the work done is still committed
+      // (kafkajs's own commit does nothing once stopping, and the restart would handle the batch again).
+      // Once, without retries: if it fails, the next owner replays the batch, which handlers allow.
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] }).catch(
+        (error: unknown) => this.deps.logger?.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'commit while stopping failed; the batch will be replayed'),
+      );
+      return;
+    }
     resolveOffset(last);
     this.processed?.inc({ group: this.options.groupId, topic: batch.topic }, batch.messages.length);
     await heartbeat();
