@@ -10,9 +10,9 @@ interface Answer {
   body: string;
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { agent, headers, timeout: 10_000 }, (response) => {
+    const outgoing = request(url, { agent, headers, method, timeout: 10_000 }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -65,16 +65,44 @@ export interface TrafficResult {
   };
 }
 
+/**
+ * Waits until both ingresses know the whole network. Each service hears of a
+ * catalogue change by an announcement after the commit and reloads, so a link
+ * tried the moment it was created may still be unknown there. A HEAD of a
+ * tracking link answers 200 once click-ingest would redirect it (and counts
+ * nothing); a postback without a click id answers 400, not 401, once
+ * postback-ingest knows the advertiser's token.
+ */
+async function untilServed(options: TrafficOptions, timeoutMs = 60_000): Promise<void> {
+  const { offers, affiliateIds } = options.network;
+  const probes = [
+    ...offers.flatMap((offer) =>
+      affiliateIds.map((affiliateId) => ({ url: `${options.clickIngestUrl}/c/${offer.id}?aff_id=${affiliateId}`, method: 'HEAD', served: 200 })),
+    ),
+    ...offers.map((offer) => ({ url: `${options.postbackIngestUrl}/postback?token=${offer.token}`, method: 'GET', served: 400 })),
+  ];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answers = await Promise.all(probes.map((probe) => get(probe.url, {}, probe.method).catch(() => null)));
+    const waiting = probes.filter((probe, index) => answers[index]?.status !== probe.served);
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the network is not served after ${timeoutMs} ms: ${waiting.map((probe) => `${probe.method} ${probe.url}`).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const randomIp = () => `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${1 + ((Math.random() * 250) | 0)}`;
 
 /**
  * A realistic mix through the real HTTP endpoints: clicks from many
  * visitors, a conversion per hundred clicks, advertisers that repeat some
  * postbacks and retry the ones that got a 503 or no answer, and a little
- * malformed input. Runs until `stop()` resolves, then drains the advertiser
- * retries (bounded) so every conversion either got a 2xx or is reported.
+ * malformed input. Starts once both ingresses serve the network, runs until
+ * `stop()` resolves, then drains the advertiser retries (bounded) so every
+ * conversion either got a 2xx or is reported.
  */
 export async function runTraffic(options: TrafficOptions, stop: Promise<void>): Promise<TrafficResult> {
+  await untilServed(options);
   const clicksPerConversion = options.clicksPerConversion ?? 100;
   const duplicateRate = options.duplicateRate ?? 0.05;
   const badInputRate = options.badInputRate ?? 0.01;
