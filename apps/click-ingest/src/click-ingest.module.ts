@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CacheModule } from '@tracklane/cache';
+import { clicksV1 } from '@tracklane/contracts';
 import { DbModule } from '@tracklane/db';
 import { MessagingModule } from '@tracklane/messaging';
 import { TrackingModule } from '@tracklane/tracking';
@@ -16,7 +17,7 @@ export class ClickIngestModule {
         DbModule.forRoot({ poolSize: 2 }),
         // A redirect never queues behind a Redis outage.
         CacheModule.forRoot({ failFast: true }),
-        MessagingModule.forRoot({ clientId: 'click-ingest' }),
+        MessagingModule.forRoot({ clientId: 'click-ingest', produces: (topics) => [topics.of(clicksV1).main] }),
         TrackingModule.forRoot({
           spoolDir: env.CLICK_SPOOL_DIR || join(env.TRACKLANE_STATE_DIR, 'click-ingest', 'spool'),
           publishDeadlineMs: env.CLICK_PUBLISH_DEADLINE_MS,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CacheModule } from '@tracklane/cache';
+import { conversionsV1 } from '@tracklane/contracts';
 import { DbModule } from '@tracklane/db';
 import { MessagingModule } from '@tracklane/messaging';
 import { PostbackIntakeModule } from '@tracklane/postback-intake';
@@ -13,7 +14,7 @@ export class AppModule {
       imports: [
         DbModule.forRoot({ poolSize: env.DB_POOL_SIZE }),
         CacheModule.forRoot({ failFast: true }),
-        MessagingModule.forRoot({ clientId: 'postback-ingest' }),
+        MessagingModule.forRoot({ clientId: 'postback-ingest', produces: (topics) => [topics.of(conversionsV1).main] }),
         PostbackIntakeModule.forRoot({
           signatureWindowSeconds: env.SIGNATURE_WINDOW_SECONDS,
           publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,

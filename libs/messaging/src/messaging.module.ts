@@ -51,6 +51,8 @@ export class ConsumerFactory implements BeforeApplicationShutdown {
   }
 }
 
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
 @Injectable()
 class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
   private admin: Admin | null = null;
@@ -59,12 +61,15 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly kafka: Kafka,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     private readonly health: HealthRegistry,
+    private readonly topics: Topics,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   onModuleInit(): void {
     this.health.register({
       name: 'kafka',
       check: async () => {
+        await this.producer.prepare(this.options.produces?.(this.topics) ?? []);
         if (!this.admin) {
           const admin = this.kafka.admin();
           await admin.connect();
@@ -84,6 +89,12 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 export interface MessagingOptions {
   clientId: string;
+  /**
+   * The topics the service publishes to while it answers requests: the
+   * producer is connected and knows their partitions before /readyz says
+   * ready, so the first requests after a start wait for neither.
+   */
+  produces?: (topics: Topics) => string[];
   /** Unordered topics default to the contracts' (ordering "none"). */
   producer?: Omit<KafkaProducerOptions, 'metrics'>;
 }
@@ -108,6 +119,7 @@ export class MessagingModule {
             new KafkaMessageProducer(kafka, { unorderedTopics: topics.unordered(), ...options.producer, metrics }),
         },
         { provide: Topics, inject: [ServiceEnv], useFactory: (env: ServiceEnv) => new Topics(env.KAFKA_TOPIC_PREFIX) },
+        { provide: MESSAGING_OPTIONS, useValue: options },
         ConsumerFactory,
         ProducerLifecycle,
       ],

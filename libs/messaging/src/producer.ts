@@ -7,6 +7,11 @@ import { OutgoingMessage } from './messages';
  */
 export interface MessageProducer {
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Connects and learns where the topics' partitions are, once, so that the
+   * first sends after a start pay for neither; readiness waits for it.
+   */
+  prepare(topics: readonly string[]): Promise<void>;
   /** Resolves when everything accepted so far has been acknowledged or has failed. */
   flush(): Promise<void>;
   /** Flushes, then disconnects. */

@@ -25,6 +25,10 @@ class ScriptedProducer implements MessageProducer {
   sends = 0;
   private held: Array<{ keys: string[]; resolve: () => void; reject: (error: Error) => void }> = [];
 
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
+
   send(_topic: string, messages: OutgoingMessage[]): Promise<void> {
     this.sends++;
     const keys = messages.map((message) => message.key);

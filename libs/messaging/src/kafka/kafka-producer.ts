@@ -104,6 +104,7 @@ export class KafkaMessageProducer implements MessageProducer {
   private queuedMessages = 0;
   private draining: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
+  private preparing: Promise<void> | null = null;
   private closed = false;
   private readonly sent?: Counter;
   private readonly failed?: Counter;
@@ -169,6 +170,20 @@ export class KafkaMessageProducer implements MessageProducer {
       this.queuedMessages += messages.length;
       this.draining ??= this.drain();
     });
+  }
+
+  prepare(topics: readonly string[]): Promise<void> {
+    // A batch without messages loads the topics' metadata and sends nothing.
+    this.preparing ??= this.connect()
+      .then(() => this.producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })), acks: -1 }))
+      .then(
+        () => undefined,
+        (error: Error) => {
+          this.preparing = null;
+          throw error;
+        },
+      );
+    return this.preparing;
   }
 
   async flush(): Promise<void> {
