@@ -11,6 +11,9 @@
  * postbacks/s, p99 latency and the ratio to the baseline (target ≥ 0.4) with
  * both sides, the machine and its load, and checks by id that every event id
  * answered with a 2xx is in conversions.v1 (exit 1 if one is missing).
+ * Before any of that, each server's first seconds after it said ready are
+ * measured at a steady rate (`--cold-rate 500 --cold-seconds 2`): what
+ * advertisers see when an instance joins the load balancer.
  * `--profile 1` adds a CPU profile of the service under the same load, as µs
  * per postback by package.
  */
@@ -46,6 +49,8 @@ const settings = {
   duration: option('duration', 10),
   connections: option('connections', 64),
   warmup: option('warmup', 3),
+  coldRate: option('cold-rate', 500),
+  coldSeconds: option('cold-seconds', 2),
   profile: process.argv.includes('--profile'),
 };
 
@@ -79,11 +84,12 @@ function postbackPath(): string {
   return `/postback?token=${TOKEN}&click_id=${newId()}&order_id=${newId()}&goal=sale&amount=19.99&currency=EUR&adv_sub1=campaign-7`;
 }
 
-function load(url: string, duration: number): Promise<Result> {
+function load(url: string, duration: number, overallRate?: number): Promise<Result> {
   return autocannon({
     url,
     connections: settings.connections,
     duration,
+    overallRate,
     requests: [
       {
         method: 'GET',
@@ -104,6 +110,16 @@ interface Measurement {
   p99: number;
   result: Result;
   cpuMicros: number;
+}
+
+/** The first seconds after ready, at a steady rate (latencies corrected for coordinated omission). */
+async function measureCold(label: string, server: Server): Promise<string> {
+  const result = await load(server.url, settings.coldSeconds, settings.coldRate);
+  const { p50, p99, max } = result.latency;
+  return (
+    `${label.padEnd(16)} first ${settings.coldSeconds} s after ready at ${settings.coldRate}/s: ` +
+    `p50 ${p50} ms   p99 ${p99} ms   max ${max} ms   2xx ${result['2xx']}   non-2xx ${result.non2xx}   errors ${result.errors}`
+  );
 }
 
 async function measure(label: string, server: Server): Promise<Measurement> {
@@ -133,6 +149,7 @@ async function main(): Promise<void> {
 
     const loadBefore = loadLine();
     baseline = await startServer('bare node:http', ['-r', '@swc-node/register', join(__dirname, 'bare-http-server.ts')], {});
+    const bareCold = await measureCold('bare node:http', baseline);
     service = await startServer(
       'postback-ingest',
       [join(WORKSPACE_ROOT, 'dist/apps/postback-ingest/apps/postback-ingest/src/main.js')],
@@ -140,6 +157,7 @@ async function main(): Promise<void> {
       settings.profile,
     );
 
+    const ingestCold = await measureCold('postback-ingest', service);
     const bare = await measure('bare node:http', baseline);
     const ingest = await measure('postback-ingest', service);
     let profile = '';
@@ -164,6 +182,7 @@ async function main(): Promise<void> {
           `CPU ${cpuMicros.toFixed(0).padStart(4)} µs/request   non-2xx ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`,
       );
     }
+    console.log(`${bareCold}\n${ingestCold}`);
     console.log(
       `ratio postback-ingest / bare node:http: ${ingest.perSecond.toFixed(0)} / ${bare.perSecond.toFixed(0)} = ` +
         `${(ingest.perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.4)`,
