@@ -48,4 +48,13 @@ describe('log redaction', () => {
     expect(line.url).toBe('/v1/reports/stats?from=2026-01-01&api_key=[redacted]&group_by=offer');
     expect((line.request as { url: string }).url).toBe('https://[redacted]@hooks.example/pb?token=[redacted]&c=1');
   });
+
+  it('leaves the objects it was given as they were', () => {
+    const fields = { token: 'tok-acme', advertiser: { signingSecret: 's3cret', name: 'Acme' }, headers: { Authorization: `Bearer ${key}` } };
+    const before = JSON.stringify(fields);
+    const line = logged((logger) => logger.info(fields, 'hello'));
+    expect(JSON.stringify(fields)).toBe(before);
+    expect(JSON.stringify(line)).not.toMatch(/tok-acme|s3cret|Bearer/);
+    expect(line).toMatchObject({ advertiser: { name: 'Acme' } });
+  });
 });
