@@ -248,6 +248,47 @@ describe('click-ingest redirects', () => {
     }
   });
 
+  it("sends only the visitors an offer targets to it; the others to its fallback, recorded as targeting_mismatch", async () => {
+    const pool = new Pool({ connectionString: stack.database.url });
+    const bus = service.app.get(InvalidationBus);
+    const catalog = service.app.get(Catalog);
+    const target = async (targeting: object | null) => {
+      await pool.query('UPDATE offers SET targeting = $1 WHERE id = 11', [targeting === null ? null : JSON.stringify(targeting)]);
+      await announceCatalogChange(bus, 'offer', 11);
+      await waitFor(() => (catalog.current().offer(11)?.targeting != null) === (targeting !== null), { what: 'catalogue reloaded' });
+    };
+    const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
+    try {
+      await target({ countries: ['DE', 'AT'], devices: ['mobile'], operatingSystems: ['ios'] });
+      const cases: Array<[string, Record<string, string>, string]> = [
+        ['German iPhone', { 'cf-ipcountry': 'DE', 'user-agent': IPHONE }, 'accepted'],
+        ['Austrian iPhone, country in lower case', { 'cf-ipcountry': 'at', 'user-agent': IPHONE }, 'accepted'],
+        ['French iPhone', { 'cf-ipcountry': 'FR', 'user-agent': IPHONE }, 'targeting_mismatch'],
+        ['iPhone of unknown country', { 'user-agent': IPHONE }, 'targeting_mismatch'],
+        ['German desktop', { 'cf-ipcountry': 'DE', 'user-agent': BROWSER }, 'targeting_mismatch'],
+        ['German Android phone', { 'cf-ipcountry': 'DE', 'user-agent': ANDROID }, 'targeting_mismatch'],
+      ];
+      for (const [visitor, headers, disposition] of cases) {
+        const marker = `targeting-${visitorSeq}`;
+        const response = await visit(`/c/11?aff_id=8&sub1=${marker}`, { headers });
+        expect([visitor, response.status]).toEqual([visitor, 302]);
+        const location = new URL(response.headers.get('location') ?? '');
+        // Offer 11 has no fallback of its own: a visitor it does not take goes to the network's.
+        expect([visitor, location.origin + location.pathname]).toEqual([visitor, disposition === 'accepted' ? 'https://shop.example/public' : 'https://network.example/fallback']);
+        const click = await tap.one((candidate) => candidate.sub1 === marker, marker);
+        expect([visitor, click.disposition]).toEqual([visitor, disposition]);
+      }
+
+      // Without targeting, every visitor goes to the offer again.
+      await target(null);
+      const { location } = await clickBehind(await visit('/c/11?aff_id=8', { headers: { 'cf-ipcountry': 'FR' } }));
+      expect(location.pathname).toBe('/public');
+    } finally {
+      await target(null);
+      await pool.end();
+    }
+  });
+
   it.each([
     ['an unknown offer', '/c/4040?aff_id=7'],
     ['an archived offer', '/c/16?aff_id=7'],

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { CatalogContents, DEFAULT_SETTINGS } from './catalog-snapshot';
+import { compileTargeting } from './offer-targeting';
 import {
   AffiliatePostback,
   CatalogAdvertiser,
@@ -78,6 +79,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           onRateLimited: row.on_rate_limited as CatalogOffer['onRateLimited'],
           onNonUnique: row.on_non_unique as CatalogOffer['onNonUnique'],
           maxPostbackAmount: (row.max_postback_amount as string | null) ?? null,
+          targeting: compileTargeting(row.targeting),
           goals: offerGoals,
           defaultGoal: offerGoals.find((goal) => goal.isDefault) ?? (offerGoals.length === 1 ? offerGoals[0] : null),
         };

@@ -1,3 +1,5 @@
+import type { CompiledTargeting } from './offer-targeting';
+
 /**
  * The catalogue as the hot paths see it: plain, immutable objects held in
  * memory. Money stays a decimal string (exact); times are epoch ms.
@@ -47,6 +49,8 @@ export interface CatalogOffer {
   onNonUnique: FraudAction;
   /** The largest amount one postback may carry, decimal string; null: the network's bound. */
   maxPostbackAmount: string | null;
+  /** Which visitors the offer takes; null: every one. */
+  targeting: CompiledTargeting | null;
   /** Active goals only. */
   goals: CatalogGoal[];
   defaultGoal: CatalogGoal | null;

@@ -5,3 +5,4 @@ export * from './catalog.repository';
 export * from './catalog.service';
 export * from './catalog.types';
 export * from './decimal-order';
+export * from './offer-targeting';

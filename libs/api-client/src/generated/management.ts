@@ -716,6 +716,27 @@ export interface components {
             onNonUnique?: "allow" | "pending" | "reject";
             /** @description Not shown to affiliates */
             maxPostbackAmount?: string | null;
+            /**
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @example {
+             *       "countries": [
+             *         "DE",
+             *         "AT"
+             *       ],
+             *       "devices": [
+             *         "mobile"
+             *       ]
+             *     }
+             */
+            targeting: {
+                /** @description ISO 3166-1 alpha-2 codes the offer takes */
+                countries?: string[];
+                /** @description Codes it never takes */
+                excludedCountries?: string[];
+                devices?: ("mobile" | "tablet" | "desktop")[];
+                operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
+                browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
+            } | null;
             /** @description Not shown to affiliates */
             allowDestinationWithoutClickId?: boolean;
             /**
@@ -800,6 +821,27 @@ export interface components {
              */
             maxPostbackAmount?: string | null;
             /**
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @example {
+             *       "countries": [
+             *         "DE",
+             *         "AT"
+             *       ],
+             *       "devices": [
+             *         "mobile"
+             *       ]
+             *     }
+             */
+            targeting?: {
+                /** @description ISO 3166-1 alpha-2 codes the offer takes */
+                countries?: string[];
+                /** @description Codes it never takes */
+                excludedCountries?: string[];
+                devices?: ("mobile" | "tablet" | "desktop")[];
+                operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
+                browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
+            } | null;
+            /**
              * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
              * @default false
              */
@@ -876,6 +918,27 @@ export interface components {
              * @example 50000.00
              */
             maxPostbackAmount?: string | null;
+            /**
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @example {
+             *       "countries": [
+             *         "DE",
+             *         "AT"
+             *       ],
+             *       "devices": [
+             *         "mobile"
+             *       ]
+             *     }
+             */
+            targeting?: {
+                /** @description ISO 3166-1 alpha-2 codes the offer takes */
+                countries?: string[];
+                /** @description Codes it never takes */
+                excludedCountries?: string[];
+                devices?: ("mobile" | "tablet" | "desktop")[];
+                operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
+                browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
+            } | null;
             /**
              * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
              * @default false

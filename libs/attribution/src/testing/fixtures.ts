@@ -25,6 +25,7 @@ export function offerFixture(overrides: Partial<CatalogOffer> = {}): CatalogOffe
     onRateLimited: 'pending',
     onNonUnique: 'allow',
     maxPostbackAmount: null,
+    targeting: null,
     goals,
     defaultGoal: goals.find((goal) => goal.isDefault) ?? null,
     ...overrides,

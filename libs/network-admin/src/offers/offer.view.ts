@@ -1,4 +1,4 @@
-import { FraudAction } from '@tracklane/catalog';
+import { FraudAction, OfferTargeting } from '@tracklane/catalog';
 import { Offer, OfferAffiliate } from '@tracklane/db';
 
 export type OfferStatus = 'active' | 'paused' | 'expired' | 'archived';
@@ -27,6 +27,8 @@ export interface OfferView {
   onNonUnique: FraudAction;
   /** The largest amount one postback may carry for this offer; null: the network's bound. */
   maxPostbackAmount: string | null;
+  /** Which visitors the offer takes; null: every one. */
+  targeting: OfferTargeting | null;
   /** The operator allowed a destination URL without {click_id}: no postback can name its clicks. */
   allowDestinationWithoutClickId: boolean;
   createdAt: string;
@@ -50,6 +52,8 @@ export interface AffiliateOfferView {
   attributionWindowSeconds: number;
   dailyCap: number | null;
   monthlyCap: number | null;
+  /** Which visitors the offer takes: affiliates send only those. */
+  targeting: OfferTargeting | null;
   /** null: a public offer the affiliate was never explicitly approved for. */
   approvalStatus: OfferAffiliate['status'] | null;
 }
@@ -76,6 +80,7 @@ export function offerView(row: Offer): OfferView {
     onRateLimited: row.onRateLimited as FraudAction,
     onNonUnique: row.onNonUnique as FraudAction,
     maxPostbackAmount: row.maxPostbackAmount?.toFixed(4) ?? null,
+    targeting: targetingOf(row),
     allowDestinationWithoutClickId: row.allowDestinationWithoutClickId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -95,6 +100,12 @@ export function affiliateOfferView(row: Offer, approval: OfferAffiliate | undefi
     attributionWindowSeconds: row.attributionWindowSeconds,
     dailyCap: approval?.dailyCap ?? row.affiliateDailyCap,
     monthlyCap: approval?.monthlyCap ?? row.affiliateMonthlyCap,
+    targeting: targetingOf(row),
     approvalStatus: approval?.status ?? null,
   };
+}
+
+/** Written only through the API, which checks it; null when the offer takes every visitor. */
+function targetingOf(row: Offer): OfferTargeting | null {
+  return (row.targeting as OfferTargeting | null) ?? null;
 }

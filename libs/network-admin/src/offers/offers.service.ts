@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { checkTenantIds, visibilityOf } from '@tracklane/api-auth';
-import { FraudAction } from '@tracklane/catalog';
+import { FraudAction, OfferTargeting } from '@tracklane/catalog';
 import { carriesClickId, CLICK_ID_MACRO_NAMES } from '@tracklane/tracking';
-import { Offer, OfferAffiliate, PrismaService } from '@tracklane/db';
+import { Offer, OfferAffiliate, Prisma, PrismaService } from '@tracklane/db';
 import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
 import { ChangeLog, lockRow, offerHistory, Removal, Tx } from '../changes';
@@ -29,13 +29,14 @@ export interface OfferInput {
   onRateLimited?: FraudAction;
   onNonUnique?: FraudAction;
   maxPostbackAmount?: string | null;
+  targeting?: OfferTargeting | null;
   allowDestinationWithoutClickId?: boolean;
 }
 
 export type OfferPatch = Partial<Omit<OfferInput, 'advertiserId'>>;
 
 /** An advertiser runs its landing pages and its budget; the commercial terms are the network's. */
-export const ADVERTISER_OFFER_FIELDS = ['destinationUrl', 'fallbackUrl', 'status', 'expiresAt', 'dailyCap', 'monthlyCap'];
+export const ADVERTISER_OFFER_FIELDS = ['destinationUrl', 'fallbackUrl', 'status', 'expiresAt', 'dailyCap', 'monthlyCap', 'targeting'];
 
 export interface OfferListQuery extends PageQuery {
   status?: OfferStatus;
@@ -186,6 +187,8 @@ function offerData(input: OfferPatch) {
     onRateLimited: input.onRateLimited,
     onNonUnique: input.onNonUnique,
     maxPostbackAmount: input.maxPostbackAmount,
+    // A JSON column is cleared with DbNull; undefined leaves it untouched.
+    targeting: input.targeting === null ? Prisma.DbNull : (input.targeting as Prisma.InputJsonObject | undefined),
     allowDestinationWithoutClickId: input.allowDestinationWithoutClickId,
   };
 }

@@ -1,4 +1,4 @@
-import { CatalogContents, CatalogOffer, CatalogSnapshot, DEFAULT_SETTINGS } from '@tracklane/catalog';
+import { CatalogContents, CatalogOffer, CatalogSnapshot, compileTargeting, DEFAULT_SETTINGS, OfferTargeting } from '@tracklane/catalog';
 import type { TrackingLink } from '../link/tracking-link';
 import type { Visitor } from '../visitor/visitor';
 import { decideRedirect } from './redirect-decision';
@@ -27,6 +27,7 @@ function offer(overrides: Partial<CatalogOffer>): CatalogOffer {
     onRateLimited: 'pending',
     onNonUnique: 'allow',
     maxPostbackAmount: null,
+    targeting: null,
     goals: [],
     defaultGoal: null,
     ...overrides,
@@ -120,6 +121,44 @@ describe('decideRedirect', () => {
         disposition: 'affiliate_not_approved',
       });
     }
+  });
+
+  describe('targeting', () => {
+    const approved = [{ offerId: 10, affiliateId: 7, status: 'approved' as const, dailyCap: null, monthlyCap: null }];
+    const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+    const targeted = (targeting: OfferTargeting) =>
+      catalog({ offers: [offer({ fallbackUrl: 'https://fallback.example/', targeting: compileTargeting(targeting) })], approvals: approved });
+    const decide = (targeting: OfferTargeting, who: Partial<Visitor>) => decideRedirect(targeted(targeting), link(), { ...visitor, ...who }, now);
+
+    it.each<[string, OfferTargeting, Partial<Visitor>, string]>([
+      ['a listed country', { countries: ['DE', 'AT'] }, { country: 'AT' }, 'accepted'],
+      ['a country not listed', { countries: ['DE', 'AT'] }, { country: 'FR' }, 'targeting_mismatch'],
+      ['an unknown country where countries are listed', { countries: ['DE'] }, { country: null }, 'targeting_mismatch'],
+      ['an excluded country', { excludedCountries: ['RU'] }, { country: 'RU' }, 'targeting_mismatch'],
+      ['an unknown country where countries are only excluded', { excludedCountries: ['RU'] }, { country: null }, 'accepted'],
+      ['a listed country also excluded', { countries: ['DE'], excludedCountries: ['DE'] }, { country: 'DE' }, 'targeting_mismatch'],
+      ['a listed device', { devices: ['mobile'] }, { device: 'mobile' }, 'accepted'],
+      ['another device', { devices: ['mobile'] }, { device: 'desktop' }, 'targeting_mismatch'],
+      ['an unknown device', { devices: ['mobile', 'desktop', 'tablet'] }, { device: null }, 'targeting_mismatch'],
+      ['a listed system and browser', { operatingSystems: ['ios'], browsers: ['safari'] }, { userAgent: IPHONE }, 'accepted'],
+      ['another system', { operatingSystems: ['android'] }, { userAgent: IPHONE }, 'targeting_mismatch'],
+      ['another browser', { browsers: ['chrome'] }, { userAgent: IPHONE }, 'targeting_mismatch'],
+      ['every list matching', { countries: ['DE'], devices: ['mobile'], operatingSystems: ['ios'], browsers: ['safari'] }, { device: 'mobile', userAgent: IPHONE }, 'accepted'],
+      ['all but one list matching', { countries: ['DE'], devices: ['tablet'], operatingSystems: ['ios'] }, { device: 'mobile', userAgent: IPHONE }, 'targeting_mismatch'],
+    ])('takes %s: %j', (_case, targeting, who, disposition) => {
+      const decision = decide(targeting, who);
+      expect(decision).toMatchObject({ disposition });
+      if (disposition === 'targeting_mismatch') expect(decision).toMatchObject({ template: 'https://fallback.example/' });
+    });
+
+    it('lets every visitor through an offer without targeting', () => {
+      expect(decide({}, { country: null, device: null, userAgent: '' })).toMatchObject({ disposition: 'accepted' });
+    });
+
+    it('judges the offer and the affiliate first', () => {
+      const snapshot = catalog({ offers: [offer({ status: 'paused', targeting: compileTargeting({ countries: ['FR'] }) })], approvals: approved });
+      expect(decideRedirect(snapshot, link(), visitor, now)).toMatchObject({ disposition: 'offer_paused' });
+    });
   });
 
   it('judges the offer before the affiliate', () => {

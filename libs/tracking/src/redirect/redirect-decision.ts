@@ -1,6 +1,7 @@
 import type { CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
 import type { ClickDisposition } from '@tracklane/contracts';
 import type { TrackingLink } from '../link/tracking-link';
+import { browserOf, operatingSystemOf } from '../visitor/user-agent';
 import type { Visitor } from '../visitor/visitor';
 
 /** Where a click goes and why. */
@@ -41,13 +42,32 @@ const affiliateMayRunOffer: ClickRule = ({ catalog, offer, link }) => {
   return approval === 'approved' ? null : 'affiliate_not_approved';
 };
 
+/** A list of allowed values takes only what it names (an unknown value is not named); no list takes all. */
+const allows = (list: ReadonlySet<string> | null, value: () => string | null): boolean => {
+  if (list === null) return true;
+  const known = value();
+  return known !== null && list.has(known);
+};
+
+/** The offer's targeting (libs/catalog/src/offer-targeting.ts); the user agent is read only for lists that need it. */
+const visitorIsTargeted: ClickRule = ({ offer, visitor }) => {
+  const targeting = offer.targeting;
+  if (targeting === null) return null;
+  const { country } = visitor;
+  const matches =
+    allows(targeting.countries, () => country) &&
+    (targeting.excludedCountries === null || country === null || !targeting.excludedCountries.has(country)) &&
+    allows(targeting.devices, () => visitor.device) &&
+    allows(targeting.operatingSystems, () => operatingSystemOf(visitor.userAgent)) &&
+    allows(targeting.browsers, () => browserOf(visitor.userAgent));
+  return matches ? null : 'targeting_mismatch';
+};
+
 /**
  * The rules every click passes, in order; the first that objects decides.
- * This is the one place where a click's destination is decided: geo and
- * device targeting rules belong in this list (they see the visitor's country
- * and device in the context and answer 'targeting_mismatch').
+ * This is the one place where a click's destination is decided.
  */
-const CLICK_RULES: readonly ClickRule[] = [offerIsLive, affiliateMayRunOffer];
+const CLICK_RULES: readonly ClickRule[] = [offerIsLive, affiliateMayRunOffer, visitorIsTargeted];
 
 export function decideRedirect(catalog: CatalogSnapshot, link: TrackingLink, visitor: Visitor, nowMs: number): RedirectDecision {
   const offer = catalog.offer(link.offerId);

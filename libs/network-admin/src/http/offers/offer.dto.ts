@@ -1,11 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FraudAction } from '@tracklane/catalog';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { FraudAction, OfferTargeting, TARGET_BROWSERS, TARGET_DEVICES, TARGET_OPERATING_SYSTEMS } from '@tracklane/catalog';
 import { DESTINATION_MACRO_ALIASES } from '@tracklane/tracking';
 import { OfferStatus, OfferVisibility } from '../../offers/offer.view';
 import { OfferInput, OfferPatch } from '../../offers/offers.service';
 import { IsCurrencyCode } from '../../validation/currency';
 import { IsAmountBound } from '../../validation/money';
 import { IsInstant } from '../../validation/instant';
+import { IsOfferTargeting } from '../../validation/offer-targeting';
 import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsIanaTimeZone } from '../../validation/time-zone';
 import { IsDestinationUrl } from '../../validation/url-template';
@@ -21,6 +22,23 @@ const MAX_CAP = 2_147_483_647;
 const MACROS = `Macros: ${Object.entries(DESTINATION_MACRO_ALIASES)
   .map(([macro, aliases]) => `{${macro}}${aliases.length > 0 ? ` (also ${aliases.map((alias) => `{${alias}}`).join(', ')})` : ''}`)
   .join(', ')}. Without {click_id} (or an alias) no postback can name the click: refused unless allowDestinationWithoutClickId is true`;
+
+const TARGETING_SCHEMA: ApiPropertyOptions = {
+  nullable: true,
+  type: 'object',
+  description:
+    'Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. ' +
+    "A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor",
+  properties: {
+    countries: { type: 'array', items: { type: 'string', example: 'DE' }, description: 'ISO 3166-1 alpha-2 codes the offer takes' },
+    excludedCountries: { type: 'array', items: { type: 'string', example: 'RU' }, description: 'Codes it never takes' },
+    devices: { type: 'array', items: { type: 'string', enum: [...TARGET_DEVICES] } },
+    operatingSystems: { type: 'array', items: { type: 'string', enum: [...TARGET_OPERATING_SYSTEMS] } },
+    browsers: { type: 'array', items: { type: 'string', enum: [...TARGET_BROWSERS] } },
+  },
+  additionalProperties: false,
+  example: { countries: ['DE', 'AT'], devices: ['mobile'] },
+};
 
 /** The offer's settings, each optional, shared by creation and change. */
 class OfferSettingsDto {
@@ -121,6 +139,11 @@ class OfferSettingsDto {
   @IsAmountBound()
   maxPostbackAmount?: string | null;
 
+  @ApiPropertyOptional(TARGETING_SCHEMA)
+  @OptionalNullable()
+  @IsOfferTargeting()
+  targeting?: OfferTargeting | null;
+
   @ApiPropertyOptional({
     default: false,
     description:
@@ -200,6 +223,7 @@ export class OfferResponse {
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onRateLimited?: FraudAction;
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) maxPostbackAmount?: string | null;
+  @ApiProperty(TARGETING_SCHEMA) targeting!: OfferTargeting | null;
   @ApiPropertyOptional({ description: 'Not shown to affiliates' }) allowDestinationWithoutClickId?: boolean;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
