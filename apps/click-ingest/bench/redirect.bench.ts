@@ -3,6 +3,7 @@
  *
  *   npm run bench:click-ingest
  *   BENCH_CONNECTIONS=64 BENCH_SECONDS=10 BENCH_PROFILE=1 npm run bench:click-ingest
+ *   BENCH_TARGETING=1 npm run bench:click-ingest
  *
  * In one run, with the same visitor mix and concurrency: a bare node:http
  * server that answers every request with a fixed 302 (the ceiling), then the
@@ -11,7 +12,11 @@
  * rate it peaked at. Prints both sides of every ratio, p50/p99, CPU per
  * request, and checks by id that every click id handed out in a 302 is in
  * clicks.v1 (exit 1 if one is missing). BENCH_PROFILE=1 adds a CPU profile of
- * the service at half of peak, as µs per click by package.
+ * the service at half of peak, as µs per click by package. BENCH_TARGETING=1
+ * also drives, right after the peak run and in the same process, an offer
+ * that targets countries, devices, systems and browsers (every list checked on
+ * every click; the crawlers in the mix go to its fallback), and prints its
+ * peak beside the untargeted offer's.
  *
  * Uses the Kafka, Postgres and Redis named by KAFKA_BROKERS, DATABASE_URL and
  * REDIS_URL (defaults: the local ones) with a private database, topics, key
@@ -43,6 +48,14 @@ import { describeMix, MixReport, nextVisitor } from './visitor-mix';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const TARGETING = process.env.BENCH_TARGETING === '1';
+/** Matches every browser of the visitor mix; its crawlers match no system or browser. */
+const BENCH_TARGETING = {
+  countries: ['DE', 'AT', 'CH'],
+  devices: ['mobile', 'desktop'],
+  operatingSystems: ['windows', 'macos', 'android', 'ios', 'linux'],
+  browsers: ['chrome', 'safari', 'firefox', 'edge', 'samsung'],
+};
 const WARM_UP_SECONDS = 3;
 const BUILT_MAIN = join(WORKSPACE_ROOT, 'dist/apps/click-ingest/apps/click-ingest/src/main.js');
 const TMPFS_MAGIC = 0x01021994;
@@ -119,6 +132,12 @@ async function seed(databaseUrl: string): Promise<void> {
         VALUES (1, 1, 'Bench offer', 'public', 'https://shop.example/land?cid={click_id}&a={aff_id}&s1={sub1}');
       INSERT INTO affiliates (id, name) VALUES (1, 'Bench affiliate');
     `);
+    await pool.query(
+      `INSERT INTO offers (id, advertiser_id, name, visibility, destination_url, fallback_url, targeting)
+         VALUES (2, 1, 'Targeted bench offer', 'public', 'https://shop.example/land?cid={click_id}&a={aff_id}&s1={sub1}',
+                 'https://shop.example/elsewhere?cid={click_id}', $1)`,
+      [JSON.stringify(BENCH_TARGETING)],
+    );
   } finally {
     await pool.end();
   }
@@ -206,10 +225,16 @@ async function main(): Promise<void> {
 
     const bareUrl = `http://127.0.0.1:${barePort}/c/1?aff_id=1&sub1=bench`;
     const clickUrl = `${serviceUrl}/c/1?aff_id=1&sub1=bench`;
+    const targetedUrl = `${serviceUrl}/c/2?aff_id=1&sub1=bench`;
     await cannon('bare server, warm-up', bareUrl, WARM_UP_SECONDS);
     const bareRun = await measure('bare server', bareUrl, bare, SECONDS);
     await cannon('click-ingest, warm-up', clickUrl, WARM_UP_SECONDS);
     const peak = await measure('click-ingest', clickUrl, service, SECONDS);
+    let targeted: Run | undefined;
+    if (TARGETING) {
+      await cannon('click-ingest, targeted offer, warm-up', targetedUrl, WARM_UP_SECONDS);
+      targeted = await measure('click-ingest, targeted offer', targetedUrl, service, SECONDS);
+    }
     const halfRate = Math.max(1, Math.round(peak.result.requests.average / 2));
     const half = await measure(`click-ingest at ${count(halfRate)}/s`, clickUrl, service, SECONDS, halfRate);
     let profile = '';
@@ -242,12 +267,20 @@ async function main(): Promise<void> {
     console.log(row('bare node:http fixed 302', bareRun));
     console.log(row('click-ingest (Kafka acks=all)', peak));
     console.log(row(`click-ingest at ${count(halfRate)}/s`, half));
+    if (targeted) console.log(row('click-ingest, targeted offer', targeted));
     const ratio = peak.result.requests.average / bareRun.result.requests.average;
     console.log(
       `\nthroughput ratio click-ingest / bare: ${count(peak.result.requests.average)} / ${count(bareRun.result.requests.average)} = ${ratio.toFixed(2)} (target ≥ 0.50)`,
     );
     console.log(`p99 at half of peak (${count(halfRate)}/s): ${half.result.latency.p99.toFixed(1)} ms (target ≤ 10 ms)`);
     console.log(`CPU per request: click-ingest ${peak.cpuMicros.toFixed(0)} µs / bare ${bareRun.cpuMicros.toFixed(0)} µs`);
+    if (targeted) {
+      console.log(
+        `targeted offer / untargeted, same process: ${count(targeted.result.requests.average)} / ${count(peak.result.requests.average)} redirects/s = ` +
+          `${(targeted.result.requests.average / peak.result.requests.average).toFixed(2)} (target ≥ 0.90); ` +
+          `CPU ${targeted.cpuMicros.toFixed(0)} / ${peak.cpuMicros.toFixed(0)} µs per request`,
+      );
+    }
     console.log(describeMix(mix));
     console.log(formatDelivery('clicks: 302s', topic, delivery) + ` — ${count(spooled)} went through the spool`);
     if (redirected !== redirectedIds.size) {
