@@ -15,7 +15,8 @@
  * measured at a steady rate (`--cold-rate 500 --cold-seconds 2`): what
  * advertisers see when an instance joins the load balancer.
  * `--profile 1` adds a CPU profile of the service under the same load, as µs
- * per postback by package.
+ * per postback by package; BENCH_PROFILE_OUT=<file.cpuprofile> also keeps the
+ * whole profile (Chrome DevTools opens it) for a look at single functions.
  */
 import { newId, conversionsV1, topicNames } from '@tracklane/contracts';
 import {
@@ -33,6 +34,7 @@ import {
   WORKSPACE_ROOT,
 } from '@tracklane/testing';
 import autocannon, { Result } from 'autocannon';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
       const profiled = service;
       const cpuBefore = profiled.process.cpuSeconds();
       const recorded = await profiled.process.profile(() => load(profiled.url, settings.duration));
+      if (process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, JSON.stringify(recorded.profile));
       profile = formatProfileSummary(summariseCpuProfile(recorded.profile), {
         operations: recorded.result.requests.total,
         cpuSeconds: profiled.process.cpuSeconds() - cpuBefore,
