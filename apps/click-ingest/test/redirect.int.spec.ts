@@ -289,6 +289,47 @@ describe('click-ingest redirects', () => {
     }
   });
 
+  it("stores a visitor's IP and user agent as the network's privacy settings say, deciding on the full ones", async () => {
+    const pool = new Pool({ connectionString: stack.database.url });
+    const bus = service.app.get(InvalidationBus);
+    const catalog = service.app.get(Catalog);
+    const privacy = async (ip: string, userAgent: string) => {
+      await pool.query('UPDATE network_settings SET visitor_ip_storage = $1, user_agent_storage = $2', [ip, userAgent]);
+      await announceCatalogChange(bus, 'network_settings', 1);
+      await waitFor(() => catalog.current().settings.visitorIpStorage === ip && catalog.current().settings.userAgentStorage === userAgent, {
+        what: 'catalogue reloaded',
+      });
+    };
+    const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.81 Mobile Safari/537.36';
+    const clickFrom = async (ip: string) => {
+      const marker = `privacy-${Date.now()}-${Math.random()}`;
+      const response = await visit(`/c/11?aff_id=8&sub1=${marker}`, { headers: { 'x-forwarded-for': ip, 'user-agent': ANDROID } });
+      expect(response.status).toBe(302);
+      return tap.one((candidate) => candidate.sub1 === marker, marker);
+    };
+    try {
+      await privacy('truncated', 'normalised');
+      expect(await clickFrom('198.51.100.77')).toMatchObject({ ip: '198.51.100.0', userAgent: 'chrome/131 android mobile', device: 'mobile' });
+      expect((await clickFrom('2001:db8:abcd:12::77')).ip).toBe('2001:db8:abcd::');
+
+      await privacy('hashed', 'full');
+      const first = await clickFrom('198.51.100.90');
+      const again = await clickFrom('198.51.100.90');
+      const other = await clickFrom('198.51.100.91');
+      expect(first.ip).toMatch(/^h:[A-Za-z0-9_-]{27}$/);
+      expect(again.ip).toBe(first.ip);
+      expect(other.ip).not.toBe(first.ip);
+      expect(first.userAgent).toBe(ANDROID);
+      // Uniqueness is decided on the full address and user agent: the second visit of the same visitor is a repeat.
+      expect([first.unique, again.unique, other.unique]).toEqual([true, false, true]);
+      const stored = JSON.stringify(tap.clicks.filter((click) => click.ip.startsWith('h:')));
+      expect(stored).not.toContain('198.51.100.9');
+    } finally {
+      await privacy('full', 'full');
+      await pool.end();
+    }
+  });
+
   it.each([
     ['an unknown offer', '/c/4040?aff_id=7'],
     ['an archived offer', '/c/16?aff_id=7'],

@@ -339,6 +339,26 @@ describe('management API: the catalogue, round trip', () => {
       await api.admin.patch('/v1/network-settings', { advertisersSeePayouts: false });
     });
 
+    it("choose how visitors' IPs and user agents are stored; the hash key is never shown, not even in the audit log", async () => {
+      expect((await api.admin.get('/v1/network-settings')).body).toMatchObject({ visitorIpStorage: 'full', userAgentStorage: 'full' });
+      const changed = await api.admin.patch('/v1/network-settings', { visitorIpStorage: 'hashed', userAgentStorage: 'normalised' });
+      expect(changed.body).toMatchObject({ visitorIpStorage: 'hashed', userAgentStorage: 'normalised' });
+      expect(JSON.stringify(changed.body)).not.toMatch(/secret/i);
+      const { rows } = await api.pool.query<{ visitor_hash_secret: string }>('SELECT visitor_hash_secret FROM network_settings');
+      expect(rows[0].visitor_hash_secret).toMatch(/^[0-9a-f]{64}$/);
+      const audit = await api.admin.get('/v1/audit-log?entity=network_settings');
+      expect(audit.body.data[0]).toMatchObject({ before: { visitorIpStorage: 'full', visitorHashSecret: '[redacted]' }, after: { visitorIpStorage: 'hashed', visitorHashSecret: '[redacted]' } });
+      expect(JSON.stringify(audit.body)).not.toContain(rows[0].visitor_hash_secret);
+      for (const [body, field] of [
+        [{ visitorIpStorage: 'anonymised' }, 'visitorIpStorage'],
+        [{ userAgentStorage: 'none' }, 'userAgentStorage'],
+      ] as const) {
+        const refused = await api.admin.patch('/v1/network-settings', body);
+        expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, field]);
+      }
+      await api.admin.patch('/v1/network-settings', { visitorIpStorage: 'full', userAgentStorage: 'full' });
+    });
+
     it('set the postback replay window and the amount bounds, network-wide and per offer', async () => {
       expect((await api.admin.get('/v1/network-settings')).body).toMatchObject({ postbackReplayWindowSeconds: 86400, maxPostbackAmount: '1000000.0000' });
       const changed = await api.admin.patch('/v1/network-settings', { postbackReplayWindowSeconds: 600, maxPostbackAmount: '25000.50' });

@@ -10,13 +10,16 @@ import {
 } from './catalog.types';
 import { compareDecimals } from './decimal-order';
 
-/** The settings of a network nobody configured yet (and the defaults of migrations 0001, 0700, 0701). */
+/** The settings of a network nobody configured yet (and the defaults of migrations 0001, 0700, 0701, 0870). */
 export const DEFAULT_SETTINGS: NetworkSettings = {
   name: 'Tracklane network',
   defaultFallbackUrl: null,
   advertisersSeePayouts: false,
   postbackReplayWindowSeconds: 86_400,
   maxPostbackAmount: '1000000.0000',
+  visitorIpStorage: 'full',
+  userAgentStorage: 'full',
+  visitorHashSecret: '',
 };
 
 export interface CatalogContents {

@@ -8,6 +8,7 @@ import {
   CatalogGoal,
   CatalogOffer,
   MoneyRule,
+  NetworkSettings,
   OfferApproval,
   PayoutOverride,
 } from './catalog.types';
@@ -138,6 +139,9 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
         advertisersSeePayouts: (settings[0]?.advertisers_see_payouts as boolean) ?? false,
         postbackReplayWindowSeconds: (settings[0]?.postback_replay_window_seconds as number) ?? DEFAULT_SETTINGS.postbackReplayWindowSeconds,
         maxPostbackAmount: (settings[0]?.max_postback_amount as string) ?? DEFAULT_SETTINGS.maxPostbackAmount,
+        visitorIpStorage: (settings[0]?.visitor_ip_storage as NetworkSettings['visitorIpStorage']) ?? DEFAULT_SETTINGS.visitorIpStorage,
+        userAgentStorage: (settings[0]?.user_agent_storage as NetworkSettings['userAgentStorage']) ?? DEFAULT_SETTINGS.userAgentStorage,
+        visitorHashSecret: (settings[0]?.visitor_hash_secret as string) ?? DEFAULT_SETTINGS.visitorHashSecret,
       },
     };
   } catch (error) {

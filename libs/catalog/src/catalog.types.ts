@@ -114,4 +114,10 @@ export interface NetworkSettings {
   postbackReplayWindowSeconds: number;
   /** The largest amount one postback may carry (decimal string) unless its offer says otherwise. */
   maxPostbackAmount: string;
+  /** How a visitor's IP is stored with a click: as sent, truncated (IPv4 /24, IPv6 /48) or as a keyed hash. */
+  visitorIpStorage: 'full' | 'truncated' | 'hashed';
+  /** How a visitor's user agent is stored: as sent, or reduced to browser and major version, system and device. */
+  userAgentStorage: 'full' | 'normalised';
+  /** The key of the IP hashes (never shown by the API). */
+  visitorHashSecret: string;
 }

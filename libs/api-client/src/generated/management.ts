@@ -1384,6 +1384,10 @@ export interface components {
             postbackReplayWindowSeconds: number;
             /** @example 1000000.0000 */
             maxPostbackAmount: string;
+            /** @enum {string} */
+            visitorIpStorage: "full" | "truncated" | "hashed";
+            /** @enum {string} */
+            userAgentStorage: "full" | "normalised";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1404,6 +1408,18 @@ export interface components {
              * @example 1000000.00
              */
             maxPostbackAmount?: string;
+            /**
+             * @description How a visitor IP is stored with new clicks (Kafka, the clicks table, reports and their logs): full; truncated to its /24 (IPv4) or /48 (IPv6); or hashed with a key of the network (the same IP hashes alike, so per-IP review still works, but the address is not kept). Uniqueness, rate limits and bot flags are decided on the full address before it is stored; clicks stored earlier keep what they have
+             * @default full
+             * @enum {string}
+             */
+            visitorIpStorage?: "full" | "truncated" | "hashed";
+            /**
+             * @description How a visitor user agent is stored with new clicks: full, or normalised to browser and major version, system and device ("chrome/131 android mobile")
+             * @default full
+             * @enum {string}
+             */
+            userAgentStorage?: "full" | "normalised";
         };
         AuditEntryResponse: {
             id: string;

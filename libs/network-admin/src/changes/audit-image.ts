@@ -1,5 +1,5 @@
 /** Fields that are credentials: the audit log records that they changed, never their value. */
-const SECRET_FIELDS = new Set(['postbackToken', 'signingSecret', 'postbackSecret', 'keyHash']);
+const SECRET_FIELDS = new Set(['postbackToken', 'signingSecret', 'postbackSecret', 'keyHash', 'visitorHashSecret']);
 
 /**
  * A row as the audit log stores it: plain JSON (decimals as exact strings,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { NetworkSettings as CatalogSettings } from '@tracklane/catalog';
 import { NetworkSettings, PrismaService } from '@tracklane/db';
 import { Actor, forbidden, isAdmin } from '../access';
 import { ChangeLog, lockRow } from '../changes';
@@ -13,6 +14,10 @@ export interface NetworkSettingsView {
   postbackReplayWindowSeconds: number;
   /** The largest amount one postback may carry, in its offer's currency, unless the offer sets its own. */
   maxPostbackAmount: string;
+  /** How a visitor's IP is stored with new clicks: full, truncated (IPv4 /24, IPv6 /48) or hashed (keyed). */
+  visitorIpStorage: CatalogSettings['visitorIpStorage'];
+  /** How a visitor's user agent is stored with new clicks: full, or normalised (browser and major version, system, device). */
+  userAgentStorage: CatalogSettings['userAgentStorage'];
   updatedAt: string;
 }
 
@@ -24,6 +29,8 @@ const view = (row: NetworkSettings): NetworkSettingsView => ({
   advertisersSeePayouts: row.advertisersSeePayouts,
   postbackReplayWindowSeconds: row.postbackReplayWindowSeconds,
   maxPostbackAmount: row.maxPostbackAmount.toFixed(4),
+  visitorIpStorage: row.visitorIpStorage as NetworkSettingsView['visitorIpStorage'],
+  userAgentStorage: row.userAgentStorage as NetworkSettingsView['userAgentStorage'],
   updatedAt: row.updatedAt.toISOString(),
 });
 

@@ -86,11 +86,13 @@ export class ClickChecks {
   }
 
   check(offerId: number, affiliateId: number, ip: string, userAgent: string, nowMs: number): Promise<ClickCheckResult> {
-    // A digest keeps the key short whatever the user agent's length; a collision would at worst mark one click non-unique.
+    // Digests keep the keys short whatever the user agent's length, and keep visitors' addresses out of Redis;
+    // a collision would at worst mark one click non-unique or count it against another IP.
     const visitor = hash('sha1', `${ip}\n${userAgent}`, 'base64url');
+    const address = hash('sha1', ip, 'base64url');
     const window = Math.floor(nowMs / 1000 / this.options.rateLimitWindowSeconds);
     return new Promise((resolve) => {
-      this.pending.push({ uniqueKey: `click:u:${offerId}:${affiliateId}:${visitor}`, rateKey: `click:r:${ip}:${window}`, resolve });
+      this.pending.push({ uniqueKey: `click:u:${offerId}:${affiliateId}:${visitor}`, rateKey: `click:r:${address}:${window}`, resolve });
       if (this.pending.length === 1) setImmediate(this.sendPending);
     });
   }

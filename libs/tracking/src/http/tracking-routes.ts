@@ -69,7 +69,7 @@ export class TrackingRoutes implements OnModuleInit {
 
     let recorded: RecordedClick;
     try {
-      recorded = await this.recorder.record(link, visitor, decision.offer, decision.disposition, nowMs);
+      recorded = await this.recorder.record(link, visitor, decision.offer, decision.disposition, nowMs, catalog.settings);
     } catch (error) {
       // Neither Kafka nor the spool took the click: do not send the visitor on with an id that does not exist.
       this.logger.error({ err: error, offerId: link.offerId, affiliateId: link.affiliateId }, 'click not recorded');

@@ -1,8 +1,9 @@
-import type { CatalogOffer } from '@tracklane/catalog';
+import type { CatalogOffer, NetworkSettings } from '@tracklane/catalog';
 import { ClickDisposition, ClickFlag, clicksV1, ClickV1, newId } from '@tracklane/contracts';
 import type { Durability, DurablePublisher } from '@tracklane/spool';
 import type { ClickChecks } from '../checks/click-checks';
 import type { TrackingLink } from '../link/tracking-link';
+import { storedIp, storedUserAgent } from '../visitor/stored-visitor';
 import type { Visitor } from '../visitor/visitor';
 
 export interface RecordedClick {
@@ -21,12 +22,14 @@ export class ClickRecorder {
     private readonly topic: string,
   ) {}
 
+  /** The checks see the visitor as it came; the click carries only what the network's privacy settings keep. */
   async record(
     link: TrackingLink,
     visitor: Visitor,
     offer: CatalogOffer,
     disposition: ClickDisposition,
     nowMs: number,
+    privacy: Pick<NetworkSettings, 'visitorIpStorage' | 'userAgentStorage' | 'visitorHashSecret'>,
   ): Promise<RecordedClick> {
     const checked = await this.checks.check(offer.id, link.affiliateId, visitor.ip, visitor.userAgent, nowMs);
     const flags: ClickFlag[] = [];
@@ -48,8 +51,8 @@ export class ClickRecorder {
       sub5: link.sub5,
       source: link.source,
       affClickId: link.affClickId,
-      ip: visitor.ip,
-      userAgent: visitor.userAgent,
+      ip: storedIp(visitor.ip, privacy.visitorIpStorage, privacy.visitorHashSecret),
+      userAgent: storedUserAgent(visitor.userAgent, visitor.device, privacy.userAgentStorage),
       referrer: visitor.referrer,
       country: visitor.country,
       device: visitor.device,

@@ -3,7 +3,10 @@ import { NetworkSettingsPatch, NetworkSettingsView } from '../../network-setting
 import { IsAmountBound } from '../../validation/money';
 import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsDestinationUrl } from '../../validation/url-template';
-import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+
+const IP_STORAGE = ['full', 'truncated', 'hashed'] as const;
+const USER_AGENT_STORAGE = ['full', 'normalised'] as const;
 
 /** 30 days: a replay window longer than partners retry only swallows real conversions. */
 const MAX_REPLAY_WINDOW_SECONDS = 2_592_000;
@@ -47,6 +50,27 @@ export class UpdateNetworkSettingsDto implements NetworkSettingsPatch {
   @Optional()
   @IsAmountBound()
   maxPostbackAmount?: string;
+
+  @ApiPropertyOptional({
+    enum: IP_STORAGE,
+    default: 'full',
+    description:
+      'How a visitor IP is stored with new clicks (Kafka, the clicks table, reports and their logs): full; truncated to its /24 (IPv4) or /48 (IPv6); ' +
+      'or hashed with a key of the network (the same IP hashes alike, so per-IP review still works, but the address is not kept). ' +
+      'Uniqueness, rate limits and bot flags are decided on the full address before it is stored; clicks stored earlier keep what they have',
+  })
+  @Optional()
+  @IsIn(IP_STORAGE)
+  visitorIpStorage?: NetworkSettingsPatch['visitorIpStorage'];
+
+  @ApiPropertyOptional({
+    enum: USER_AGENT_STORAGE,
+    default: 'full',
+    description: 'How a visitor user agent is stored with new clicks: full, or normalised to browser and major version, system and device ("chrome/131 android mobile")',
+  })
+  @Optional()
+  @IsIn(USER_AGENT_STORAGE)
+  userAgentStorage?: NetworkSettingsPatch['userAgentStorage'];
 }
 
 export class NetworkSettingsResponse implements NetworkSettingsView {
@@ -55,5 +79,7 @@ export class NetworkSettingsResponse implements NetworkSettingsView {
   @ApiProperty() advertisersSeePayouts!: boolean;
   @ApiProperty() postbackReplayWindowSeconds!: number;
   @ApiProperty({ example: '1000000.0000' }) maxPostbackAmount!: string;
+  @ApiProperty({ enum: IP_STORAGE }) visitorIpStorage!: NetworkSettingsView['visitorIpStorage'];
+  @ApiProperty({ enum: USER_AGENT_STORAGE }) userAgentStorage!: NetworkSettingsView['userAgentStorage'];
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
