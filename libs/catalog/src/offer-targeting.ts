@@ -36,7 +36,8 @@ export interface CompiledTargeting {
   browsers: ReadonlySet<string> | null;
 }
 
-const MOST_COUNTRIES = 300;
+/** More values than there are countries is a mistake. */
+const MOST_VALUES = 300;
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** An assigned ISO 3166-1 alpha-2 code in capitals (as CDNs send them, e.g. CF-IPCountry). */
@@ -46,17 +47,20 @@ function isCountryCode(value: string): boolean {
   return name !== undefined && name !== value && name !== 'Unknown Region';
 }
 
-type ListCheck = (value: string) => boolean;
+interface ListRule {
+  check: (value: string) => boolean;
+  expected: string;
+}
 
-const LISTS: Record<keyof OfferTargeting, { check: ListCheck; expected: string }> = {
-  countries: { check: isCountryCode, expected: 'an ISO 3166-1 alpha-2 country code in capitals (e.g. "DE")' },
-  excludedCountries: { check: isCountryCode, expected: 'an ISO 3166-1 alpha-2 country code in capitals (e.g. "DE")' },
-  devices: { check: (value) => (TARGET_DEVICES as readonly string[]).includes(value), expected: `one of ${TARGET_DEVICES.join(', ')}` },
-  operatingSystems: {
-    check: (value) => (TARGET_OPERATING_SYSTEMS as readonly string[]).includes(value),
-    expected: `one of ${TARGET_OPERATING_SYSTEMS.join(', ')}`,
-  },
-  browsers: { check: (value) => (TARGET_BROWSERS as readonly string[]).includes(value), expected: `one of ${TARGET_BROWSERS.join(', ')}` },
+const COUNTRY: ListRule = { check: isCountryCode, expected: 'an ISO 3166-1 alpha-2 country code in capitals (e.g. "DE")' };
+const oneOf = (values: readonly string[]): ListRule => ({ check: (value) => values.includes(value), expected: `one of ${values.join(', ')}` });
+
+const LISTS: Record<keyof OfferTargeting, ListRule> = {
+  countries: COUNTRY,
+  excludedCountries: COUNTRY,
+  devices: oneOf(TARGET_DEVICES),
+  operatingSystems: oneOf(TARGET_OPERATING_SYSTEMS),
+  browsers: oneOf(TARGET_BROWSERS),
 };
 
 /** What is wrong with a targeting value (naming the list and the entry), or null. */
@@ -68,7 +72,7 @@ export function offerTargetingProblem(value: unknown): string | null {
     if (!Array.isArray(list)) return `${name} must be a list`;
     // An empty list of allowed values would refuse every visitor: leave the list out instead.
     if (list.length === 0) return `${name} must name at least one value, or be left out`;
-    if (list.length > MOST_COUNTRIES) return `${name} may hold at most ${MOST_COUNTRIES} values`;
+    if (list.length > MOST_VALUES) return `${name} may hold at most ${MOST_VALUES} values`;
     for (const [index, entry] of list.entries()) {
       if (typeof entry !== 'string' || !rule.check(entry)) return `${name}[${index}] must be ${rule.expected}`;
     }
