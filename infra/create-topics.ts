@@ -1,21 +1,23 @@
+import { ConfigError, loadEnv, ServiceEnv } from '@tracklane/config';
 import { allTopics } from '@tracklane/contracts';
-import { createKafka, ensureTopics } from '@tracklane/messaging';
+import { checkTopics, createKafka, ensureTopics, topicSettingsOf } from '@tracklane/messaging';
 
-// Creates every contract topic that is missing: KAFKA_PARTITIONS partitions
-// (default 12) for the streams and their retry topics, one for dead letters.
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const partitions = Number(process.env.KAFKA_PARTITIONS ?? 12);
-const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-
-if (!Number.isInteger(partitions) || partitions < 1) {
-  console.error('KAFKA_PARTITIONS must be a positive integer');
-  process.exit(1);
+// Creates every contract topic that is missing, as the environment says
+// (KAFKA_PARTITIONS for the streams and their retry topics, one partition for
+// dead letters; KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS,
+// KAFKA_RETENTION_HOURS, KAFKA_DEAD_LETTER_RETENTION_HOURS), then says how
+// topics that already existed are weaker than that (they are not changed).
+async function main(): Promise<void> {
+  const env = loadEnv(ServiceEnv);
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'tracklane-infra' });
+  const topics = allTopics({ partitions: env.KAFKA_PARTITIONS, prefix: env.KAFKA_TOPIC_PREFIX });
+  const settings = topicSettingsOf(env);
+  const created = await ensureTopics(kafka, topics, settings);
+  console.log(`topics: ${created.length ? `created ${created.join(', ')}` : 'all present'}`);
+  for (const finding of await checkTopics(kafka, topics, settings)) console.log(`topics: weaker than configured: ${finding}`);
 }
 
-ensureTopics(createKafka({ brokers, clientId: 'tracklane-infra' }), allTopics({ partitions, prefix })).then(
-  (created) => console.log(`topics: ${created.length ? `created ${created.join(', ')}` : 'all present'}`),
-  (error: Error) => {
-    console.error(`topics: ${error.message}`);
-    process.exit(1);
-  },
-);
+main().catch((error: Error) => {
+  console.error(error instanceof ConfigError ? error.message : `topics: ${error.message}`);
+  process.exit(1);
+});

@@ -52,6 +52,11 @@ describe('loadEnv', () => {
     expect(found).toHaveLength(4);
   });
 
+  it('refuses a min.insync.replicas above the replication factor, naming both', () => {
+    expect(() => loadEnv(ServiceEnv, { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).not.toThrow();
+    expect(() => loadEnv(ServiceEnv, { KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow('KAFKA_MIN_INSYNC_REPLICAS may not exceed KAFKA_REPLICATION_FACTOR');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadEnv(ExampleEnv, { SIGNING_KEY: 'k', KAFKA_BROKERS: '' }).KAFKA_BROKERS).toBe('127.0.0.1:9092');
   });

@@ -1,8 +1,20 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, registerDecorator } from 'class-validator';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{0,64}$/;
 const KEY_PREFIX = /^[A-Za-z0-9._:-]{0,64}$/;
+
+/** A number no greater than another variable's. */
+function NotAbove(other: string) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'notAbove',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} may not exceed ${other}` },
+      validator: { validate: (value: unknown, args) => typeof value === 'number' && value <= Number((args?.object as Record<string, unknown>)[other]) },
+    });
+}
 
 /**
  * What every Tracklane service reads from its environment. A service's own
@@ -45,6 +57,36 @@ export class ServiceEnv {
   @IsInt()
   @Min(6_000)
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
+  /**
+   * How the deployment's topics are meant to be: `npm run up` creates missing
+   * ones so, and every service reports at start (log, /readyz) how existing
+   * ones are weaker. Partitions of the streams and their retry topics.
+   */
+  @IsInt()
+  @Min(1)
+  KAFKA_PARTITIONS: number = 12;
+
+  /** Copies of every partition (3 in production: a broker may be lost). */
+  @IsInt()
+  @Min(1)
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /** Copies that must have a message before it is acknowledged (2 with a factor of 3). */
+  @IsInt()
+  @Min(1)
+  @NotAbove('KAFKA_REPLICATION_FACTOR')
+  KAFKA_MIN_INSYNC_REPLICAS: number = 1;
+
+  /** How long the stream and retry topics keep messages (replays reach this far back). */
+  @IsInt()
+  @Min(1)
+  KAFKA_RETENTION_HOURS: number = 168;
+
+  /** How long the dead-letter topics keep messages. */
+  @IsInt()
+  @Min(1)
+  KAFKA_DEAD_LETTER_RETENTION_HOURS: number = 720;
 
   /** How long a stopping service waits for in-flight work before it exits. */
   @IsInt()

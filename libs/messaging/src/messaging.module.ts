@@ -9,12 +9,14 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { ServiceEnv } from '@tracklane/config';
+import { allTopics } from '@tracklane/contracts';
 import { HealthRegistry, LOGGER, Logger } from '@tracklane/observability';
 import { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BatchConsumer, BatchConsumerOptions } from './consumer';
 import { KafkaBatchConsumer } from './kafka/kafka-batch-consumer';
 import { createKafka } from './kafka/kafka-client';
+import { checkTopics, topicSettingsOf } from './kafka/kafka-admin';
 import { KafkaMessageProducer, KafkaProducerOptions } from './kafka/kafka-producer';
 import { MessageProducer } from './producer';
 import { Topics } from './topics';
@@ -56,12 +58,16 @@ const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 @Injectable()
 class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
   private admin: Admin | null = null;
+  /** How the deployment's topics are weaker than configured, looked at once per start. */
+  private topicFindings: Promise<string[]> | null = null;
 
   constructor(
     private readonly kafka: Kafka,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     private readonly health: HealthRegistry,
     private readonly topics: Topics,
+    private readonly env: ServiceEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -76,8 +82,22 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
           this.admin = admin;
         }
         await this.admin.describeCluster();
+        return { warnings: await (this.topicFindings ??= this.checkTopics()) };
       },
     });
+  }
+
+  /** Topics weaker than the environment says (fewer replicas, a lower min.insync.replicas…) are logged and shown in /readyz. */
+  private async checkTopics(): Promise<string[]> {
+    const topics = allTopics({ partitions: this.env.KAFKA_PARTITIONS, prefix: this.env.KAFKA_TOPIC_PREFIX });
+    try {
+      const findings = await checkTopics(this.kafka, topics, topicSettingsOf(this.env));
+      for (const finding of findings) this.logger.warn({ finding }, 'kafka topic weaker than configured');
+      return findings;
+    } catch (error) {
+      this.topicFindings = null; // looked at again by the next readiness check
+      return [`topic settings not checked: ${(error as Error).message}`];
+    }
   }
 
   /** Runs after the HTTP server stopped taking requests: everything accepted gets flushed. */

@@ -1,6 +1,6 @@
 import { clicksV1, ClickV1, newId, topicNames } from '@tracklane/contracts';
 import { createTestTopics, readTopic, TestTopics, waitFor } from '@tracklane/testing';
-import { BatchConsumerOptions, ConsumedMessage, DEAD_LETTER_HEADERS, KafkaBatchConsumer, KafkaMessageProducer } from '../src';
+import { BatchConsumerOptions, checkTopics, ConsumedMessage, DEAD_LETTER_HEADERS, deleteTopics, ensureTopics, KafkaBatchConsumer, KafkaMessageProducer } from '../src';
 
 function click(): ClickV1 {
   return {
@@ -312,6 +312,34 @@ describe('messaging on a real Kafka broker', () => {
     } finally {
       await freshProducer.close();
       await fresh.drop();
+    }
+  });
+
+  it('creates topics with the configured settings, and names how existing ones are weaker', async () => {
+    const kafka = topics.kafka;
+    const name = `${topics.prefix}settings-${newId()}.v1`;
+    const deadLetters = `${topics.prefix}settings-${newId()}.dlq.v1`;
+    const specs = [
+      { name, partitions: 2 },
+      { name: deadLetters, partitions: 1 },
+    ];
+    const settings = { replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 48 * 3_600_000, deadLetterRetentionMs: 96 * 3_600_000 };
+    try {
+      expect(await ensureTopics(kafka, specs, settings)).toEqual([name, deadLetters]);
+      expect(await checkTopics(kafka, specs, settings)).toEqual([]);
+      // Asked again with more: the topics are left as they are and each shortfall is named.
+      expect(await ensureTopics(kafka, specs, { ...settings, retentionMs: 72 * 3_600_000 })).toEqual([]);
+      expect(await checkTopics(kafka, [{ name, partitions: 4 }, { name: deadLetters, partitions: 1 }, { name: `${name}.missing`, partitions: 1 }], { ...settings, replicationFactor: 3, minInsyncReplicas: 2, retentionMs: 72 * 3_600_000 })).toEqual([
+        `${name}.missing: missing`,
+        `${name}: 2 partitions, configured 4`,
+        `${name}: replication factor 1, configured 3`,
+        `${name}: min.insync.replicas 1, configured 2`,
+        `${name}: retention 48 h, configured 72 h`,
+        `${deadLetters}: replication factor 1, configured 3`,
+        `${deadLetters}: min.insync.replicas 1, configured 2`,
+      ]);
+    } finally {
+      await deleteTopics(kafka, [name, deadLetters]);
     }
   });
 

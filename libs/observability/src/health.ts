@@ -4,13 +4,17 @@
  */
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves when the dependency answers; rejects (or times out) otherwise. */
-  check(): Promise<void>;
+  /**
+   * Resolves when the dependency answers, with what is worth an operator's
+   * look but does not stop the service (e.g. topics weaker than configured);
+   * rejects (or times out) otherwise.
+   */
+  check(): Promise<void | { warnings: string[] }>;
 }
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string; ms: number }>;
+  checks: Record<string, { ok: boolean; error?: string; warnings?: string[]; ms: number }>;
 }
 
 export class HealthRegistry {
@@ -25,8 +29,9 @@ export class HealthRegistry {
       [...this.checks.values()].map(async (check) => {
         const started = Date.now();
         try {
-          await withTimeout(check.check(), timeoutMs, `${check.name} did not answer within ${timeoutMs} ms`);
-          return [check.name, { ok: true, ms: Date.now() - started }] as const;
+          const answer = await withTimeout(check.check(), timeoutMs, `${check.name} did not answer within ${timeoutMs} ms`);
+          const warnings = answer?.warnings.length ? { warnings: answer.warnings } : {};
+          return [check.name, { ok: true, ...warnings, ms: Date.now() - started }] as const;
         } catch (error) {
           return [check.name, { ok: false, error: errorMessage(error), ms: Date.now() - started }] as const;
         }

@@ -43,6 +43,32 @@ describe('a Tracklane service', () => {
     expect(response.status).toBe(200);
     expect(Object.keys(report.checks).sort()).toEqual(['kafka', 'postgres', 'redis']);
     expect(Object.values(report.checks).every((check) => check.ok)).toBe(true);
+    // The test topics are as the environment configures them.
+    expect(report.checks.kafka.warnings).toBeUndefined();
+  });
+
+  it('stays ready but names every way the topics are weaker than configured', async () => {
+    const demanding = await startService(
+      fixtureService,
+      Object.assign(new ServiceEnv(), stack.env, { LOG_LEVEL: 'silent', KAFKA_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2, KAFKA_RETENTION_HOURS: 336 }),
+    );
+    try {
+      const response = await fetch(`${demanding.url}/readyz`);
+      const report = (await response.json()) as ReadinessReport;
+      expect(response.status).toBe(200);
+      const clicks = `${stack.topics.prefix}clicks.v1`;
+      expect(report.checks.kafka.warnings).toEqual(
+        expect.arrayContaining([
+          `${clicks}: replication factor 1, configured 3`,
+          `${clicks}: min.insync.replicas 1, configured 2`,
+          `${clicks}: retention 168 h, configured 336 h`,
+        ]),
+      );
+      // Dead letters are kept 720 hours by default, longer than asked here.
+      expect(report.checks.kafka.warnings?.some((warning) => warning.startsWith(`${stack.topics.prefix}clicks.dlq.v1: retention`))).toBe(false);
+    } finally {
+      await demanding.close();
+    }
   });
 
   it('reports not ready, naming the dependency, when one is down', async () => {

@@ -9,6 +9,8 @@ export interface TestTopics {
   prefix: string;
   kafka: Kafka;
   brokers: string;
+  /** Of the streams and their retry topics (KAFKA_PARTITIONS for services under test). */
+  partitions: number;
   drop(): Promise<void>;
 }
 
@@ -20,7 +22,8 @@ export async function createTestTopics(options: { partitions?: number; brokers?:
   const brokers = options.brokers ?? (await testServices()).kafkaBrokers;
   const prefix = `${uniqueName('t')}.`;
   const kafka = createKafka({ brokers, clientId: 'tracklane-test' });
-  const specs = allTopics({ prefix, partitions: options.partitions ?? 3 });
+  const partitions = options.partitions ?? 3;
+  const specs = allTopics({ prefix, partitions });
   // A busy broker can answer the leader check right after creation with "does not host this
   // topic-partition"; the topics exist by then, and asking again settles it.
   for (let attempt = 1; ; attempt++) {
@@ -36,6 +39,7 @@ export async function createTestTopics(options: { partitions?: number; brokers?:
     prefix,
     kafka,
     brokers,
+    partitions,
     drop: () => deleteTopics(kafka, specs.map((spec) => spec.name)).catch(() => undefined),
   };
 }

@@ -32,6 +32,8 @@ export async function createTestStack(options: { partitions?: number; brokers?: 
       DATABASE_URL: database.url,
       KAFKA_BROKERS: topics.brokers,
       KAFKA_TOPIC_PREFIX: topics.prefix,
+      // What the topics were created with, so services find them as configured.
+      KAFKA_PARTITIONS: String(topics.partitions),
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
       // Reporting's fixtures carry fixed dates from 2025 on: their raw rows must stay within retention.
