@@ -36,6 +36,15 @@ export class AttributionEnv extends ServiceEnv {
   @Min(1)
   CLICK_RETENTION_DAYS: number = 60;
 
+  /**
+   * Hours after a click that its copy stays in Redis for the join; conversions
+   * of older clicks are joined from Postgres. Redis holds about 230 bytes a
+   * click for this long.
+   */
+  @IsInt()
+  @Min(1)
+  ATTRIBUTION_CLICK_CACHE_HOURS: number = 72;
+
   /** Days of click partitions created ahead of today. */
   @IsInt()
   @Min(1)

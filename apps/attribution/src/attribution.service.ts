@@ -23,6 +23,7 @@ function attributionModule(env: AttributionEnv) {
         },
         clickRetention: { retentionDays: env.CLICK_RETENTION_DAYS, aheadDays: env.CLICK_PARTITIONS_AHEAD_DAYS },
         maintenanceIntervalMs: env.PARTITION_MAINTENANCE_INTERVAL_MS,
+        clickCacheSeconds: env.ATTRIBUTION_CLICK_CACHE_HOURS * 3_600,
         afterCommit: env.ATTRIBUTION_FAULT === 'kill-after-commit' ? () => process.kill(process.pid, 'SIGKILL') : undefined,
       }),
     ],

@@ -32,7 +32,7 @@ export class AttributionModule {
         { provide: ATTRIBUTION_OPTIONS, useValue: options },
         { provide: AttributionMetrics, inject: [Registry], useFactory: (registry: Registry) => new AttributionMetrics(registry) },
         { provide: ClickRepository, inject: [Pool], useFactory: (pool: Pool) => new ClickRepository(pool) },
-        { provide: ClickCache, inject: [REDIS], useFactory: (redis: Redis) => new ClickCache(redis) },
+        { provide: ClickCache, inject: [REDIS], useFactory: (redis: Redis) => new ClickCache(redis, options.clickCacheSeconds) },
         { provide: ClickPartitions, inject: [Pool], useFactory: (pool: Pool) => new ClickPartitions(pool, options.clickRetention) },
         { provide: LedgerRepository, useValue: new LedgerRepository() },
         {

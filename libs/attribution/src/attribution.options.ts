@@ -8,6 +8,8 @@ export interface AttributionOptions {
   sessionTimeoutMs: number;
   retry: RetryPolicy;
   clickRetention: ClickRetention;
+  /** How long after a click its copy stays in Redis for the join (older ones are joined from Postgres). */
+  clickCacheSeconds: number;
   /** How often partitions are created ahead and dropped past retention. */
   maintenanceIntervalMs: number;
   /** Runs between a batch's database commit and its publishing; only fault-injection tests set it. */

@@ -93,4 +93,21 @@ describe('click store', () => {
     expect(ttl).toBeLessThanOrEqual(3_600);
     client.disconnect();
   });
+
+  it('keeps a copy no longer than its keeping time after the click, however long the window', async () => {
+    const client = createRedis({ url: redis.url, keyPrefix: redis.prefix });
+    const cache = new ClickCache(client, 7_200);
+    const fresh = clickRecordOf(clickFixture({ at: Date.now() }));
+    const hourOld = clickRecordOf(clickFixture({ at: Date.now() - 3_600_000 }));
+    const dayOld = clickRecordOf(clickFixture({ at: Date.now() - 86_400_000 }));
+    const window = 30 * 86_400;
+    await cache.put([fresh, hourOld, dayOld].map((click) => ({ click, ttlSeconds: window - (Date.now() - click.clickedAt) / 1000 })));
+    expect([...(await cache.get([fresh.clickId, hourOld.clickId, dayOld.clickId])).keys()]).toEqual([fresh.clickId, hourOld.clickId]);
+    const ttl = (click: typeof fresh) => redis.client.ttl(`attr:click:${click.clickId}`);
+    expect(await ttl(fresh)).toBeGreaterThan(7_100);
+    expect(await ttl(fresh)).toBeLessThanOrEqual(7_200);
+    expect(await ttl(hourOld)).toBeGreaterThan(3_500);
+    expect(await ttl(hourOld)).toBeLessThanOrEqual(3_600);
+    client.disconnect();
+  });
 });
