@@ -29,6 +29,24 @@ async function withAdmin<T>(base: string, work: (client: Client) => Promise<T>):
   }
 }
 
+/**
+ * Drops a test database once the connections to it are gone (2 s at most),
+ * then drops it anyway. A pool's end() resolves when it has asked its
+ * clients to close, not when the server has let them go; a FORCE drop in
+ * that moment terminates them, and a pool with no error listener throws the
+ * termination into whichever test runs next.
+ */
+function dropDatabase(base: string, name: string): Promise<void> {
+  return withAdmin(base, async (admin) => {
+    for (const deadline = Date.now() + 2_000; Date.now() < deadline; ) {
+      const { rows } = await admin.query<{ open: number }>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0].open === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+}
+
 let template: Promise<string> | undefined;
 
 /**
@@ -72,7 +90,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: serverUrl(databaseUrl, name),
-    drop: () => withAdmin(databaseUrl, async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: () => dropDatabase(databaseUrl, name),
   };
 }
 
@@ -83,6 +101,6 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: serverUrl(databaseUrl, name),
-    drop: () => withAdmin(databaseUrl, async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: () => dropDatabase(databaseUrl, name),
   };
 }
