@@ -11,6 +11,7 @@ import { ConversionsService } from './conversions/conversions.service';
 import { DemoNetworkSeeder } from './demo/demo-network';
 import { GoalsService } from './goals/goals.service';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from './network-admin.options';
+import { ErasuresService } from './erasures/erasures.service';
 import { NetworkSettingsService } from './network-settings/network-settings.service';
 import { OffersService } from './offers/offers.service';
 import { PayoutOverridesService } from './payout-overrides/payout-overrides.service';
@@ -26,6 +27,7 @@ const SERVICES = [
   ChangeLog,
   ConversionsService,
   DemoNetworkSeeder,
+  ErasuresService,
   GoalsService,
   NetworkSettingsService,
   OffersService,

@@ -455,6 +455,23 @@ export interface paths {
         patch: operations["NetworkSettingsController_update"];
         trace?: never;
     };
+    "/v1/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id) and the parameters of the postbacks that named them; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited */
+        post: operations["ErasuresController_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-log": {
         parameters: {
             query?: never;
@@ -1421,6 +1438,23 @@ export interface components {
              */
             userAgentStorage?: "full" | "normalised";
         };
+        EraseVisitorDataDto: {
+            /** @description The click whose visitor data is erased */
+            clickId?: string;
+            /** @description With orderId: the advertiser whose order it is */
+            advertiserId?: number;
+            /** @description With advertiserId: the order whose clicks' visitor data is erased */
+            orderId?: string;
+        };
+        ErasureResponse: {
+            clickIds: string[];
+            /** @description Rows of attribution's clicks changed */
+            clicks: number;
+            /** @description Rows of reporting's rep_clicks changed */
+            reportClicks: number;
+            /** @description Rows of the inbound postback log changed */
+            inboundPostbacks: number;
+        };
         AuditEntryResponse: {
             id: string;
             /** Format: date-time */
@@ -1435,7 +1469,7 @@ export interface components {
              */
             action: string;
             /** @enum {string} */
-            entity: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key";
+            entity: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key" | "visitor_data";
             entityId: string;
             /** @description The row before; credentials redacted */
             before: {
@@ -5301,13 +5335,90 @@ export interface operations {
             };
         };
     };
+    ErasuresController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseVisitorDataDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with another object or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AuditLogController_list: {
         parameters: {
             query?: {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 after?: string;
-                entity?: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key";
+                entity?: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key" | "visitor_data";
                 /** @description Id of the object (offerId:affiliateId for approvals) */
                 entity_id?: string;
                 /** @description Changes made with this API key */

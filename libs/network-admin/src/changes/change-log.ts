@@ -8,7 +8,7 @@ import { Actor } from '../access';
 import { auditImage } from './audit-image';
 
 export type Tx = Prisma.TransactionClient;
-export type AuditedEntity = CatalogEntity | 'api_key';
+export type AuditedEntity = CatalogEntity | 'api_key' | 'visitor_data';
 
 export interface AuditEntry {
   action: string;
@@ -27,7 +27,8 @@ export class AuditTrail {
   }
 }
 
-const API_KEY_ENTITY = 'api_key';
+/** Audited changes no service's catalogue holds (keys, erasures) are not announced. */
+const isCatalogEntity = (entity: AuditedEntity): entity is CatalogEntity => entity !== 'api_key' && entity !== 'visitor_data';
 
 /**
  * Every change to the network goes through here: one transaction holds the
@@ -86,7 +87,7 @@ export class ChangeLog {
     const seen = new Set<string>();
     for (const { entity, entityId } of trail.entries) {
       const key = `${entity}:${entityId}`;
-      if (entity === API_KEY_ENTITY || seen.has(key)) continue;
+      if (!isCatalogEntity(entity) || seen.has(key)) continue;
       seen.add(key);
       try {
         await announceCatalogChange(this.bus, entity, entityId);

@@ -11,6 +11,7 @@ import { MeController } from './api-keys/me.controller';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { AuditLogController } from './audit-log/audit-log.controller';
 import { ConversionsController } from './conversions/conversions.controller';
+import { ErasuresController } from './erasures/erasures.controller';
 import { GoalsController } from './goals/goals.controller';
 import { NetworkSettingsController } from './network-settings/network-settings.controller';
 import { OffersController } from './offers/offers.controller';
@@ -30,6 +31,7 @@ const CONTROLLERS: Type<unknown>[] = [
   ApiKeysController,
   MeController,
   NetworkSettingsController,
+  ErasuresController,
   AuditLogController,
 ];
 
