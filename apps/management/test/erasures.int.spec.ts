@@ -94,6 +94,8 @@ describe('management API: erasing visitor data', () => {
     [{ clickId: 'not-a-click' }, 'clickId'],
     [{ clickId: newId(), orderId: 'order-1' }, 'clickId'],
     [{ orderId: 'order-1' }, 'advertiserId'],
+    // Text no store could hold is refused like everywhere else (the storable-text rule).
+    [{ advertiserId: 1, orderId: 'order\u0000-1' }, 'orderId'],
   ])('refuses %j with a 400 naming the field', async (body, field) => {
     const refused = await api.admin.post('/v1/erasures', body);
     expect(refused.status).toBe(400);
