@@ -1,4 +1,4 @@
-import { asksForJson, problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@tracklane/http-api';
+import { asksForJson, FieldProblem, problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from '@tracklane/http-api';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -23,8 +23,9 @@ export const respond = {
     page(reply, accept, `Bad tracking link: ${field}: ${reason}`, problem('invalidRequest', `${field}: ${reason}`, { errors: [{ field, reason }] })),
   unknownOffer: (reply: FastifyReply, accept: string | undefined) =>
     page(reply, accept, 'Offer not found.', problem('notFound', 'offer not found')),
-  offerUnavailable: (reply: FastifyReply, accept: string | undefined) =>
-    page(reply, accept, 'This offer is not available.', problem('notFound', 'this offer is not available')),
+  /** For a client that asks for JSON, the link's field behind the refusal, when the link is what is wrong. */
+  offerUnavailable: (reply: FastifyReply, accept: string | undefined, cause: FieldProblem | null) =>
+    page(reply, accept, 'This offer is not available.', problem('notFound', 'this offer is not available', cause ? { errors: [cause] } : {})),
   notRecorded: (reply: FastifyReply, accept: string | undefined) =>
     page(
       reply.header('retry-after', '1'),

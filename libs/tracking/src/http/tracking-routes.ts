@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Catalog } from '@tracklane/catalog';
+import type { ClickDisposition } from '@tracklane/contracts';
+import type { FieldProblem } from '@tracklane/http-api';
 import { LOGGER, Logger } from '@tracklane/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadTrackingLink, parseTrackingLink, RawQuery, TrackingLink } from '../link/tracking-link';
@@ -64,7 +66,7 @@ export class TrackingRoutes implements OnModuleInit {
     }
     if (!counted) {
       this.metrics.request('head');
-      return decision.template === null ? respond.offerUnavailable(reply, request.headers.accept) : respond.wouldRedirect(reply);
+      return decision.template === null ? respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition)) : respond.wouldRedirect(reply);
     }
 
     let recorded: RecordedClick;
@@ -86,9 +88,25 @@ export class TrackingRoutes implements OnModuleInit {
     }
     if (decision.template === null) {
       this.metrics.request('unavailable');
-      return respond.offerUnavailable(reply, request.headers.accept);
+      return respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition));
     }
     this.metrics.request('redirected');
     return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
+  }
+}
+
+/** The link's field that sent a click away, when the link is what is wrong (not the visitor, for targeting). */
+function linkFieldBehind(disposition: ClickDisposition): FieldProblem | null {
+  switch (disposition) {
+    case 'offer_paused':
+      return { field: 'offer_id', reason: 'the offer is paused' };
+    case 'offer_expired':
+      return { field: 'offer_id', reason: 'the offer has expired' };
+    case 'affiliate_not_approved':
+      return { field: 'aff_id', reason: 'names no affiliate approved for this offer' };
+    case 'affiliate_inactive':
+      return { field: 'aff_id', reason: 'the affiliate is not active' };
+    default:
+      return null;
   }
 }
