@@ -246,10 +246,10 @@ describe('click-ingest redirects', () => {
       // A client that asks for JSON learns which field of the link is behind it.
       const asJson = await visit(`/c/14?aff_id=7`, { headers: { accept: 'application/json' } });
       expect(asJson.status).toBe(404);
-      expect((await asJson.json()).errors).toEqual([{ field: 'offer_id', reason: 'the offer has expired' }]);
+      expect(((await asJson.json()) as { errors: unknown }).errors).toEqual([{ field: 'offer_id', reason: 'the offer has expired' }]);
       const unknownAffiliate = await visit(`/c/11?aff_id=999`, { headers: { accept: 'application/json' } });
       expect(unknownAffiliate.status).toBe(404);
-      expect((await unknownAffiliate.json()).errors).toEqual([{ field: 'aff_id', reason: 'names no affiliate approved for this offer' }]);
+      expect(((await unknownAffiliate.json()) as { errors: unknown }).errors).toEqual([{ field: 'aff_id', reason: 'names no affiliate approved for this offer' }]);
     } finally {
       await networkFallback(NETWORK_FALLBACK);
       await pool.end();
