@@ -1,7 +1,7 @@
+import { formatIp, parseIp } from '@tracklane/address-policy';
 import type { NetworkSettings } from '@tracklane/catalog';
 import { createHmac } from 'node:crypto';
-import { isIP } from 'node:net';
-import { browserOf, Device, operatingSystemOf } from './user-agent';
+import { browserOf, Device, majorVersionOf, operatingSystemOf } from './user-agent';
 
 /**
  * What of a visitor leaves click-ingest with a click, by the network's
@@ -14,19 +14,12 @@ export type UserAgentStorage = NetworkSettings['userAgentStorage'];
 
 /** IPv4 to its /24 ("203.0.113.0"), IPv6 to its /48 ("2001:db8:abcd::"); an IPv4-mapped IPv6 address as IPv4. */
 export function truncatedIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return truncatedIp(mapped[1]);
-  const version = isIP(ip);
-  if (version === 4) return `${ip.slice(0, ip.lastIndexOf('.'))}.0`;
-  if (version !== 6) return '';
-  const [head, tail] = ip.toLowerCase().split('::');
-  const groups = head === '' ? [] : head.split(':');
-  if (tail !== undefined && groups.length < 3) {
-    const tailGroups = tail === '' ? [] : tail.split(':');
-    const zeros = 8 - groups.length - tailGroups.length;
-    groups.push(...Array.from({ length: zeros }, () => '0'), ...tailGroups);
-  }
-  return `${groups.slice(0, 3).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::`;
+  const bytes = parseIp(ip);
+  if (bytes === null) return '';
+  const mapped = bytes.length === 16 && bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const address = mapped ? bytes.slice(12) : bytes;
+  address.fill(0, address.length === 4 ? 3 : 6);
+  return formatIp(address);
 }
 
 /** A keyed hash: the same IP gives the same value in every instance, and nobody without the key can reverse it by trying addresses. */
@@ -39,15 +32,6 @@ export function storedIp(ip: string, storage: IpStorage, secret: string): string
   if (storage === 'hashed') return hashedIp(ip, secret);
   return ip;
 }
-
-const MAJOR_VERSION: Record<string, RegExp> = {
-  edge: /\bEdg(?:e|A|iOS)?\/(\d+)/,
-  opera: /\b(?:OPR|OPT)\/(\d+)/,
-  samsung: /SamsungBrowser\/(\d+)/,
-  firefox: /\b(?:Firefox|FxiOS)\/(\d+)/,
-  chrome: /\b(?:Chrome|CriOS)\/(\d+)/,
-  safari: /\bVersion\/(\d+)/,
-};
 
 /** The first product token that is not the customary "Mozilla/5.0": "Googlebot/2.1", "curl/8.5.0". */
 const PRODUCT = /(?:^|[\s(;])(?!Mozilla\/)([A-Za-z][\w.-]{0,30}\/[\w.]{1,12})/;
@@ -62,7 +46,7 @@ export function normalisedUserAgent(userAgent: string, device: Device | null): s
   if (userAgent === '') return '';
   const browser = browserOf(userAgent);
   if (browser === null) return PRODUCT.exec(userAgent)?.[1] ?? 'other';
-  const major = MAJOR_VERSION[browser].exec(userAgent)?.[1] ?? '?';
+  const major = majorVersionOf(userAgent, browser) ?? '?';
   return `${browser}/${major} ${operatingSystemOf(userAgent) ?? 'other'} ${device ?? 'unknown'}`;
 }
 

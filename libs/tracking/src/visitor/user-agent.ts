@@ -42,6 +42,18 @@ const BROWSERS: ReadonlyArray<[TargetBrowser, readonly string[]]> = [
   ['safari', ['Safari/']],
 ];
 
+/** Where each browser states its version, in the same spellings. */
+const MAJOR_VERSION: Record<TargetBrowser, RegExp> = {
+  edge: /\bEdg(?:e|A|iOS)?\/(\d+)/,
+  opera: /\b(?:OPR|OPT)\/(\d+)/,
+  samsung: /SamsungBrowser\/(\d+)/,
+  firefox: /\b(?:Firefox|FxiOS)\/(\d+)/,
+  chrome: /\b(?:Chrome|CriOS)\/(\d+)/,
+  safari: /\bVersion\/(\d+)/,
+};
+
+export const majorVersionOf = (userAgent: string, browser: TargetBrowser): string | null => MAJOR_VERSION[browser].exec(userAgent)?.[1] ?? null;
+
 function firstNamed<T>(table: ReadonlyArray<[T, readonly string[]]>, userAgent: string): T | null {
   for (const [name, tokens] of table) {
     for (const token of tokens) if (userAgent.includes(token)) return name;
