@@ -34,6 +34,8 @@ export function topicNames(contract: EventContract<unknown>, prefix = ''): Topic
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** A dead-letter topic: waits for a person, so it is kept longer. */
+  deadLetter?: boolean;
 }
 
 export interface TopicLayout {
@@ -50,7 +52,7 @@ export function allTopics(layout: TopicLayout = {}): TopicSpec[] {
     return [
       { name: names.main, partitions },
       { name: names.retry, partitions },
-      { name: names.deadLetter, partitions: 1 },
+      { name: names.deadLetter, partitions: 1, deadLetter: true },
     ];
   });
 }

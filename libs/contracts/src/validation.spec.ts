@@ -130,5 +130,7 @@ describe('topics', () => {
     expect(specs.find((spec) => spec.name === 'clicks.v1')?.partitions).toBe(12);
     expect(specs.find((spec) => spec.name === 'conversions.v1')?.partitions).toBe(12);
     expect(specs.find((spec) => spec.name === 'clicks.dlq.v1')?.partitions).toBe(1);
+    // Dead letters are marked, so they get their own retention.
+    expect(specs.filter((spec) => spec.deadLetter).map((spec) => spec.name)).toEqual(['clicks.dlq.v1', 'conversions.dlq.v1', 'attributions.dlq.v1']);
   });
 });

@@ -321,7 +321,7 @@ describe('messaging on a real Kafka broker', () => {
     const deadLetters = `${topics.prefix}settings-${newId()}.dlq.v1`;
     const specs = [
       { name, partitions: 2 },
-      { name: deadLetters, partitions: 1 },
+      { name: deadLetters, partitions: 1, deadLetter: true },
     ];
     const settings = { replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 48 * 3_600_000, deadLetterRetentionMs: 96 * 3_600_000 };
     try {
@@ -329,7 +329,7 @@ describe('messaging on a real Kafka broker', () => {
       expect(await checkTopics(kafka, specs, settings)).toEqual([]);
       // Asked again with more: the topics are left as they are and each shortfall is named.
       expect(await ensureTopics(kafka, specs, { ...settings, retentionMs: 72 * 3_600_000 })).toEqual([]);
-      expect(await checkTopics(kafka, [{ name, partitions: 4 }, { name: deadLetters, partitions: 1 }, { name: `${name}.missing`, partitions: 1 }], { ...settings, replicationFactor: 3, minInsyncReplicas: 2, retentionMs: 72 * 3_600_000 })).toEqual([
+      expect(await checkTopics(kafka, [{ name, partitions: 4 }, specs[1], { name: `${name}.missing`, partitions: 1 }], { ...settings, replicationFactor: 3, minInsyncReplicas: 2, retentionMs: 72 * 3_600_000 })).toEqual([
         `${name}.missing: missing`,
         `${name}: 2 partitions, configured 4`,
         `${name}: replication factor 1, configured 3`,

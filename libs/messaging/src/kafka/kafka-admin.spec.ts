@@ -28,7 +28,7 @@ describe('topics weaker than configured', () => {
 
   it('holds dead-letter topics to their own retention', () => {
     const deadLetters = state({ name: 'clicks.dlq.v1', partitions: 1, retentionMs: 168 * HOUR });
-    expect(weakerThanConfigured(deadLetters, { name: 'clicks.dlq.v1', partitions: 1 }, production)).toEqual(['clicks.dlq.v1: retention 168 h, configured 720 h']);
-    expect(weakerThanConfigured(deadLetters, { name: 'clicks.dlq.v1', partitions: 1 }, { ...production, deadLetterRetentionMs: DEFAULT_TOPIC_SETTINGS.retentionMs })).toEqual([]);
+    expect(weakerThanConfigured(deadLetters, { name: 'clicks.dlq.v1', partitions: 1, deadLetter: true }, production)).toEqual(['clicks.dlq.v1: retention 168 h, configured 720 h']);
+    expect(weakerThanConfigured(deadLetters, { name: 'clicks.dlq.v1', partitions: 1, deadLetter: true }, { ...production, deadLetterRetentionMs: DEFAULT_TOPIC_SETTINGS.retentionMs })).toEqual([]);
   });
 });

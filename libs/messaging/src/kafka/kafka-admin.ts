@@ -3,6 +3,8 @@ import { ConfigResourceTypes, Kafka } from 'kafkajs';
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Kept for TopicSettings.deadLetterRetentionMs instead of retentionMs. */
+  deadLetter?: boolean;
 }
 
 /**
@@ -47,8 +49,7 @@ export function topicSettingsOf(env: {
   };
 }
 
-const isDeadLetter = (name: string) => /\.dlq\.v\d+$/.test(name);
-const retentionOf = (name: string, settings: TopicSettings) => (isDeadLetter(name) ? settings.deadLetterRetentionMs : settings.retentionMs);
+const retentionOf = (spec: TopicSpec, settings: TopicSettings) => (spec.deadLetter ? settings.deadLetterRetentionMs : settings.retentionMs);
 
 /** Creates the topics that do not exist yet, with the settings; existing ones are left as they are (see checkTopics). */
 export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], settings: TopicSettings = DEFAULT_TOPIC_SETTINGS): Promise<string[]> {
@@ -66,7 +67,7 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], settings: 
           replicationFactor: settings.replicationFactor,
           configEntries: [
             { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
-            { name: 'retention.ms', value: String(retentionOf(topic.name, settings)) },
+            { name: 'retention.ms', value: String(retentionOf(topic, settings)) },
           ],
         })),
       });
@@ -99,7 +100,7 @@ export function weakerThanConfigured(state: TopicState, spec: TopicSpec, setting
   if (state.minInsyncReplicas < settings.minInsyncReplicas) {
     findings.push(`${state.name}: min.insync.replicas ${state.minInsyncReplicas}, configured ${settings.minInsyncReplicas}`);
   }
-  const retention = retentionOf(state.name, settings);
+  const retention = retentionOf(spec, settings);
   if (state.retentionMs >= 0 && state.retentionMs < retention) findings.push(`${state.name}: retention ${hours(state.retentionMs)}, configured ${hours(retention)}`);
   return findings;
 }
