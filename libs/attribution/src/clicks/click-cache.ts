@@ -18,7 +18,8 @@ export class ClickCache {
   ) {}
 
   /** Stores clicks with the seconds each stays useful; clicks with none left are skipped. */
-  async put(clicks: Array<{ click: ClickRecord; ttlSeconds: number }>, now = Date.now()): Promise<void> {
+  async put(clicks: Array<{ click: ClickRecord; ttlSeconds: number }>): Promise<void> {
+    const now = Date.now();
     const pipeline = this.redis.pipeline();
     let queued = 0;
     for (const { click, ttlSeconds } of clicks) {
