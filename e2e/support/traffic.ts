@@ -73,7 +73,10 @@ export interface TrafficResult {
  * nothing); a postback without a click id answers 400, not 401, once
  * postback-ingest knows the advertiser's token.
  */
-async function untilServed(options: TrafficOptions, timeoutMs = 60_000): Promise<void> {
+export async function untilServed(
+  options: Pick<TrafficOptions, 'clickIngestUrl' | 'postbackIngestUrl' | 'network'>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const { offers, affiliateIds } = options.network;
   const probes = [
     ...offers.flatMap((offer) =>

@@ -20,7 +20,7 @@ import {
 } from '../support/hostile-input';
 import { createNetwork, LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { TrafficResult } from '../support/traffic';
+import { TrafficResult, untilServed } from '../support/traffic';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 /**
@@ -74,16 +74,7 @@ describe('accepted means stored, for every input byte', () => {
     network = await createNetwork(admin, { offers: 1, affiliates: 1, affiliatePostbackUrl: `${world.affiliateServer.url}/pb` });
     pool = new Pool({ connectionString: world.stack.database.url, max: 2 });
     pool.on('error', () => undefined);
-    const [offer] = network.offers;
-    // The offer and its approval reach click-ingest through the catalogue invalidation.
-    await waitFor(
-      async () => {
-        const answer = await send(world.url('click-ingest'), `/c/${offer.id}?aff_id=${network.affiliateIds[0]}`, { method: 'HEAD' });
-        if (answer.status !== 200) throw new Error(`HEAD answered ${answer.status}`);
-        return true;
-      },
-      { timeoutMs: 60_000, what: 'the offer live in click-ingest' },
-    );
+    await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network });
   }, 240_000);
   afterAll(async () => {
     await pool?.end();
