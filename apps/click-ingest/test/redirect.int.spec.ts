@@ -1,4 +1,4 @@
-import { announceCatalogChange, Catalog } from '@tracklane/catalog';
+import { announceCatalogChange, Catalog, CatalogEntity, CatalogSnapshot } from '@tracklane/catalog';
 import { InvalidationBus } from '@tracklane/cache';
 import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
@@ -13,6 +13,7 @@ import { NETWORK_FALLBACK, seedCatalog } from './support/catalog-fixture';
 import { ClickTap } from './support/click-tap';
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.81 Mobile Safari/537.36';
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
 describe('click-ingest redirects', () => {
@@ -20,6 +21,8 @@ describe('click-ingest redirects', () => {
   let service: RunningService<ClickIngestEnv>;
   let tap: ClickTap;
   let spoolDir: string;
+  /** Writes the catalogue the way management would (created by the first test that changes it). */
+  let pool: Pool | undefined;
   let visitorSeq = 0;
 
   beforeAll(async () => {
@@ -40,11 +43,20 @@ describe('click-ingest redirects', () => {
   });
 
   afterAll(async () => {
+    await pool?.end();
     await tap?.stop();
     await service?.close();
     await stack?.destroy();
     rmSync(spoolDir, { recursive: true, force: true });
   });
+
+  /** Changes the catalogue in the database, announces it as management does, and waits until click-ingest has it. */
+  async function changeCatalogue(sql: string, params: unknown[], change: [CatalogEntity, number], reloaded: (snapshot: CatalogSnapshot) => boolean) {
+    pool ??= new Pool({ connectionString: stack.database.url });
+    await pool.query(sql, params);
+    await announceCatalogChange(service.app.get(InvalidationBus), ...change);
+    await waitFor(() => reloaded(service.app.get(Catalog).current()), { what: 'catalogue reloaded' });
+  }
 
   /** Every request comes from a visitor of its own unless a test says otherwise (uniqueness and rate are per visitor). */
   function visit(path: string, options: { method?: string; headers?: Record<string, string> } = {}) {
@@ -225,14 +237,8 @@ describe('click-ingest redirects', () => {
   });
 
   it('answers a small page when there is no fallback anywhere, with the click recorded', async () => {
-    const pool = new Pool({ connectionString: stack.database.url });
-    const bus = service.app.get(InvalidationBus);
-    const catalog = service.app.get(Catalog);
-    const networkFallback = async (url: string | null) => {
-      await pool.query('UPDATE network_settings SET default_fallback_url = $1', [url]);
-      await announceCatalogChange(bus, 'network_settings', 1);
-      await waitFor(() => catalog.current().settings.defaultFallbackUrl === url, { what: 'catalogue reloaded' });
-    };
+    const networkFallback = (url: string | null) =>
+      changeCatalogue('UPDATE network_settings SET default_fallback_url = $1', [url], ['network_settings', 1], (catalog) => catalog.settings.defaultFallbackUrl === url);
     try {
       await networkFallback(null);
       const marker = `nowhere-${Date.now()}`;
@@ -252,20 +258,17 @@ describe('click-ingest redirects', () => {
       expect(((await unknownAffiliate.json()) as { errors: unknown }).errors).toEqual([{ field: 'aff_id', reason: 'names no affiliate approved for this offer' }]);
     } finally {
       await networkFallback(NETWORK_FALLBACK);
-      await pool.end();
     }
   });
 
   it("sends only the visitors an offer targets to it; the others to its fallback, recorded as targeting_mismatch", async () => {
-    const pool = new Pool({ connectionString: stack.database.url });
-    const bus = service.app.get(InvalidationBus);
-    const catalog = service.app.get(Catalog);
-    const target = async (targeting: object | null) => {
-      await pool.query('UPDATE offers SET targeting = $1 WHERE id = 11', [targeting === null ? null : JSON.stringify(targeting)]);
-      await announceCatalogChange(bus, 'offer', 11);
-      await waitFor(() => (catalog.current().offer(11)?.targeting != null) === (targeting !== null), { what: 'catalogue reloaded' });
-    };
-    const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
+    const target = (targeting: object | null) =>
+      changeCatalogue(
+        'UPDATE offers SET targeting = $1 WHERE id = 11',
+        [targeting === null ? null : JSON.stringify(targeting)],
+        ['offer', 11],
+        (catalog) => (catalog.offer(11)?.targeting != null) === (targeting !== null),
+      );
     try {
       await target({ countries: ['DE', 'AT'], devices: ['mobile'], operatingSystems: ['ios'] });
       const cases: Array<[string, Record<string, string>, string]> = [
@@ -293,22 +296,17 @@ describe('click-ingest redirects', () => {
       expect(location.pathname).toBe('/public');
     } finally {
       await target(null);
-      await pool.end();
     }
   });
 
   it("stores a visitor's IP and user agent as the network's privacy settings say, deciding on the full ones", async () => {
-    const pool = new Pool({ connectionString: stack.database.url });
-    const bus = service.app.get(InvalidationBus);
-    const catalog = service.app.get(Catalog);
-    const privacy = async (ip: string, userAgent: string) => {
-      await pool.query('UPDATE network_settings SET visitor_ip_storage = $1, user_agent_storage = $2', [ip, userAgent]);
-      await announceCatalogChange(bus, 'network_settings', 1);
-      await waitFor(() => catalog.current().settings.visitorIpStorage === ip && catalog.current().settings.userAgentStorage === userAgent, {
-        what: 'catalogue reloaded',
-      });
-    };
-    const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.81 Mobile Safari/537.36';
+    const privacy = (ip: string, userAgent: string) =>
+      changeCatalogue(
+        'UPDATE network_settings SET visitor_ip_storage = $1, user_agent_storage = $2',
+        [ip, userAgent],
+        ['network_settings', 1],
+        (catalog) => catalog.settings.visitorIpStorage === ip && catalog.settings.userAgentStorage === userAgent,
+      );
     const clickFrom = async (ip: string) => {
       const marker = `privacy-${Date.now()}-${Math.random()}`;
       const response = await visit(`/c/11?aff_id=8&sub1=${marker}`, { headers: { 'x-forwarded-for': ip, 'user-agent': ANDROID } });
@@ -334,7 +332,6 @@ describe('click-ingest redirects', () => {
       expect(stored).not.toContain('198.51.100.9');
     } finally {
       await privacy('full', 'full');
-      await pool.end();
     }
   });
 
