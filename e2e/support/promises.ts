@@ -1,3 +1,4 @@
+import { storableText } from '@tracklane/contracts';
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { TrafficResult } from './traffic';
@@ -72,7 +73,8 @@ export async function checkPromises(
     const doubled = await pool.query(
       `SELECT advertiser_id, order_id, count(*) FROM conversions WHERE order_id = ANY($1)
        GROUP BY advertiser_id, order_id HAVING count(*) > 1 LIMIT 10`,
-      [accepted.map((postback) => postback.orderId)],
+      // As stored: an order id with text no store could hold was accepted in its storable form.
+      [accepted.map((postback) => storableText(postback.orderId))],
     );
     if (doubled.rowCount) throw new Error(`orders booked twice: ${JSON.stringify(doubled.rows)}`);
     const unbalanced = await pool.query(
