@@ -1,4 +1,6 @@
 import nx from '@nx/eslint-plugin';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default [
   ...nx.configs['flat/base'],
@@ -7,7 +9,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/generated/**', '**/jest.config.js', 'jest.preset.js'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // Who may import whom. Apps are wiring; libs hold behaviour; contracts depend on nothing.
       '@nx/enforce-module-boundaries': [
@@ -49,6 +51,17 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': 'off',
       'no-restricted-imports': ['error', { patterns: ['**/apps/**', '../../libs/**', '../../../libs/**'] }],
+    },
+  },
+  {
+    // The operator console's React code: hooks used by their rules, and accessible markup.
+    files: ['apps/console/web/**/*.tsx'],
+    ...jsxA11y.flatConfigs.recommended,
+    plugins: { ...jsxA11y.flatConfigs.recommended.plugins, 'react-hooks': reactHooks },
+    rules: {
+      ...jsxA11y.flatConfigs.recommended.rules,
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
     },
   },
 ];
