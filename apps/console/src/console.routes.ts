@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { forward, problem, type Upstream } from './api-proxy';
+import type { ConsoleEnv } from './console.env';
+import { encodingFor, StaticAssets } from './static-assets';
+
+/** What every page and asset is served with: the app runs only its own scripts and talks only to its own origin. */
+export const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * The console's routes: the built web app, and its two APIs under its own
+ * origin (/api/management/v1/…, /api/reporting/v1/…), so that the browser
+ * needs no CORS and the API key goes only where the page itself was loaded from.
+ */
+export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv): void {
+  const assets = StaticAssets.load(env.CONSOLE_ASSETS_DIR);
+  const apis: Array<[string, Upstream]> = [
+    ['/api/management', { name: 'management', baseUrl: env.MANAGEMENT_URL }],
+    ['/api/reporting', { name: 'reporting', baseUrl: env.REPORTING_URL }],
+  ];
+
+  // Before any body parser runs: bodies are passed on as they came, never parsed or re-serialised here.
+  server.addHook('onRequest', async (request, reply) => {
+    const url = request.raw.url ?? '/';
+    if (!url.startsWith('/api/')) return;
+    reply.hijack();
+    const api = apis.find(([prefix]) => url.startsWith(`${prefix}/`));
+    const path = api && apiPath(url.slice(api[0].length));
+    if (!api || !path) {
+      problem(reply.raw, 404, 'Not Found', 'The console passes on /api/management/v1/… and /api/reporting/v1/… only');
+    } else {
+      forward(api[1], path, { address: request.ip, protocol: request.protocol }, request.raw, reply.raw);
+    }
+    return reply;
+  });
+
+  server.get('/*', (request, reply) => {
+    const asset = assets.find((request.raw.url ?? '/').split('?')[0]);
+    reply.headers(SECURITY_HEADERS);
+    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    const { body, encoding } = encodingFor(asset, request.headers['accept-encoding']);
+    reply.headers({ 'content-type': asset.type, 'cache-control': asset.cacheControl, vary: 'accept-encoding' });
+    if (encoding) reply.header('content-encoding', encoding);
+    return reply.send(body);
+  });
+}
+
+/** The API path and query to forward, or undefined for anything but a plain /v1/ path (no dot segments, backslashes or NULs). */
+export function apiPath(rest: string): string | undefined {
+  const queryAt = rest.indexOf('?');
+  const pathname = queryAt < 0 ? rest : rest.slice(0, queryAt);
+  if (!pathname.startsWith('/v1/')) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (/[\\\0]/.test(decoded) || decoded.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
+  return rest;
+}
