@@ -1,0 +1,87 @@
+import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { ApiError } from '../api';
+import { ErrorNotice } from './feedback';
+
+/** Runs a change against the API: busy while it runs, its error kept to show beside the form. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await action();
+    } catch (failure) {
+      setError(failure);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+/** A labelled input; when the API refused this field, its reason is shown under it and announced. */
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  ...input
+}: { label: string; name: string; error?: unknown; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  const refused = error instanceof ApiError ? error.fieldErrors.filter((entry) => entry.field === name || entry.field.startsWith(`${name}.`)) : [];
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={refused.length > 0 || undefined} aria-describedby={hint || refused.length ? `${id}-note` : undefined} {...input} />
+      {(hint || refused.length > 0) && (
+        <div id={`${id}-note`} className={refused.length ? 'field-error' : 'hint'}>
+          {refused.length ? refused.map((entry) => entry.reason).join('; ') : hint}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: Array<[string, string]>; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} value={value} onChange={(event) => onChange(event.target.value)}>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A form that creates something: its fields, a submit button, and the API's answer when it refused. */
+export function CreateForm({ title, busy, error, onSubmit, children, submitLabel = 'Create' }: { title: string; busy: boolean; error: unknown; onSubmit: () => void; children: ReactNode; submitLabel?: string }) {
+  return (
+    <details className="create">
+      <summary>{title}</summary>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+        <button type="submit" disabled={busy}>
+          {submitLabel}
+        </button>
+        <ErrorNotice error={error} />
+      </form>
+    </details>
+  );
+}
+
+/** A number field's value for the API: null when left empty. */
+export function optionalNumber(value: string): number | null {
+  return value.trim() === '' ? null : Number(value);
+}

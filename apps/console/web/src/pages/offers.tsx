@@ -1,0 +1,200 @@
+import { useState } from 'react';
+import type { ManagementComponents } from '@tracklane/api-client';
+import { answer, management } from '../api';
+import { ErrorNotice, Loading } from '../components/feedback';
+import { CreateForm, Field, optionalNumber, Select, useAction } from '../components/forms';
+import { Table, when } from '../components/table';
+import { useLoad } from '../hooks';
+import { moneyRule } from '../report-query';
+import type { PageProps } from './index';
+
+type Offer = ManagementComponents['schemas']['OfferResponse'];
+type Goal = ManagementComponents['schemas']['GoalResponse'];
+type MoneyRule = ManagementComponents['schemas']['MoneyRuleDto'];
+
+/** The macros a destination URL may use (management checks them; an unknown one is refused by name). */
+const MACROS = ['{click_id}', '{offer_id}', '{aff_id}', '{sub1}', '{sub2}', '{sub3}', '{sub4}', '{sub5}', '{source}', '{aff_click_id}'];
+
+export function OffersPage({ principal }: PageProps) {
+  const [status, setStatus] = useState('');
+  const offers = useLoad(async () => answer(await management.GET('/v1/offers', { params: { query: { limit: 200, ...(status ? { status: status as Offer['status'] } : {}) } } })).data, status);
+  const change = useAction();
+  const canEdit = principal.role === 'admin' && !principal.readOnly;
+
+  const setOfferStatus = (offer: Offer, next: 'active' | 'paused') =>
+    change.run(async () => {
+      answer(await management.PATCH('/v1/offers/{offerId}', { params: { path: { offerId: offer.id } }, body: { status: next } }));
+      offers.reload();
+    });
+
+  return (
+    <section>
+      {canEdit && <CreateOffer onCreated={offers.reload} />}
+      <div className="toolbar">
+        <Select label="Status" name="offer-status" value={status} onChange={setStatus} options={[['', 'any'], ['active', 'active'], ['paused', 'paused'], ['expired', 'expired'], ['archived', 'archived']]} />
+      </div>
+      <ErrorNotice error={offers.error ?? change.error} />
+      {!offers.data && offers.loading && <Loading what="offers" />}
+      {offers.data && (
+        <Table
+          caption="Offers"
+          rows={offers.data}
+          rowKey={(offer) => String(offer.id)}
+          empty="No offers yet."
+          columns={[
+            { key: 'id', label: 'Id', numeric: true },
+            { key: 'name', label: 'Name' },
+            { key: 'status', label: 'Status', render: (offer) => <span className={`badge ${offer.status}`}>{offer.status}</span> },
+            ...(principal.role === 'affiliate' ? [{ key: 'approvalStatus', label: 'Your standing' }] : [{ key: 'advertiserId', label: 'Advertiser', numeric: true }]),
+            { key: 'currency', label: 'Currency' },
+            { key: 'dailyCap', label: 'Daily cap', numeric: true },
+            { key: 'visibility', label: 'Visibility' },
+            { key: 'updatedAt', label: 'Updated', render: (offer) => when(offer.updatedAt) },
+            {
+              key: 'details',
+              label: 'Goals and actions',
+              render: (offer) => (
+                <details>
+                  <summary>Goals{canEdit ? ' and actions' : ''}</summary>
+                  {offer.destinationUrl && (
+                    <p className="wrap">
+                      Destination: <code>{offer.destinationUrl}</code>
+                    </p>
+                  )}
+                  <Goals offer={offer} canEdit={canEdit} />
+                  {canEdit && offer.status === 'active' && (
+                    <button type="button" className="secondary" disabled={change.busy} onClick={() => setOfferStatus(offer, 'paused')}>
+                      Pause offer
+                    </button>
+                  )}
+                  {canEdit && offer.status === 'paused' && (
+                    <button type="button" className="secondary" disabled={change.busy} onClick={() => setOfferStatus(offer, 'active')}>
+                      Activate offer
+                    </button>
+                  )}
+                </details>
+              ),
+            },
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+function CreateOffer({ onCreated }: { onCreated: () => void }) {
+  const advertisers = useLoad(async () => answer(await management.GET('/v1/advertisers', { params: { query: { limit: 200, status: 'active' } } })).data, 'advertisers');
+  const [form, setForm] = useState({ advertiserId: '', name: '', destinationUrl: 'https://', fallbackUrl: '', currency: 'USD', visibility: 'approval_required', dailyCap: '', monthlyCap: '', attributionDays: '30' });
+  const create = useAction();
+  const set = (name: keyof typeof form) => (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value });
+  const missingClickId = form.destinationUrl.length > 8 && !/\{(click_id|transaction_id)\}/.test(form.destinationUrl);
+  const advertiserOptions: Array<[string, string]> = [['', 'choose…'], ...(advertisers.data ?? []).map((advertiser): [string, string] => [String(advertiser.id), `${advertiser.id} · ${advertiser.name}`])];
+
+  return (
+    <CreateForm
+      title="New offer"
+      busy={create.busy}
+      error={create.error}
+      onSubmit={() =>
+        create.run(async () => {
+          answer(
+            await management.POST('/v1/offers', {
+              body: {
+                advertiserId: Number(form.advertiserId),
+                name: form.name,
+                destinationUrl: form.destinationUrl,
+                fallbackUrl: form.fallbackUrl || undefined,
+                currency: form.currency,
+                visibility: form.visibility as Offer['visibility'],
+                dailyCap: optionalNumber(form.dailyCap),
+                monthlyCap: optionalNumber(form.monthlyCap),
+                attributionWindowSeconds: Number(form.attributionDays) * 86_400,
+              },
+            }),
+          );
+          onCreated();
+        })
+      }
+    >
+      <Select label="Advertiser" name="advertiserId" value={form.advertiserId} options={advertiserOptions} onChange={(value) => setForm({ ...form, advertiserId: value })} />
+      <Field label="Name" name="name" required value={form.name} onChange={set('name')} error={create.error} />
+      <Field
+        label="Destination URL"
+        name="destinationUrl"
+        required
+        value={form.destinationUrl}
+        onChange={set('destinationUrl')}
+        error={create.error}
+        hint={
+          <>
+            Macros: {MACROS.map((macro) => <code key={macro}>{macro} </code>)}
+          </>
+        }
+      />
+      {missingClickId && (
+        <p className="notice warning" role="alert">
+          This URL has no <code>{'{click_id}'}</code>: the advertiser will not get the click id, and its postbacks cannot be attributed.
+        </p>
+      )}
+      <Field label="Fallback URL (where clicks the offer cannot take go)" name="fallbackUrl" value={form.fallbackUrl} onChange={set('fallbackUrl')} error={create.error} />
+      <Field label="Currency" name="currency" value={form.currency} onChange={set('currency')} error={create.error} maxLength={3} />
+      <Select label="Visibility" name="visibility" value={form.visibility} onChange={(value) => setForm({ ...form, visibility: value })} options={[['approval_required', 'approved affiliates only'], ['public', 'any active affiliate']]} />
+      <Field label="Daily cap (conversions; empty: none)" name="dailyCap" type="number" min={0} value={form.dailyCap} onChange={set('dailyCap')} error={create.error} />
+      <Field label="Monthly cap" name="monthlyCap" type="number" min={0} value={form.monthlyCap} onChange={set('monthlyCap')} error={create.error} />
+      <Field label="Attribution window (days)" name="attributionWindowSeconds" type="number" min={1} value={form.attributionDays} onChange={set('attributionDays')} error={create.error} />
+    </CreateForm>
+  );
+}
+
+function Goals({ offer, canEdit }: { offer: Offer; canEdit: boolean }) {
+  const goals = useLoad(async () => answer(await management.GET('/v1/offers/{offerId}/goals', { params: { path: { offerId: offer.id } } })), String(offer.id));
+  const [form, setForm] = useState({ code: '', name: '', revenueType: 'fixed', revenue: '', payoutType: 'fixed', payout: '' });
+  const create = useAction();
+  const rule = (type: string, value: string): MoneyRule => (type === 'percent' ? { type: 'percent', percent: value } : { type: 'fixed', amount: value });
+
+  return (
+    <div className="goals">
+      <ErrorNotice error={goals.error} />
+      {goals.data && (
+        <Table<Goal>
+          caption={`Goals of offer ${offer.id}`}
+          rows={goals.data}
+          rowKey={(goal) => String(goal.id)}
+          empty="No goals yet: postbacks count for a default goal once one exists."
+          columns={[
+            { key: 'code', label: 'Code' },
+            { key: 'name', label: 'Name' },
+            { key: 'revenue', label: 'Revenue', render: (goal) => moneyRule(goal.revenue, offer.currency) },
+            { key: 'payout', label: 'Payout', render: (goal) => moneyRule(goal.payout, offer.currency) },
+            { key: 'isDefault', label: 'Default', render: (goal) => (goal.isDefault ? 'yes' : '') },
+          ]}
+        />
+      )}
+      {canEdit && (
+        <CreateForm
+          title="New goal"
+          busy={create.busy}
+          error={create.error}
+          onSubmit={() =>
+            create.run(async () => {
+              answer(
+                await management.POST('/v1/offers/{offerId}/goals', {
+                  params: { path: { offerId: offer.id } },
+                  body: { code: form.code, name: form.name, revenue: rule(form.revenueType, form.revenue), payout: rule(form.payoutType, form.payout) },
+                }),
+              );
+              goals.reload();
+            })
+          }
+        >
+          <Field label="Code (what postbacks send as goal=)" name="code" required value={form.code} onChange={(event) => setForm({ ...form, code: event.target.value })} error={create.error} />
+          <Field label="Name" name="name" required value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} error={create.error} />
+          <Select label="Revenue is" name={`revenueType-${offer.id}`} value={form.revenueType} onChange={(value) => setForm({ ...form, revenueType: value })} options={[['fixed', 'a fixed amount'], ['percent', 'a percentage of the sale']]} />
+          <Field label="Revenue" name="revenue" required inputMode="decimal" value={form.revenue} onChange={(event) => setForm({ ...form, revenue: event.target.value })} error={create.error} />
+          <Select label="Payout is" name={`payoutType-${offer.id}`} value={form.payoutType} onChange={(value) => setForm({ ...form, payoutType: value })} options={[['fixed', 'a fixed amount'], ['percent', 'a percentage of the sale']]} />
+          <Field label="Payout" name="payout" required inputMode="decimal" value={form.payout} onChange={(event) => setForm({ ...form, payout: event.target.value })} error={create.error} />
+        </CreateForm>
+      )}
+    </div>
+  );
+}
