@@ -66,6 +66,12 @@ ensure_dnsmasq() {
   command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || apt_install dnsmasq-base
 }
 
+# Headless Chromium for the console's browser tests: Debian's package (browser downloads are not possible
+# here); CHROMIUM_PATH names another one.
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
+}
+
 # Starts the local broker unless KAFKA_BROKERS names one that already answers.
 # Prints "started" when this call started it (so the caller may stop it again).
 ensure_kafka() {

@@ -11,6 +11,7 @@ ensure_node_modules
 ensure_postgres
 ensure_redis
 ensure_dnsmasq
+ensure_chromium
 kafka_started="$(ensure_kafka)"
 [ "$kafka_started" = started ] && trap stop_kafka EXIT
 

@@ -23,13 +23,14 @@ export interface WholePlatform {
 /**
  * Every Tracklane service as a real process on one private stack (database,
  * topics, Redis prefix), with the first admin key issued the way an operator
- * does it, and a real HTTP server as the affiliate's postback endpoint.
+ * does it, and a real HTTP server as the affiliate's postback endpoint; when
+ * asked, the operator console too, serving the web app built into `console.assetsDir`.
  */
-export async function startWholePlatform(options: { brokers?: string; apps?: string[] } = {}): Promise<WholePlatform> {
+export async function startWholePlatform(options: { brokers?: string; apps?: string[]; console?: { assetsDir: string } } = {}): Promise<WholePlatform> {
   const stack = await createTestStack({ partitions: 3, brokers: options.brokers });
   const affiliateServer = await HttpReceiver.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'tracklane-e2e-spool-'));
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, String(await freePort())])));
+  const ports = Object.fromEntries(await Promise.all([...SERVICES, 'console'].map(async (name) => [name, String(await freePort())])));
   const local = (name: string) => `http://127.0.0.1:${ports[name]}`;
   // The affiliate's server runs on this machine: its scheme, address and port only are opened, as `npm run up` does for the demo receiver.
   const affiliateTarget = `http://127.0.0.1:${affiliateServer.port}`;
@@ -45,7 +46,7 @@ export async function startWholePlatform(options: { brokers?: string; apps?: str
     // A killed consumer's partitions move to its successor after 6 s instead of 30 s.
     env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' },
     // A suite that needs fewer services starts only those (in the same order).
-    apps: SERVICES.filter((app) => options.apps?.includes(app) ?? true),
+    apps: [...SERVICES.filter((app) => options.apps?.includes(app) ?? true), ...(options.console ? ['console'] : [])],
     perApp: {
       management: {
         PORT: ports.management,
@@ -60,6 +61,8 @@ export async function startWholePlatform(options: { brokers?: string; apps?: str
       attribution: { PORT: ports.attribution, CONVERSION_RETRY_MAX_BACKOFF_MS: '3000' },
       'postback-dispatch': { PORT: ports['postback-dispatch'], POSTBACK_ALLOWED_TARGETS: affiliateTarget, POSTBACK_RETRY_BASE_MS: '200' },
       reporting: { PORT: ports.reporting },
+      // The operator console, which reaches both APIs through its own origin.
+      console: { PORT: ports.console, MANAGEMENT_URL: local('management'), REPORTING_URL: local('reporting'), CONSOLE_ASSETS_DIR: options.console?.assetsDir ?? '' },
     },
   });
 
