@@ -66,5 +66,10 @@ for line in "${services[@]}"; do
   printf '  %-18s http://127.0.0.1:%s   (log %s)\n' "$name" "$port" "$log_dir/$name.log"
 done
 [ -s "$run_dir/demo.env" ] && { echo; cat "$run_dir/demo.env"; }
+console_port=$(awk '$1 == "console" { print $2 }' infra/services.conf)
+if [ -n "$console_port" ]; then
+  echo
+  echo "Operator console: http://127.0.0.1:$console_port  (sign in with DEMO_ADMIN_KEY, DEMO_ADVERTISER_KEY or DEMO_AFFILIATE_KEY)"
+fi
 echo
 echo "Stop everything with: npm run down"
