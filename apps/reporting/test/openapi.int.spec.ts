@@ -41,6 +41,7 @@ describe('GET /docs', () => {
 
   it('documents every endpoint, its parameters, both formats and the ways to send a key', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/postback-health',
       '/v1/reconciliation',
       '/v1/reports/clicks',
       '/v1/reports/conversions',

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiValidationPipe, ProblemDetailsFilter } from '@tracklane/http-api';
 import { CallerVisibility } from './http/caller-visibility';
+import { PostbackHealthController } from './http/postback-health.controller';
 import { ReconciliationController } from './http/reconciliation.controller';
 import { ReportsController } from './http/reports.controller';
 import { LogReports } from './query/log-reports';
@@ -27,7 +28,7 @@ export class ReportingModule {
   static forRoot(options: ReportingOptions): DynamicModule {
     return {
       module: ReportingModule,
-      controllers: [ReportsController, ReconciliationController],
+      controllers: [ReportsController, ReconciliationController, PostbackHealthController],
       providers: [
         { provide: READ_MODEL_OPTIONS, useValue: options.readModel },
         { provide: REPORT_OPTIONS, useValue: options.reports },

@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/postback-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Affiliates whose postback endpoint is failing or paused
+         * @description postback-dispatch pauses an affiliate whose endpoint keeps failing, then probes it with one postback when the pause ends (success resumes it, failure pauses it again for longer); its other postbacks wait, none is dropped. Paused first, then by the last change. Admin keys see every affiliate; an affiliate key its own.
+         */
+        get: operations["PostbackHealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -856,6 +876,91 @@ export interface operations {
                             [key: string]: unknown;
                         }[];
                         mismatches_truncated: boolean;
+                    };
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PostbackHealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: {
+                            affiliate_id: number;
+                            affiliate_name: string | null;
+                            /** @enum {string} */
+                            state: "active" | "paused";
+                            consecutive_failures: number;
+                            /** @description Pauses in a row; each lengthens the next */
+                            pauses: number;
+                            /** Format: date-time */
+                            paused_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the next probe may go
+                             */
+                            paused_until: string | null;
+                            /** @description The last failure, by class (no secrets) */
+                            last_error: string | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
                     };
                 };
             };

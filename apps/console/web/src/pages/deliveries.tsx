@@ -9,7 +9,11 @@ import { period, today } from '../report-query';
 type Row = Record<string, unknown>;
 const STATES = ['pending', 'delivered', 'failed', 'dead_lettered', 'refused'];
 
-/** Outbound postbacks to affiliates' servers: state, attempts and the last error, newest first. */
+/**
+ * Outbound postbacks to affiliates' servers: the endpoints that fail or are
+ * paused (their postbacks wait, none is dropped), then every delivery with its
+ * state, attempts and last error, newest first.
+ */
 export function DeliveriesPage() {
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const [state, setState] = useState('');
@@ -19,8 +23,27 @@ export function DeliveriesPage() {
     state,
     10_000,
   );
+  const health = useLoad(async () => answer(await reporting.GET('/v1/postback-health')).rows, 'health', 10_000);
   return (
     <section>
+      <h2>Failing endpoints</h2>
+      <ErrorNotice error={health.error} />
+      {health.data && (
+        <Table
+          caption="Affiliates whose postback endpoint fails or is paused"
+          rows={health.data}
+          rowKey={(row) => String(row.affiliate_id)}
+          empty="Every affiliate's endpoint answers."
+          columns={[
+            { key: 'affiliate', label: 'Affiliate', render: (row) => `${row.affiliate_id}${row.affiliate_name ? ` · ${row.affiliate_name}` : ''}` },
+            { key: 'state', label: 'State', render: (row) => <span className={`badge ${row.state}`}>{row.state}</span> },
+            { key: 'consecutive_failures', label: 'Failures in a row', numeric: true },
+            { key: 'paused_until', label: 'Next try', render: (row) => (row.state === 'paused' ? when(row.paused_until) : 'now') },
+            { key: 'last_error', label: 'Last error' },
+          ]}
+        />
+      )}
+      <h2>Deliveries</h2>
       <div className="toolbar">
         <Select label="State" name="delivery-state" value={state} onChange={setState} options={[['', 'any'], ...STATES.map((name): [string, string] => [name, name])]} />
         <span className="muted">Last 7 days</span>
