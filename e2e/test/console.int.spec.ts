@@ -132,6 +132,21 @@ describe('the operator console in a browser', () => {
     await screenshot('advertisers');
   });
 
+  it('creates an advertiser on a partner’s format and shows it the call in that format', async () => {
+    await expand('New advertiser');
+    await page.getByLabel('Name').fill('Puzzle Games');
+    await page.getByLabel('Postbacks come in the format of').selectOption('appsflyer');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Puzzle Games' }).waitFor();
+    const puzzle = dataOf(await admin.GET('/v1/advertisers', {})).data.find((advertiser) => advertiser.name === 'Puzzle Games');
+    expect(puzzle?.paramMapping).toEqual({ preset: 'appsflyer' });
+
+    await open('Postback setup');
+    await page.getByLabel('Advertiser').selectOption(String(puzzle?.id));
+    await expectText(page.getByTestId('preset-request'), /AppsFlyer/);
+    await expectText(page.getByTestId('preset-request').locator('code'), new RegExp(`^${world.url('postback-ingest')}/`));
+  });
+
   it('creates an offer, warning when its destination has no {click_id} and naming the field the API refused', async () => {
     await open('Offers');
     await expand('New offer');

@@ -97,6 +97,28 @@ describe('management API: the catalogue, round trip', () => {
           '&goal={goal}&amount={amount}&currency={currency}&order_id={order_id}&status={status}',
       );
       expect(template.body.goals).toEqual([{ offerId: offer.id, offerName: 'Sneakers', code: 'purchase', name: 'Purchase', isDefault: true }]);
+      expect(template.body.preset).toBeNull();
+    });
+
+    it('give an advertiser on a partner preset the call in that partner’s format, and list the presets to choose from', async () => {
+      const presets = await api.admin.get('/v1/partner-presets');
+      expect(presets.status).toBe(200);
+      expect(presets.body.map((preset: { name: string }) => preset.name)).toEqual(expect.arrayContaining(['tune', 'everflow', 'appsflyer', 'shopify']));
+      expect(presets.body.find((preset: { name: string }) => preset.name === 'tune')).toEqual({
+        name: 'tune',
+        title: expect.stringContaining('TUNE'),
+        sources: expect.arrayContaining([expect.stringMatching(/^https:\/\//)]),
+        statusChanges: expect.any(String),
+      });
+
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'On TUNE', paramMapping: { preset: 'tune' } });
+      const template = await api.admin.get(`/v1/advertisers/${advertiser.id}/postback-url`);
+      expect(template.body.preset).toMatchObject({
+        name: 'tune',
+        method: 'GET',
+        url: `http://127.0.0.1:8081/postback?security_token=${advertiser.postbackToken}&transaction_id=TRANSACTION_ID&amount=AMOUNT&adv_sub=ORDER_ID&goal_id=GOAL_ID&currency=CURRENCY`,
+        body: null,
+      });
     });
 
     it('are deleted when nothing refers to them, archived with their offers and keys when something does', async () => {

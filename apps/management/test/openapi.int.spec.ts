@@ -46,6 +46,7 @@ describe('management API: OpenAPI', () => {
       expect.arrayContaining([
         '/v1/advertisers',
         '/v1/advertisers/{advertiserId}/postback-url',
+        '/v1/partner-presets',
         '/v1/offers/{offerId}',
         '/v1/offers/{offerId}/goals/{goalId}',
         '/v1/offers/{offerId}/tracking-link',

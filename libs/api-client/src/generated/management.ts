@@ -108,6 +108,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partner-presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner formats an advertiser’s mapping may name
+         * @description Each is chosen with paramMapping {"preset": name} (and overridden field by field); the postback URL answer then gives the call in that format.
+         */
+        get: operations["PartnerPresetsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers": {
         parameters: {
             query?: never;
@@ -688,6 +708,24 @@ export interface components {
             name: string;
             isDefault: boolean;
         };
+        PresetPostbackRequestResponse: {
+            /**
+             * @description What a mapping names as {"preset": …}
+             * @example appsflyer
+             */
+            name: string;
+            title: string;
+            /** @description The vendor's documentation the format follows */
+            sources: string[];
+            /** @description How a later status or refund reaches us in this format */
+            statusChanges: string;
+            /** @enum {string} */
+            method: "GET" | "POST";
+            /** @description The URL the partner's platform is given: our address and the token filled in, the partner's own macros left */
+            url: string;
+            /** @description The body template of a POST format */
+            body: string | null;
+        };
         AdvertiserPostbackUrlResponse: {
             advertiserId: number;
             /** @example http://127.0.0.1:8081/postback?click_id={click_id}&token=…&goal={goal}&amount={amount}&currency={currency}&order_id={order_id}&status={status} */
@@ -699,6 +737,20 @@ export interface components {
             };
             /** @description Goal codes the postback may name */
             goals: components["schemas"]["PostbackGoalResponse"][];
+            /** @description When the advertiser's mapping names a partner preset: the call in that partner's format */
+            preset: components["schemas"]["PresetPostbackRequestResponse"] | null;
+        };
+        PartnerPresetResponse: {
+            /**
+             * @description What a mapping names as {"preset": …}
+             * @example appsflyer
+             */
+            name: string;
+            title: string;
+            /** @description The vendor's documentation the format follows */
+            sources: string[];
+            /** @description How a later status or refund reaches us in this format */
+            statusChanges: string;
         };
         OfferResponse: {
             id: number;
@@ -2229,6 +2281,70 @@ export interface operations {
             };
             /** @description Not found, or another tenant's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PartnerPresetsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPresetResponse"][];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

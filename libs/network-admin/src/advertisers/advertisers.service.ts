@@ -7,7 +7,7 @@ import { newPostbackToken, newSigningSecret } from '../secrets';
 import { advertiserHistory, archiveOffers, ChangeLog, lockRow, Removal, revokeApiKeys, Tx } from '../changes';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { AdvertiserStatus, AdvertiserView, advertiserView } from './advertiser.view';
-import { ADVERTISER_POSTBACK_PARAMETERS, advertiserPostbackUrl } from './postback-url';
+import { ADVERTISER_POSTBACK_PARAMETERS, advertiserPostbackUrl, presetPostbackRequest, type PresetPostbackRequest } from './postback-url';
 
 export interface AdvertiserInput {
   name: string;
@@ -33,6 +33,8 @@ export interface AdvertiserPostbackUrlView {
   requireSignature: boolean;
   parameters: Record<string, string>;
   goals: Array<{ offerId: number; offerName: string; code: string; name: string; isDefault: boolean }>;
+  /** When the advertiser's mapping names a partner preset: the call in that partner's format. */
+  preset: PresetPostbackRequest | null;
 }
 
 @Injectable()
@@ -156,6 +158,7 @@ export class AdvertisersService {
       goals: offers.flatMap((offer) =>
         offer.goals.map((goal) => ({ offerId: offer.id, offerName: offer.name, code: goal.code, name: goal.name, isDefault: goal.isDefault })),
       ),
+      preset: presetPostbackRequest(advertiser.paramMapping, this.options.postbackIngestUrl, advertiser.postbackToken),
     };
   }
 

@@ -1,3 +1,38 @@
+import { PARTNER_PRESETS, type PartnerPreset } from '@tracklane/partner-formats';
+
+/** A partner preset's call as the advertiser's platform is told to make it: our base URL and its token filled in, the partner's own macros left. */
+export interface PresetPostbackRequest {
+  name: string;
+  title: string;
+  method: 'GET' | 'POST';
+  url: string;
+  body: string | null;
+  statusChanges: string;
+  sources: string[];
+}
+
+/** The preset an advertiser's mapping names, as the call its platform makes; null without one (or with one unknown). */
+export function presetPostbackRequest(paramMapping: unknown, postbackIngestUrl: string, token: string): PresetPostbackRequest | null {
+  const name = (paramMapping as { preset?: unknown } | null)?.preset;
+  const preset = typeof name === 'string' ? PARTNER_PRESETS.get(name) : undefined;
+  if (!preset) return null;
+  const fill = (template: string) => template.replaceAll('{base}', postbackIngestUrl).replaceAll('{token}', encodeURIComponent(token));
+  return {
+    name: preset.name,
+    title: preset.title,
+    method: preset.request.method,
+    url: fill(preset.request.url),
+    body: preset.request.body === undefined ? null : fill(preset.request.body),
+    statusChanges: preset.statusChanges,
+    sources: preset.sources,
+  };
+}
+
+/** Every partner preset by name and title, for choosing one. */
+export function partnerPresets(): Array<Pick<PartnerPreset, 'name' | 'title' | 'sources' | 'statusChanges'>> {
+  return [...PARTNER_PRESETS.values()].map(({ name, title, sources, statusChanges }) => ({ name, title, sources, statusChanges }));
+}
+
 /** The postback URL an advertiser's server calls, with our parameter names and their placeholders. */
 export function advertiserPostbackUrl(postbackIngestUrl: string, token: string): string {
   return (

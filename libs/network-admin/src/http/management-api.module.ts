@@ -4,6 +4,7 @@ import { ApiValidationPipe, ProblemDetailsFilter } from '@tracklane/http-api';
 import { NetworkAdminModule } from '../network-admin.module';
 import { NetworkAdminOptions } from '../network-admin.options';
 import { AdvertisersController } from './advertisers/advertisers.controller';
+import { PartnerPresetsController } from './advertisers/partner-presets.controller';
 import { AffiliatePostbacksController } from './affiliate-postbacks/affiliate-postbacks.controller';
 import { AffiliatesController } from './affiliates/affiliates.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -20,6 +21,7 @@ import { TrackingLinksController } from './tracking-links/tracking-links.control
 
 const CONTROLLERS: Type<unknown>[] = [
   AdvertisersController,
+  PartnerPresetsController,
   OffersController,
   GoalsController,
   AffiliatesController,

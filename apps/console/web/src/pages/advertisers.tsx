@@ -2,17 +2,21 @@ import { useState } from 'react';
 import type { ManagementComponents } from '@tracklane/api-client';
 import { answer, management } from '../api';
 import { ErrorNotice, Loading, ShownOnce } from '../components/feedback';
-import { CreateForm, Field, useAction } from '../components/forms';
+import { CreateForm, Field, Select, useAction } from '../components/forms';
 import { Table, when } from '../components/table';
 import { useLoad } from '../hooks';
 import type { PageProps } from './index';
 
 type Advertiser = ManagementComponents['schemas']['AdvertiserResponse'];
+type Preset = ManagementComponents['schemas']['PartnerPresetResponse'];
 
 export function AdvertisersPage({ principal }: PageProps) {
   const advertisers = useLoad(async () => answer(await management.GET('/v1/advertisers', { params: { query: { limit: 200 } } })).data, 'advertisers');
+  const presets = useLoad(async () => answer(await management.GET('/v1/partner-presets')), 'presets');
   const create = useAction();
   const [name, setName] = useState('');
+  const [preset, setPreset] = useState('');
+  const presetOptions: Array<[string, string]> = [['', 'our parameter names'], ...(presets.data ?? []).map((each): [string, string] => [each.name, each.title])];
   const [created, setCreated] = useState<{ token: string; secret: string } | null>(null);
 
   return (
@@ -24,7 +28,7 @@ export function AdvertisersPage({ principal }: PageProps) {
           error={create.error}
           onSubmit={() =>
             create.run(async () => {
-              const advertiser = answer(await management.POST('/v1/advertisers', { body: { name } }));
+              const advertiser = answer(await management.POST('/v1/advertisers', { body: { name, ...(preset ? { paramMapping: { preset } } : {}) } }));
               setCreated({ token: advertiser.postbackToken, secret: advertiser.signingSecret });
               setName('');
               advertisers.reload();
@@ -32,6 +36,7 @@ export function AdvertisersPage({ principal }: PageProps) {
           }
         >
           <Field label="Name" name="name" required value={name} onChange={(event) => setName(event.target.value)} error={create.error} />
+          <Select label="Postbacks come in the format of" name="preset" value={preset} options={presetOptions} onChange={setPreset} />
         </CreateForm>
       )}
       {created && (
@@ -54,7 +59,7 @@ export function AdvertisersPage({ principal }: PageProps) {
             { key: 'status', label: 'Status', render: (advertiser) => <span className={`badge ${advertiser.status}`}>{advertiser.status}</span> },
             { key: 'requireSignature', label: 'Signed postbacks', render: (advertiser) => (advertiser.requireSignature ? 'required' : 'optional') },
             { key: 'ipAllowlist', label: 'IP allowlist', render: (advertiser) => advertiser.ipAllowlist.join(', ') || 'anywhere' },
-            { key: 'mapping', label: 'Partner mapping', render: (advertiser) => <MappingEditor advertiser={advertiser} readOnly={principal.readOnly} onSaved={advertisers.reload} /> },
+            { key: 'mapping', label: 'Partner mapping', render: (advertiser) => <MappingEditor advertiser={advertiser} presets={presets.data ?? []} readOnly={principal.readOnly} onSaved={advertisers.reload} /> },
             { key: 'updatedAt', label: 'Updated', render: (advertiser) => when(advertiser.updatedAt) },
           ]}
         />
@@ -63,15 +68,40 @@ export function AdvertisersPage({ principal }: PageProps) {
   );
 }
 
-/** The partner's own postback names and values mapped to ours (a preset or a document), edited as JSON; management validates it. */
-function MappingEditor({ advertiser, readOnly, onSaved }: { advertiser: Advertiser; readOnly: boolean; onSaved: () => void }) {
+/**
+ * The partner's own postback names and values mapped to ours: a partner preset
+ * chosen from the list, overridden field by field in the JSON document;
+ * management validates it and names what it cannot use.
+ */
+function MappingEditor({ advertiser, presets, readOnly, onSaved }: { advertiser: Advertiser; presets: Preset[]; readOnly: boolean; onSaved: () => void }) {
   const [text, setText] = useState(() => JSON.stringify(advertiser.paramMapping ?? {}, null, 2));
+  const chosen = (() => {
+    try {
+      const preset = (JSON.parse(text) as { preset?: unknown }).preset;
+      return typeof preset === 'string' ? preset : '';
+    } catch {
+      return '';
+    }
+  })();
+  const choose = (preset: string) => {
+    let document: Record<string, unknown> = {};
+    try {
+      document = JSON.parse(text);
+    } catch {
+      // An unreadable document is replaced by the choice.
+    }
+    const { preset: _previous, ...overrides } = document;
+    setText(JSON.stringify(preset ? { preset, ...overrides } : overrides, null, 2));
+  };
   const [parseError, setParseError] = useState('');
   const save = useAction();
   return (
     <details>
-      <summary>{Object.keys(advertiser.paramMapping ?? {}).length ? 'mapped' : 'our names'}</summary>
-      <label htmlFor={`mapping-${advertiser.id}`}>Mapping (JSON, e.g. {'{"preset": "appsflyer"}'})</label>
+      <summary>{typeof advertiser.paramMapping?.preset === 'string' ? String(advertiser.paramMapping.preset) : Object.keys(advertiser.paramMapping ?? {}).length ? 'mapped' : 'our names'}</summary>
+      {!readOnly && (
+        <Select label="Partner format" name={`preset-${advertiser.id}`} value={chosen} onChange={choose} options={[['', 'none (our names)'], ...presets.map((each): [string, string] => [each.name, each.title])]} />
+      )}
+      <label htmlFor={`mapping-${advertiser.id}`}>Mapping document (JSON: the preset and field-by-field overrides)</label>
       <textarea id={`mapping-${advertiser.id}`} rows={6} cols={40} value={text} readOnly={readOnly} onChange={(event) => setText(event.target.value)} />
       {!readOnly && (
         <button

@@ -72,6 +72,25 @@ function Setup({ advertiserId }: { advertiserId: number }) {
             ]}
           />
           <p>Goal codes: {template.data.goals.map((goal) => <code key={goal.offerId + goal.code}>{goal.code} </code>)}</p>
+          {template.data.preset && (
+            <div className="notice success" data-testid="preset-request">
+              <p>
+                In the <strong>{template.data.preset.title}</strong> format your platform is set up with ({template.data.preset.method}):
+              </p>
+              <p className="secret">
+                <code>{template.data.preset.url}</code> <CopyButton value={template.data.preset.url} />
+              </p>
+              {template.data.preset.body && <pre>{template.data.preset.body}</pre>}
+              <p className="hint">
+                {template.data.preset.statusChanges}. Format from{' '}
+                {template.data.preset.sources.map((source) => (
+                  <a key={source} href={source} rel="noreferrer noopener" target="_blank">
+                    {new URL(source).hostname}{' '}
+                  </a>
+                ))}
+              </p>
+            </div>
+          )}
         </>
       )}
 

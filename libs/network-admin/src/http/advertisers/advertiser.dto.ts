@@ -105,6 +105,19 @@ class PostbackGoalResponse {
   @ApiProperty() isDefault!: boolean;
 }
 
+export class PartnerPresetResponse {
+  @ApiProperty({ example: 'appsflyer', description: 'What a mapping names as {"preset": …}' }) name!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [String], description: "The vendor's documentation the format follows" }) sources!: string[];
+  @ApiProperty({ description: 'How a later status or refund reaches us in this format' }) statusChanges!: string;
+}
+
+export class PresetPostbackRequestResponse extends PartnerPresetResponse {
+  @ApiProperty({ enum: ['GET', 'POST'] }) method!: 'GET' | 'POST';
+  @ApiProperty({ description: "The URL the partner's platform is given: our address and the token filled in, the partner's own macros left" }) url!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The body template of a POST format' }) body!: string | null;
+}
+
 export class AdvertiserPostbackUrlResponse implements AdvertiserPostbackUrlView {
   @ApiProperty() advertiserId!: number;
   @ApiProperty({
@@ -116,4 +129,6 @@ export class AdvertiserPostbackUrlResponse implements AdvertiserPostbackUrlView 
   parameters!: Record<string, string>;
   @ApiProperty({ type: [PostbackGoalResponse], description: 'Goal codes the postback may name' })
   goals!: PostbackGoalResponse[];
+  @ApiProperty({ type: PresetPostbackRequestResponse, nullable: true, description: "When the advertiser's mapping names a partner preset: the call in that partner's format" })
+  preset!: PresetPostbackRequestResponse | null;
 }
