@@ -95,7 +95,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * batch size, and unordered topics put a whole batch in one partition.
  */
 export class KafkaMessageProducer implements MessageProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private readonly newProducer: () => Producer;
   private readonly maxBatchMessages: number;
   private readonly maxBatchBytes: number;
   private readonly lingerMicros: number;
@@ -116,12 +117,14 @@ export class KafkaMessageProducer implements MessageProducer {
     this.lingerMicros = options.lingerMicros ?? 500;
     this.partitioner = new RequestStickyPartitioner(options.unorderedTopics ?? []);
     const createPartitioner: ICustomPartitioner = () => this.partitioner.partition;
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner,
-      retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+    this.newProducer = () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner,
+        retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+      });
+    this.producer = this.newProducer();
     if (options.metrics) {
       this.sent = new Counter({
         name: 'tracklane_kafka_messages_sent_total',
@@ -269,10 +272,30 @@ export class KafkaMessageProducer implements MessageProducer {
         send.resolve();
       }
     } catch (error) {
+      this.replaceProducer();
       for (const send of batch) {
         this.failed?.inc({ topic: send.topic }, send.messages.length);
         send.reject(error as Error);
       }
     }
+  }
+
+  /**
+   * After a failed send the idempotent producer's sequence numbers cannot be
+   * trusted: kafkajs takes a failed batch's numbers back, yet the broker may
+   * have appended it (a request that timed out, or "not enough replicas after
+   * append" while the in-sync set shrinks). The next, different batch would
+   * then carry the same numbers, and the broker would answer it as a
+   * duplicate — success, with the old batch's offset — and drop it: messages
+   * acknowledged and lost. A new producer gets a new producer id and starts
+   * its sequences afresh; the failed batch, if it was written after all, is
+   * only a duplicate, which every consumer already tolerates.
+   */
+  private replaceProducer(): void {
+    const broken = this.producer;
+    this.producer = this.newProducer();
+    this.connecting = null;
+    this.preparing = null;
+    broken.disconnect().catch(() => undefined);
   }
 }
