@@ -1,7 +1,8 @@
+import type { Logger } from '@tracklane/observability';
 import type { FastifyInstance } from 'fastify';
-import { forward, problem, type Upstream } from './api-proxy';
+import { forward, problem, upstreamPath, type Upstream } from './api-proxy';
 import type { ConsoleEnv } from './console.env';
-import { encodingFor, StaticAssets } from './static-assets';
+import { isFresh, representationFor, StaticAssets } from './static-assets';
 
 /** What every page and asset is served with: the app runs only its own scripts and talks only to its own origin. */
 export const SECURITY_HEADERS = {
@@ -16,8 +17,9 @@ export const SECURITY_HEADERS = {
  * The console's routes: the built web app, and its two APIs under its own
  * origin (/api/management/v1/…, /api/reporting/v1/…), so that the browser
  * needs no CORS and the API key goes only where the page itself was loaded from.
+ * Throws when CONSOLE_ASSETS_DIR holds no built app, so the service does not start.
  */
-export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv): void {
+export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv, logger: Logger): void {
   const assets = StaticAssets.load(env.CONSOLE_ASSETS_DIR);
   const apis: Array<[string, Upstream]> = [
     ['/api/management', { name: 'management', baseUrl: env.MANAGEMENT_URL }],
@@ -30,37 +32,25 @@ export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv): void {
     if (!url.startsWith('/api/')) return;
     reply.hijack();
     const api = apis.find(([prefix]) => url.startsWith(`${prefix}/`));
-    const path = api && apiPath(url.slice(api[0].length));
+    const path = api && upstreamPath(url.slice(api[0].length));
     if (!api || !path) {
       problem(reply.raw, 404, 'Not Found', 'The console passes on /api/management/v1/… and /api/reporting/v1/… only');
     } else {
-      forward(api[1], path, { address: request.ip, protocol: request.protocol }, request.raw, reply.raw);
+      forward(api[1], path, { address: request.ip, protocol: request.protocol }, request.raw, reply.raw, logger);
     }
     return reply;
   });
 
+  // Fastify answers HEAD from this route too (its exposeHeadRoutes default).
   server.get('/*', (request, reply) => {
     const asset = assets.find((request.raw.url ?? '/').split('?')[0]);
     reply.headers(SECURITY_HEADERS);
     if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    const { body, encoding } = encodingFor(asset, request.headers['accept-encoding']);
-    reply.headers({ 'content-type': asset.type, 'cache-control': asset.cacheControl, vary: 'accept-encoding' });
-    if (encoding) reply.header('content-encoding', encoding);
-    return reply.send(body);
+    const representation = representationFor(asset, request.headers['accept-encoding']);
+    reply.headers({ 'cache-control': asset.cacheControl, etag: representation.etag, vary: 'accept-encoding' });
+    if (isFresh(representation, request.headers['if-none-match'])) return reply.code(304).send();
+    reply.header('content-type', asset.type);
+    if (representation.encoding) reply.header('content-encoding', representation.encoding);
+    return reply.send(representation.body);
   });
-}
-
-/** The API path and query to forward, or undefined for anything but a plain /v1/ path (no dot segments, backslashes or NULs). */
-export function apiPath(rest: string): string | undefined {
-  const queryAt = rest.indexOf('?');
-  const pathname = queryAt < 0 ? rest : rest.slice(0, queryAt);
-  if (!pathname.startsWith('/v1/')) return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (/[\\\0]/.test(decoded) || decoded.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
-  return rest;
 }
