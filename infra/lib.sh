@@ -3,6 +3,14 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# KAFKA_CLUSTER=3: a local three-node cluster (infra/kafka/kafka.sh) instead of one broker, and topics
+# with three replicas of which two must have a write before it is acknowledged.
+if [ "${KAFKA_CLUSTER:-1}" -gt 1 ]; then
+  export KAFKA_CLUSTER
+  export KAFKA_BROKERS="${KAFKA_BROKERS:-$(bash "$root/infra/kafka/kafka.sh" brokers)}"
+  if [ "$KAFKA_CLUSTER" -ge 3 ]; then replicas=3 in_sync=2; else replicas="$KAFKA_CLUSTER" in_sync=1; fi
+  export KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-$replicas}" KAFKA_MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-$in_sync}"
+fi
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/tracklane}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"

@@ -26,8 +26,20 @@ export interface WholePlatform {
  * does it, and a real HTTP server as the affiliate's postback endpoint; when
  * asked, the operator console too, serving the web app built into `console.assetsDir`.
  */
-export async function startWholePlatform(options: { brokers?: string; apps?: string[]; console?: { assetsDir: string } } = {}): Promise<WholePlatform> {
-  const stack = await createTestStack({ partitions: 3, brokers: options.brokers });
+export interface WholePlatformOptions {
+  brokers?: string;
+  topics?: { replicationFactor: number; minInsyncReplicas: number };
+  apps?: string[];
+  console?: { assetsDir: string };
+  /**
+   * Settings every service gets over those of the stack, e.g. DATABASE_URL through a connection pooler or
+   * REDIS_URL of a Redis of the test's own (the stack's database is migrated and dropped all the same).
+   */
+  serviceEnv?: Record<string, string>;
+}
+
+export async function startWholePlatform(options: WholePlatformOptions = {}): Promise<WholePlatform> {
+  const stack = await createTestStack({ partitions: 3, brokers: options.brokers, ...options.topics });
   const affiliateServer = await HttpReceiver.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'tracklane-e2e-spool-'));
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'console'].map(async (name) => [name, String(await freePort())])));
@@ -44,7 +56,7 @@ export async function startWholePlatform(options: { brokers?: string; apps?: str
 
   const platform = await Platform.start({
     // A killed consumer's partitions move to its successor after 6 s instead of 30 s.
-    env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+    env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...options.serviceEnv },
     // A suite that needs fewer services starts only those (in the same order).
     apps: [...SERVICES.filter((app) => options.apps?.includes(app) ?? true), ...(options.console ? ['console'] : [])],
     perApp: {

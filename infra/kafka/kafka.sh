@@ -1,32 +1,61 @@
 #!/usr/bin/env bash
-# Runs a single-node Apache Kafka (KRaft, broker + controller) from Maven
-# Central jars with the machine's Java 17. Idempotent: every command may be
-# repeated.
+# Runs Apache Kafka (KRaft, each node broker + controller) from Maven Central
+# jars with the machine's Java 17: one node by default, or a cluster of
+# KAFKA_CLUSTER nodes on consecutive local ports. Idempotent: every command
+# may be repeated.
 #
-#   kafka.sh provision   resolve the broker jars into the cache (once)
-#   kafka.sh start       provision, format storage if new, start, wait until ready
-#   kafka.sh stop        graceful stop (SIGTERM, then SIGKILL after a grace period)
-#   kafka.sh kill        SIGKILL, for fault tests
-#   kafka.sh status      exit 0 when the broker answers
+#   kafka.sh provision        resolve the broker jars into the cache (once)
+#   kafka.sh start            provision, format storage if new, start every node, wait until ready
+#   kafka.sh stop             graceful stop (SIGTERM, then SIGKILL after a grace period)
+#   kafka.sh kill             SIGKILL, for fault tests
+#   kafka.sh status           exit 0 when the (first) broker answers
+#   kafka.sh brokers          print the bootstrap list (host:port,…) for KAFKA_BROKERS
+#   kafka.sh start-node N, stop-node N, kill-node N    one node of a cluster, for fault tests
 #
 # Environment (all optional):
-#   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_HEAP (512m),
+#   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_HEAP (512m; 256m per cluster node),
+#   KAFKA_CLUSTER (1; 3 gives three nodes: node N's broker on KAFKA_PORT+2(N-1), its controller on the
+#   port after, replication factor 3 and min.insync.replicas 2 by default),
 #   TRACKLANE_CACHE_DIR (~/.cache/tracklane), TRACKLANE_STATE_DIR (~/.local/state/tracklane),
-#   KAFKA_STATE_DIR (state dir of this broker; default $TRACKLANE_STATE_DIR/kafka-$KAFKA_PORT),
+#   KAFKA_STATE_DIR (state dir; default $TRACKLANE_STATE_DIR/kafka-$KAFKA_PORT, a cluster's nodes in node-N below it),
 #   KAFKA_START_TIMEOUT (60 seconds)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
-port="${KAFKA_PORT:-9092}"
-controller_port="${KAFKA_CONTROLLER_PORT:-$((port + 1))}"
-heap="${KAFKA_HEAP:-512m}"
+base_port="${KAFKA_PORT:-9092}"
+nodes="${KAFKA_CLUSTER:-1}"
+[[ "$nodes" =~ ^[1-9]$ ]] || { echo "kafka: KAFKA_CLUSTER must be a number of nodes from 1 to 9" >&2; exit 2; }
+if [ "$nodes" -gt 1 ]; then default_heap=256m; else default_heap=512m; fi
+heap="${KAFKA_HEAP:-$default_heap}"
 cache_dir="${TRACKLANE_CACHE_DIR:-$HOME/.cache/tracklane}"
 lib_dir="$cache_dir/kafka-$kafka_version/lib"
-state_dir="${KAFKA_STATE_DIR:-${TRACKLANE_STATE_DIR:-$HOME/.local/state/tracklane}/kafka-$port}"
-pid_file="$state_dir/kafka.pid"
-log_file="$state_dir/kafka.log"
+cluster_dir="${KAFKA_STATE_DIR:-${TRACKLANE_STATE_DIR:-$HOME/.local/state/tracklane}/kafka-$base_port}"
 start_timeout="${KAFKA_START_TIMEOUT:-60}"
+# A cluster keeps two in-sync copies of every write; one node keeps one.
+if [ "$nodes" -ge 3 ]; then replication=3; min_isr=2; else replication="$nodes"; min_isr=1; fi
+
+broker_port() { echo $((base_port + 2 * ($1 - 1))); }
+controller_port() {
+  if [ "$nodes" -eq 1 ]; then echo "${KAFKA_CONTROLLER_PORT:-$((base_port + 1))}"; else echo $((base_port + 2 * ($1 - 1) + 1)); fi
+}
+# One node keeps its files in the state dir itself (as before clusters existed); cluster nodes in node-N.
+node_dir() { if [ "$nodes" -eq 1 ]; then echo "$cluster_dir"; else echo "$cluster_dir/node-$1"; fi; }
+# Selects node N: the variables the functions below work on.
+use_node() {
+  node="$1"; port="$(broker_port "$1")"; state_dir="$(node_dir "$1")"
+  pid_file="$state_dir/kafka.pid"; log_file="$state_dir/kafka.log"
+}
+voters() {
+  local list="" n
+  for n in $(seq 1 "$nodes"); do list="$list${list:+,}$n@127.0.0.1:$(controller_port "$n")"; done
+  echo "$list"
+}
+brokers() {
+  local list="" n
+  for n in $(seq 1 "$nodes"); do list="$list${list:+,}127.0.0.1:$(broker_port "$n")"; done
+  echo "$list"
+}
 
 log() { echo "kafka: $*" >&2; }
 
@@ -55,9 +84,9 @@ write_config() {
   mkdir -p "$state_dir/data"
   cat > "$state_dir/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+node.id=$node
+controller.quorum.voters=$(voters)
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$(controller_port "$node")
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
@@ -65,15 +94,15 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$state_dir/data
 auto.create.topics.enable=false
 num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=1048577
 log.retention.hours=168
@@ -89,25 +118,41 @@ java_cmd() {
     -cp "$lib_dir/*" "$@"
 }
 
-start() {
-  if running_pid >/dev/null; then
-    wait_ready && { log "already running on 127.0.0.1:$port"; return 0; }
-  elif port_open "$port"; then
+# Starts the selected node without waiting: a cluster's nodes wait for each other's votes.
+launch() {
+  if running_pid >/dev/null; then return 0; fi
+  if port_open "$port"; then
     log "something already listens on 127.0.0.1:$port; using it as the broker"
     return 0
   fi
-  provision
   write_config
   if [ ! -f "$state_dir/data/meta.properties" ]; then
-    local cluster_id; cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$state_dir/server.properties" --ignore-formatted >/dev/null
+    java_cmd kafka.tools.StorageTool format -t "$(cluster_id)" -c "$state_dir/server.properties" --ignore-formatted >/dev/null
   fi
   : > "$log_file"
   setsid nohup bash -c "$(declare -f java_cmd); java_exec=exec heap='$heap' here='$here' lib_dir='$lib_dir' java_cmd kafka.Kafka '$state_dir/server.properties'" \
     >>"$log_file" 2>&1 < /dev/null &
   echo $! > "$pid_file"
-  wait_ready || { log "not ready within ${start_timeout}s; see $log_file"; tail -n 20 "$log_file" >&2; exit 1; }
-  log "ready on 127.0.0.1:$port (pid $(cat "$pid_file"), log $log_file)"
+}
+
+# Every node of a cluster is formatted with the same id, made once.
+cluster_id() {
+  local file="$cluster_dir/cluster.id"
+  mkdir -p "$cluster_dir"
+  [ -s "$file" ] || java_cmd kafka.tools.StorageTool random-uuid | tail -n 1 > "$file"
+  cat "$file"
+}
+
+start_nodes() {
+  provision
+  local n
+  for n in "$@"; do use_node "$n"; launch; done
+  for n in "$@"; do
+    use_node "$n"
+    if port_open "$port" && ! running_pid >/dev/null; then continue; fi
+    wait_ready || { log "node $n not ready within ${start_timeout}s; see $log_file"; tail -n 20 "$log_file" >&2; exit 1; }
+    log "ready on 127.0.0.1:$port (node $n, pid $(cat "$pid_file"), log $log_file)"
+  done
 }
 
 wait_ready() {
@@ -140,11 +185,21 @@ hard_kill() {
   rm -f "$pid_file"
 }
 
+all_nodes() { seq 1 "$nodes"; }
+one_node() {
+  [[ "${1:-}" =~ ^[1-9]$ ]] && [ "$1" -le "$nodes" ] || { echo "kafka: name a node from 1 to $nodes" >&2; exit 2; }
+  echo "$1"
+}
+
 case "${1:-}" in
   provision) provision ;;
-  start) start ;;
-  stop) stop ;;
-  kill) hard_kill ;;
-  status) running_pid >/dev/null || port_open "$port" ;;
-  *) echo "usage: $0 provision|start|stop|kill|status" >&2; exit 2 ;;
+  start) start_nodes $(all_nodes) ;;
+  stop) for n in $(all_nodes); do use_node "$n"; stop; done ;;
+  kill) for n in $(all_nodes); do use_node "$n"; hard_kill; done ;;
+  status) use_node 1; running_pid >/dev/null || port_open "$port" ;;
+  brokers) brokers ;;
+  start-node) start_nodes "$(one_node "${2:-}")" ;;
+  stop-node) use_node "$(one_node "${2:-}")"; stop ;;
+  kill-node) use_node "$(one_node "${2:-}")"; hard_kill ;;
+  *) echo "usage: $0 provision|start|stop|kill|status|brokers|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ export * from './database';
 export * from './http-receiver';
 export * from './kafka';
 export * from './kafka-broker';
+export * from './kafka-cluster';
 export * from './platform';
 export * from './ports';
 export * from './redis';

@@ -1,5 +1,5 @@
 import { allTopics } from '@tracklane/contracts';
-import { createKafka, deleteTopics, ensureTopics } from '@tracklane/messaging';
+import { createKafka, DEFAULT_TOPIC_SETTINGS, deleteTopics, ensureTopics } from '@tracklane/messaging';
 import { Kafka } from 'kafkajs';
 import { testServices } from './services';
 import { uniqueName } from './wait';
@@ -11,6 +11,9 @@ export interface TestTopics {
   brokers: string;
   /** Of the streams and their retry topics (KAFKA_PARTITIONS for services under test). */
   partitions: number;
+  /** Copies of each partition, and how many must have a write before it is acknowledged (a cluster: 3 and 2). */
+  replicationFactor: number;
+  minInsyncReplicas: number;
   drop(): Promise<void>;
 }
 
@@ -18,17 +21,29 @@ export interface TestTopics {
  * Every contract topic under a prefix of its own, so suites running at the
  * same time never see each other's messages.
  */
-export async function createTestTopics(options: { partitions?: number; brokers?: string } = {}): Promise<TestTopics> {
+export interface TestTopicOptions {
+  partitions?: number;
+  brokers?: string;
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+}
+
+export async function createTestTopics(options: TestTopicOptions = {}): Promise<TestTopics> {
   const brokers = options.brokers ?? (await testServices()).kafkaBrokers;
   const prefix = `${uniqueName('t')}.`;
   const kafka = createKafka({ brokers, clientId: 'tracklane-test' });
   const partitions = options.partitions ?? 3;
   const specs = allTopics({ prefix, partitions });
+  const settings = {
+    ...DEFAULT_TOPIC_SETTINGS,
+    replicationFactor: options.replicationFactor ?? DEFAULT_TOPIC_SETTINGS.replicationFactor,
+    minInsyncReplicas: options.minInsyncReplicas ?? DEFAULT_TOPIC_SETTINGS.minInsyncReplicas,
+  };
   // A busy broker can answer the leader check right after creation with "does not host this
   // topic-partition"; the topics exist by then, and asking again settles it.
   for (let attempt = 1; ; attempt++) {
     try {
-      await ensureTopics(kafka, specs);
+      await ensureTopics(kafka, specs, settings);
       break;
     } catch (error) {
       if (attempt >= 5) throw error;
@@ -40,6 +55,8 @@ export async function createTestTopics(options: { partitions?: number; brokers?:
     kafka,
     brokers,
     partitions,
+    replicationFactor: settings.replicationFactor,
+    minInsyncReplicas: settings.minInsyncReplicas,
     drop: () => deleteTopics(kafka, specs.map((spec) => spec.name)).catch(() => undefined),
   };
 }

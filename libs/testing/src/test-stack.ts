@@ -1,5 +1,5 @@
 import { TestDatabase, createTestDatabase } from './database';
-import { TestTopics, createTestTopics } from './kafka';
+import { TestTopicOptions, TestTopics, createTestTopics } from './kafka';
 import { TestRedis, createTestRedis } from './redis';
 
 export interface TestStack {
@@ -15,7 +15,7 @@ export interface TestStack {
  * Real Kafka topics, a migrated Postgres database and a Redis key space, all
  * private to one test suite. Call destroy() in afterAll.
  */
-export async function createTestStack(options: { partitions?: number; brokers?: string } = {}): Promise<TestStack> {
+export async function createTestStack(options: TestTopicOptions = {}): Promise<TestStack> {
   const settled = await Promise.allSettled([createTestDatabase(), createTestTopics(options), createTestRedis()]);
   const [databaseResult, topicsResult, redisResult] = settled;
   if (databaseResult.status === 'rejected' || topicsResult.status === 'rejected' || redisResult.status === 'rejected') {
@@ -34,6 +34,8 @@ export async function createTestStack(options: { partitions?: number; brokers?: 
       KAFKA_TOPIC_PREFIX: topics.prefix,
       // What the topics were created with, so services find them as configured.
       KAFKA_PARTITIONS: String(topics.partitions),
+      KAFKA_REPLICATION_FACTOR: String(topics.replicationFactor),
+      KAFKA_MIN_INSYNC_REPLICAS: String(topics.minInsyncReplicas),
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
       // Reporting's fixtures carry fixed dates from 2025 on: their raw rows must stay within retention.
