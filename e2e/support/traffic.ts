@@ -61,6 +61,8 @@ export interface TrafficResult {
     badInput: number;
     /** 503s and connection errors: the advertiser retried those later. */
     retried: number;
+    /** Of those, the 503s. */
+    unavailable: number;
     wrongAnswers: string[];
   };
 }
@@ -112,7 +114,7 @@ export async function runTraffic(options: TrafficOptions, stop: Promise<void>): 
   const result: TrafficResult = {
     seconds: 0,
     clicks: { sent: 0, redirected: [], badInput: 0, refused: 0, failed: 0, wrongAnswers: [] },
-    postbacks: { sent: 0, accepted: new Map(), duplicatesAnswered: 0, badInput: 0, retried: 0, wrongAnswers: [] },
+    postbacks: { sent: 0, accepted: new Map(), duplicatesAnswered: 0, badInput: 0, retried: 0, unavailable: 0, wrongAnswers: [] },
   };
   const retries: { url: string; orderId: string; advertiserId: number; clickId: string }[] = [];
   let stopped = false;
@@ -132,6 +134,7 @@ export async function runTraffic(options: TrafficOptions, stop: Promise<void>): 
     }
     if (answer.status === 503) {
       result.postbacks.retried++;
+      result.postbacks.unavailable++;
       retries.push({ url, orderId, advertiserId, clickId });
       return;
     }

@@ -61,7 +61,7 @@ describe('accepted means stored, for every input byte', () => {
   const traffic: TrafficResult = {
     seconds: 0,
     clicks: { sent: 0, redirected: [], badInput: 0, refused: 0, failed: 0, wrongAnswers: [] },
-    postbacks: { sent: 0, accepted: new Map(), duplicatesAnswered: 0, badInput: 0, retried: 0, wrongAnswers: [] },
+    postbacks: { sent: 0, accepted: new Map(), duplicatesAnswered: 0, badInput: 0, retried: 0, unavailable: 0, wrongAnswers: [] },
   };
   /** Click ids of postbacks a pixel accepted: a GIF carries no conversion id. */
   const pixelAccepted = new Set<string>();

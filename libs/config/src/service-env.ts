@@ -92,4 +92,12 @@ export class ServiceEnv {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 10_000;
+
+  /**
+   * How long a stopping service goes on serving, already reporting not ready, before it closes its listener: the time
+   * a load balancer needs to stop sending it requests (a few seconds behind a Kubernetes Service; 0 with none).
+   */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DELAY_MS: number = 0;
 }

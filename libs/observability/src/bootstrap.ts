@@ -48,7 +48,9 @@ export async function startService<E extends ServiceEnv>(
 ): Promise<RunningService<E>> {
   const logger = createLogger(definition.name, env.LOG_LEVEL);
   const fastify = typeof definition.fastify === 'function' ? definition.fastify(env) : definition.fastify;
-  const adapter = new FastifyAdapter({ logger: false, ...fastify });
+  // A closing server still answers requests on connections it has open (each with Connection: close) rather than a 503:
+  // a request it took is served, and the caller's next one goes to another instance.
+  const adapter = new FastifyAdapter({ logger: false, return503OnClosing: false, ...fastify });
   const app = await NestFactory.create<NestFastifyApplication>(
     serviceRoot(definition, env, logger),
     adapter,
@@ -79,7 +81,12 @@ export async function startService<E extends ServiceEnv>(
     env,
     logger,
     url,
+    // Drains in order: reports not ready (and keeps serving for SHUTDOWN_DELAY_MS while load balancers notice), stops
+    // listening and answers what it has taken, and only then stops its modules: producers flush, consumers commit, pools close.
     close: async () => {
+      health.markStopping();
+      if (env.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DELAY_MS));
+      await server.close();
       await app.close();
     },
   };

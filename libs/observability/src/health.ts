@@ -19,6 +19,12 @@ export interface ReadinessReport {
 
 export class HealthRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private stopping = false;
+
+  /** From now on the service reports itself not ready, so that load balancers send it nothing new while it drains. */
+  markStopping(): void {
+    this.stopping = true;
+  }
 
   register(check: ReadinessCheck): void {
     this.checks.set(check.name, check);
@@ -37,6 +43,7 @@ export class HealthRegistry {
         }
       }),
     );
+    if (this.stopping) entries.push(['shutdown', { ok: false, error: 'stopping: finishing the requests it has and taking no new ones', ms: 0 }]);
     return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
   }
 }

@@ -55,6 +55,15 @@ export class Platform {
     this.processes.delete(app);
   }
 
+  /** SIGTERM to one service, as an orchestrator stopping it; resolves with its exit code once it has drained and exited. */
+  async terminate(app: string): Promise<number | null> {
+    const process = this.processes.get(app);
+    if (!process) return null;
+    const code = await process.stop();
+    this.processes.delete(app);
+    return code;
+  }
+
   logs(app: string): string {
     return this.processes.get(app)?.logs() ?? '';
   }
@@ -65,8 +74,7 @@ export class Platform {
     for (const app of [...this.options.apps].reverse()) {
       const process = this.processes.get(app);
       if (!process) continue;
-      const code = await process.stop();
-      this.processes.delete(app);
+      const code = await this.terminate(app);
       if (code !== 0) unclean.push(`${app} exited with ${code} on SIGTERM:\n${process.logs().slice(-2000)}`);
     }
     if (unclean.length > 0) throw new Error(unclean.join('\n\n'));
