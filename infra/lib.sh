@@ -80,6 +80,20 @@ ensure_chromium() {
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
 }
 
+# PgBouncer for the test of transaction pooling (e2e/test/pgbouncer.int.spec.ts), which starts one of its own.
+# The package starts a daemon of its own on port 6432 (systemd, or its init script): stopped and disabled.
+ensure_pgbouncer() {
+  [ -x "${PGBOUNCER_PATH:-/usr/sbin/pgbouncer}" ] && return 0
+  apt_install pgbouncer
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now pgbouncer.service pgbouncer.socket >/dev/null 2>&1 || true
+  else
+    $sudo /etc/init.d/pgbouncer stop >/dev/null 2>&1 || true
+    $sudo update-rc.d pgbouncer disable >/dev/null 2>&1 || true
+  fi
+}
+
 # Starts the local broker unless KAFKA_BROKERS names one that already answers.
 # Prints "started" when this call started it (so the caller may stop it again).
 ensure_kafka() {

@@ -12,6 +12,7 @@ ensure_postgres
 ensure_redis
 ensure_dnsmasq
 ensure_chromium
+ensure_pgbouncer
 kafka_started="$(ensure_kafka)"
 [ "$kafka_started" = started ] && trap stop_kafka EXIT
 

@@ -33,13 +33,15 @@ export interface WholePlatformOptions {
   console?: { assetsDir: string };
   /**
    * Settings every service gets over those of the stack, e.g. DATABASE_URL through a connection pooler or
-   * REDIS_URL of a Redis of the test's own (the stack's database is migrated and dropped all the same).
+   * REDIS_URL of a Redis of the test's own (the stack's database is migrated and dropped all the same). A function
+   * derives them from the stack, e.g. a pooler in front of its database; the admin key is issued on the stack's own.
    */
-  serviceEnv?: Record<string, string>;
+  serviceEnv?: Record<string, string> | ((stack: TestStack) => Record<string, string> | Promise<Record<string, string>>);
 }
 
 export async function startWholePlatform(options: WholePlatformOptions = {}): Promise<WholePlatform> {
   const stack = await createTestStack({ partitions: 3, brokers: options.brokers, ...options.topics });
+  const serviceEnv = typeof options.serviceEnv === 'function' ? await options.serviceEnv(stack) : options.serviceEnv;
   const affiliateServer = await HttpReceiver.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'tracklane-e2e-spool-'));
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'console'].map(async (name) => [name, String(await freePort())])));
@@ -56,7 +58,7 @@ export async function startWholePlatform(options: WholePlatformOptions = {}): Pr
 
   const platform = await Platform.start({
     // A killed consumer's partitions move to its successor after 6 s instead of 30 s.
-    env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...options.serviceEnv },
+    env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...serviceEnv },
     // A suite that needs fewer services starts only those (in the same order).
     apps: [...SERVICES.filter((app) => options.apps?.includes(app) ?? true), ...(options.console ? ['console'] : [])],
     perApp: {

@@ -1,0 +1,136 @@
+import { managementClient } from '@tracklane/api-client';
+import { createRedis } from '@tracklane/cache';
+import { idTime } from '@tracklane/contracts';
+import { DedicatedRedis, waitFor } from '@tracklane/testing';
+import { Pool } from 'pg';
+import { createNetwork, LoadNetwork } from '../support/network';
+import { checkPromises } from '../support/promises';
+import { runTraffic, untilServed } from '../support/traffic';
+import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const OUTAGE_MS = 4_000;
+/** A click's id is minted when its request arrives; its Redis check may run a moment later, or wait out a reconnect. */
+const CHECK_SLACK_MS = 1_000;
+/** ioredis retries every 100 ms more, up to 2 s apart: after a 4 s outage the next attempt is at most 2 s away. */
+const RECONNECT_SLACK_MS = 3_000;
+
+interface Outage {
+  from: number;
+  to: number;
+}
+
+/**
+ * Redis as production may run it, without persistence, killed (-9) twice
+ * while clicks and postbacks flow, each time down for a few seconds and back
+ * empty. Redis holds no promise: while it is down clicks are still redirected
+ * (flagged unverified: neither uniqueness nor rate could be checked) and
+ * postbacks still acknowledged; afterwards every redirected click is recorded
+ * and reported, every acknowledged postback booked exactly once, the reports
+ * equal to the ledger. And every service finds the new Redis on its own:
+ * clicks are checked again, attribution copies clicks to it, catalogue
+ * announcements reach the ingresses, every /readyz answers 200.
+ */
+describe('the platform when Redis restarts empty', () => {
+  let redis: DedicatedRedis;
+  let world: WholePlatform;
+  let network: LoadNetwork;
+
+  beforeAll(async () => {
+    redis = await DedicatedRedis.create();
+    world = await startWholePlatform({ serviceEnv: { REDIS_URL: redis.url } });
+    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
+      offers: 2,
+      affiliates: 2,
+      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
+    });
+  });
+  afterAll(async () => {
+    await world?.stop().catch(() => undefined);
+    await redis?.destroy();
+  });
+
+  /** Keys the services wrote to the (new) Redis under the stack's prefix, by pattern after the prefix. */
+  async function keysIn(pattern: string): Promise<number> {
+    const client = createRedis({ url: redis.url });
+    try {
+      const [, keys] = await client.scan('0', 'MATCH', `${world.stack.redis.prefix}${pattern}`, 'COUNT', 100_000);
+      return keys.length;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** Every service reconnected: clicks checked again, click copies written again, every /readyz back to 200. */
+  async function untilRedisUsedAgain(): Promise<void> {
+    await waitFor(async () => (await keysIn('click:u:*')) > 0 && (await keysIn('attr:click:*')) > 0, {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: 'uniqueness flags and click copies in the restarted Redis',
+    });
+    await waitFor(
+      async () => (await Promise.all(SERVICES.map(async (service) => (await fetch(`${world.url(service)}/readyz`)).status))).every((status) => status === 200),
+      { timeoutMs: 15_000, intervalMs: 200, what: 'every service ready again' },
+    );
+  }
+
+  it('keeps every promise through two kills of Redis, answering while it is down and using it again once it is back', async () => {
+    let stopTraffic!: () => void;
+    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
+    const traffic = runTraffic(
+      { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 },
+      stopped,
+    );
+
+    const outages: Outage[] = [];
+    try {
+      await pause(4_000);
+      for (let round = 0; round < 2; round++) {
+        const from = Date.now();
+        await redis.kill();
+        await pause(OUTAGE_MS);
+        outages.push({ from, to: Date.now() });
+        await redis.start();
+        await untilRedisUsedAgain();
+        await pause(3_000);
+      }
+      // A catalogue change made now reaches both ingresses through the restarted Redis's pub/sub, not their minute's reload.
+      const admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
+      const lateNetwork = await createNetwork(admin, { offers: 1, affiliates: 1, affiliatePostbackUrl: `${world.affiliateServer.url}/pb` });
+      await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network: lateNetwork }, 10_000);
+    } finally {
+      // Also when a step failed: traffic left running would hammer the services afterAll stops, and keep Jest from exiting.
+      stopTraffic();
+      await traffic;
+    }
+    const result = await traffic;
+
+    expect(result.clicks.wrongAnswers).toEqual([]);
+    expect(result.postbacks.wrongAnswers).toEqual([]);
+    // Redis is no reason to refuse a click or ask an advertiser to retry an unsigned postback.
+    expect(result.clicks.refused).toBe(0);
+    expect(result.postbacks.retried).toBe(0);
+    const during = (at: number, outage: Outage) => at >= outage.from && at <= outage.to;
+    for (const outage of outages) {
+      expect(result.clicks.redirected.filter((clickId) => during(idTime(clickId), outage)).length).toBeGreaterThan(20);
+      expect([...result.postbacks.accepted.values()].filter((postback) => during(postback.ackedAt, outage)).length).toBeGreaterThan(0);
+    }
+
+    const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, result, 120_000);
+    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
+    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
+    expect(kept.reconciliationBalanced).toBe(true);
+
+    // Clicks went through unverified while Redis was down, and only then: each outage has some, and none came after reconnecting.
+    const pool = new Pool({ connectionString: world.stack.database.url, max: 1 });
+    const unverified = await pool
+      .query<{ click_id: string }>(`SELECT click_id FROM clicks WHERE 'unverified' = ANY(flags)`)
+      .then(({ rows }) => rows.map((row) => idTime(row.click_id)))
+      .finally(() => pool.end());
+    for (const outage of outages) expect(unverified.filter((at) => during(at, outage)).length).toBeGreaterThan(0);
+    const outsideOutages = unverified.filter(
+      (at) => !outages.some((outage) => during(at, { from: outage.from - CHECK_SLACK_MS, to: outage.to + RECONNECT_SLACK_MS })),
+    );
+    expect(outsideOutages.map((at) => new Date(at).toISOString())).toEqual([]);
+  }, 240_000);
+});
