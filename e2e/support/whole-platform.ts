@@ -1,9 +1,11 @@
+import { managementClient } from '@tracklane/api-client';
 import { createTestStack, freePort, HttpReceiver, Platform, TestStack, WORKSPACE_ROOT } from '@tracklane/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createNetwork, LoadNetwork } from './network';
 
 const run = promisify(execFile);
 
@@ -17,6 +19,8 @@ export interface WholePlatform {
   affiliateServer: HttpReceiver;
   adminKey: string;
   url(service: string): string;
+  /** Advertisers with an offer each and approved affiliates, made through management as the admin; postbacks go to `affiliateServer`. */
+  createNetwork(size: { offers: number; affiliates: number }): Promise<LoadNetwork>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +90,8 @@ export async function startWholePlatform(options: WholePlatformOptions = {}): Pr
     affiliateServer,
     adminKey,
     url: (service) => platform.url(service),
+    createNetwork: (size) =>
+      createNetwork(managementClient({ baseUrl: platform.url('management'), apiKey: adminKey }), { ...size, affiliatePostbackUrl: `${affiliateServer.url}/pb` }),
     stop: async () => {
       try {
         await platform.stop();

@@ -1,5 +1,4 @@
-import { managementClient } from '@tracklane/api-client';
-import { createNetwork, LoadNetwork } from '../support/network';
+import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
@@ -21,11 +20,7 @@ describe('the platform stopped service by service with SIGTERM under load', () =
 
   beforeAll(async () => {
     world = await startWholePlatform();
-    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
-      offers: 2,
-      affiliates: 2,
-      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
-    });
+    network = await world.createNetwork({ offers: 2, affiliates: 2 });
   });
   afterAll(async () => {
     await world?.stop().catch(() => undefined);

@@ -1,7 +1,6 @@
-import { managementClient } from '@tracklane/api-client';
 import { allTopics } from '@tracklane/contracts';
 import { KafkaCluster, waitFor } from '@tracklane/testing';
-import { createNetwork, LoadNetwork } from '../support/network';
+import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic } from '../support/traffic';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
@@ -37,11 +36,7 @@ describe('the platform on a three-node Kafka cluster losing brokers', () => {
   beforeAll(async () => {
     cluster = await KafkaCluster.create(3);
     world = await startWholePlatform({ brokers: cluster.brokers, topics: { replicationFactor: 3, minInsyncReplicas: 2 } });
-    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
-      offers: 2,
-      affiliates: 2,
-      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
-    });
+    network = await world.createNetwork({ offers: 2, affiliates: 2 });
   });
   afterAll(async () => {
     await world?.stop().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { dataOf, managementClient } from '@tracklane/api-client';
 import { PgBouncer } from '@tracklane/testing';
 import { Client } from 'pg';
-import { createNetwork, LoadNetwork } from '../support/network';
+import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic, untilServed } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
@@ -46,11 +46,7 @@ describe('the platform through PgBouncer in transaction mode', () => {
         return { DATABASE_URL: bouncer.url };
       },
     });
-    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
-      offers: 2,
-      affiliates: 3,
-      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
-    });
+    network = await world.createNetwork({ offers: 2, affiliates: 3 });
   });
   afterAll(async () => {
     await world?.stop().catch(() => undefined);

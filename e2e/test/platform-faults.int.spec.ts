@@ -1,8 +1,7 @@
 import { DedicatedKafkaBroker, ReceivedRequest, waitFor } from '@tracklane/testing';
-import { createNetwork, LoadNetwork } from '../support/network';
+import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic } from '../support/traffic';
-import { managementClient } from '@tracklane/api-client';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 /** postback-dispatch's default deadline of one attempt: the longest a request can be in flight. */
@@ -26,11 +25,7 @@ describe('the platform under faults', () => {
   beforeAll(async () => {
     broker = await DedicatedKafkaBroker.create();
     world = await startWholePlatform({ brokers: broker.brokers });
-    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
-      offers: 2,
-      affiliates: 3,
-      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
-    });
+    network = await world.createNetwork({ offers: 2, affiliates: 3 });
   });
   afterAll(async () => {
     await world?.stop().catch(() => undefined);

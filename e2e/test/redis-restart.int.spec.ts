@@ -1,9 +1,8 @@
-import { managementClient } from '@tracklane/api-client';
 import { createRedis } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { DedicatedRedis, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
-import { createNetwork, LoadNetwork } from '../support/network';
+import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
 import { runTraffic, untilServed } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
@@ -39,11 +38,7 @@ describe('the platform when Redis restarts empty', () => {
   beforeAll(async () => {
     redis = await DedicatedRedis.create();
     world = await startWholePlatform({ serviceEnv: { REDIS_URL: redis.url } });
-    network = await createNetwork(managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey }), {
-      offers: 2,
-      affiliates: 2,
-      affiliatePostbackUrl: `${world.affiliateServer.url}/pb`,
-    });
+    network = await world.createNetwork({ offers: 2, affiliates: 2 });
   });
   afterAll(async () => {
     await world?.stop().catch(() => undefined);
@@ -95,8 +90,7 @@ describe('the platform when Redis restarts empty', () => {
         await pause(3_000);
       }
       // A catalogue change made now reaches both ingresses through the restarted Redis's pub/sub, not their minute's reload.
-      const admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
-      const lateNetwork = await createNetwork(admin, { offers: 1, affiliates: 1, affiliatePostbackUrl: `${world.affiliateServer.url}/pb` });
+      const lateNetwork = await world.createNetwork({ offers: 1, affiliates: 1 });
       await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network: lateNetwork }, 10_000);
     } finally {
       // Also when a step failed: traffic left running would hammer the services afterAll stops, and keep Jest from exiting.
