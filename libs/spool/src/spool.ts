@@ -352,11 +352,13 @@ export class Spool {
     while (this.segments.length > 0) {
       const oldest = this.segments[0];
       if (!everything && (oldest === this.active?.segment || oldest.maxSeq > this.durableCursor)) break;
-      if (this.reader?.segmentId === oldest.id) {
-        await this.reader.handle.close();
-        this.reader = null;
-      }
+      // Out of the list before its file closes: a replay read waiting on it then knows the segment is gone.
       this.segments.shift();
+      if (this.reader?.segmentId === oldest.id) {
+        const { handle } = this.reader;
+        this.reader = null;
+        await handle.close();
+      }
       await unlink(oldest.path).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
@@ -371,16 +373,34 @@ export class Spool {
     return segment;
   }
 
+  /**
+   * Records from `offset` on; none when the segment was delivered and dropped meanwhile (dropDelivered closes
+   * the reader's file and deletes it while a read may be waiting), so the caller moves on to the next segment.
+   */
   private async readRecords(segment: Segment, offset: number): Promise<{ records: SpoolRecord[]; ends: number[] }> {
+    const dropped = (error: unknown) => {
+      if (this.segments.includes(segment)) throw error;
+      return { records: [], ends: [] };
+    };
     if (this.reader?.segmentId !== segment.id) {
       await this.reader?.handle.close();
-      this.reader = { segmentId: segment.id, handle: await open(segment.path, 'r') };
+      this.reader = null;
+      try {
+        this.reader = { segmentId: segment.id, handle: await open(segment.path, 'r') };
+      } catch (error) {
+        return dropped(error);
+      }
     }
     const { handle } = this.reader;
     let length = Math.min(READ_CHUNK, segment.size - offset);
     for (;;) {
       const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, length, offset));
+      } catch (error) {
+        return dropped(error);
+      }
       const decoded = decodeFrames(buffer.subarray(0, bytesRead), false);
       if (decoded.records.length > 0) return { records: decoded.records, ends: decoded.ends.map((end) => offset + end) };
       if (decoded.damaged || length >= segment.size - offset || length >= MAX_FRAME_BYTES + 8) {
