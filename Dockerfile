@@ -10,6 +10,12 @@ RUN npm run db:generate \
 
 FROM node:24-bookworm-slim
 WORKDIR /tracklane
-ENV NODE_ENV=production HOST=0.0.0.0
+# TRACKLANE_STATE_DIR is the only place a service writes (click-ingest's spool): a volume owned by the
+# unprivileged user. The rest is root-owned and meant to run with a read-only root filesystem
+# (docker-compose.yml's read_only, Kubernetes' readOnlyRootFilesystem), as e2e/test/confined-services proves.
+ENV NODE_ENV=production HOST=0.0.0.0 TRACKLANE_STATE_DIR=/var/lib/tracklane
 COPY --from=build /tracklane /tracklane
-USER node
+RUN mkdir -p /var/lib/tracklane && chown 1000:1000 /var/lib/tracklane
+VOLUME /var/lib/tracklane
+# The image's `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
+USER 1000:1000

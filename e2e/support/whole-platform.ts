@@ -41,6 +41,8 @@ export interface WholePlatformOptions {
    * derives them from the stack, e.g. a pooler in front of its database; the admin key is issued on the stack's own.
    */
   serviceEnv?: Record<string, string> | ((stack: TestStack) => Record<string, string> | Promise<Record<string, string>>);
+  /** Every service as its image runs in production: unprivileged, on a read-only filesystem, click-ingest's spool its only writable directory. */
+  confined?: boolean;
 }
 
 export async function startWholePlatform(options: WholePlatformOptions = {}): Promise<WholePlatform> {
@@ -65,6 +67,7 @@ export async function startWholePlatform(options: WholePlatformOptions = {}): Pr
     env: { ...stack.env, LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...serviceEnv },
     // A suite that needs fewer services starts only those (in the same order).
     apps: [...SERVICES.filter((app) => options.apps?.includes(app) ?? true), ...(options.console ? ['console'] : [])],
+    confined: options.confined ? { writable: { 'click-ingest': [spoolDir] } } : undefined,
     perApp: {
       management: {
         PORT: ports.management,

@@ -2,6 +2,7 @@ import { dataOf, managementClient } from '@tracklane/api-client';
 import { PgBouncer } from '@tracklane/testing';
 import { Client } from 'pg';
 import type { LoadNetwork } from '../support/network';
+import { loggedErrors } from '../support/logs';
 import { checkPromises } from '../support/promises';
 import { runTraffic, untilServed } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
@@ -139,16 +140,4 @@ async function sample(direct: Client, pgbouncer: PgBouncer, database: string): P
 async function transactionsThrough(pgbouncer: PgBouncer, database: string): Promise<number> {
   const stats = await pgbouncer.show('STATS');
   return Number(stats.find((row) => row.database === database)?.total_xact_count ?? 0);
-}
-
-/** The warnings and errors with an error attached among a service's log lines (pino JSON). */
-function loggedErrors(logs: string): string[] {
-  return logs.split('\n').flatMap((line) => {
-    try {
-      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-      return (entry.level ?? 0) >= 40 && entry.err ? [`${entry.msg}: ${entry.err.message}`] : [];
-    } catch {
-      return []; // not a log line (a warning of Node's)
-    }
-  });
 }

@@ -12,6 +12,9 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
+  read_only?: boolean;
+  cap_drop?: string[];
+  volumes?: string[];
 }
 
 function envFiles(dir: string): string[] {
@@ -50,6 +53,15 @@ describe('docker-compose.yml', () => {
       expect(service.ports).toContain(`${port}:${port}`);
       expect(service.healthcheck?.test.join(' ')).toContain(`${port}/readyz`);
       expect(service.depends_on?.setup?.condition).toBe('service_completed_successfully');
+    }
+  });
+
+  it('runs every service as in production: read-only but for the spool volume of click-ingest, at the image state directory', () => {
+    const stateDir = /TRACKLANE_STATE_DIR=(\S+)/.exec(read('Dockerfile'))?.[1];
+    for (const { name } of services) {
+      const service = compose.services[name];
+      expect({ name, readOnly: service.read_only, capDrop: service.cap_drop }).toEqual({ name, readOnly: true, capDrop: ['ALL'] });
+      expect({ name, volumes: service.volumes ?? [] }).toEqual({ name, volumes: name === 'click-ingest' ? [`click-spool:${stateDir}`] : [] });
     }
   });
 

@@ -1,15 +1,20 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ServiceEnv } from '@tracklane/config';
-import { HealthRegistry } from '@tracklane/observability';
+import { errorMessage, HealthRegistry } from '@tracklane/observability';
 import type { Redis } from 'ioredis';
 import { InvalidationBus } from './invalidation-bus';
 import { createRedis } from './redis';
 
 export const REDIS = Symbol('REDIS');
 const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
+const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
 
 export interface CacheOptions {
-  /** Commands fail at once while Redis is unreachable, instead of waiting in a queue. */
+  /**
+   * For a service that carries on without Redis (the ingresses, attribution): commands fail at once while
+   * Redis is unreachable instead of waiting in a queue, and /readyz reports the outage as a warning, so a
+   * load balancer does not take every instance out of service for it.
+   */
   failFast?: boolean;
 }
 
@@ -21,12 +26,14 @@ export class CacheModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
     private readonly health: HealthRegistry,
+    @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
   ) {}
 
   static forRoot(options: CacheOptions = {}): DynamicModule {
     return {
       module: CacheModule,
       providers: [
+        { provide: CACHE_OPTIONS, useValue: options },
         {
           provide: REDIS,
           inject: [ServiceEnv],
@@ -52,7 +59,17 @@ export class CacheModule implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.redis.on('error', () => undefined); // reconnects on its own; /readyz reports the outage
     this.subscriber.on('error', () => undefined);
-    this.health.register({ name: 'redis', check: async () => void (await this.redis.ping()) });
+    this.health.register({
+      name: 'redis',
+      check: async () => {
+        try {
+          await this.redis.ping();
+        } catch (error) {
+          if (!this.options.failFast) throw error;
+          return { warnings: [`unreachable, carrying on without it: ${errorMessage(error)}`] };
+        }
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,6 +7,8 @@ export interface PlatformOptions {
   apps: string[];
   /** Extra environment per app. */
   perApp?: Record<string, Record<string, string>>;
+  /** Every app confined as in production (see ServiceProcessOptions.confined), each writing only to its directories listed here. */
+  confined?: { writable: Record<string, string[]> };
 }
 
 /**
@@ -43,6 +45,7 @@ export class Platform {
     const process = await ServiceProcess.start({
       app,
       env: { ...this.options.env, ...this.options.perApp?.[app], PORT: port },
+      confined: this.options.confined && { writable: this.options.confined.writable[app] ?? [] },
     });
     this.ports.set(app, new URL(process.url).port);
     this.processes.set(app, process);
@@ -62,6 +65,13 @@ export class Platform {
     const code = await process.stop();
     this.processes.delete(app);
     return code;
+  }
+
+  /** The running service's process id. */
+  pid(app: string): number {
+    const process = this.processes.get(app);
+    if (!process) throw new Error(`${app} is not running`);
+    return process.pid;
   }
 
   logs(app: string): string {

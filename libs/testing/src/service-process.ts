@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { WORKSPACE_ROOT } from './workspace';
 
 export interface ServiceProcessOptions {
@@ -8,9 +8,42 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Compiling and starting a service on a loaded two-core machine has taken over 30 s. */
   startTimeoutMs?: number;
+  /**
+   * Run the service as its container image is run in production: as an unprivileged user (nobody), with
+   * the whole filesystem read-only except these directories (each an empty tmpfs of its own, as a volume).
+   */
+  confined?: { writable: string[] };
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+/** Where a confined service sees the workspace: a checkout in a private temporary directory is not readable by nobody. */
+const CONFINED_WORKSPACE = '/srv/tracklane';
+const NOBODY = '65534';
+
+/**
+ * The service compiled on the fly by SWC; confined, inside a private mount namespace (util-linux `unshare`, as
+ * root) that remounts `/` read-only, mounts a tmpfs on each writable directory and drops to nobody with no
+ * capabilities before it runs Node. `unshare` and `setpriv` exec rather than fork, so the pid is the service's.
+ */
+function commandLine(options: ServiceProcessOptions): string[] {
+  const main = ['-r', '@swc-node/register', `apps/${options.app}/src/main.ts`];
+  if (!options.confined) return [process.execPath, ...main];
+  const node = process.execPath.startsWith(`${WORKSPACE_ROOT}/`)
+    ? `${CONFINED_WORKSPACE}${process.execPath.slice(WORKSPACE_ROOT.length)}`
+    : process.execPath;
+  const script = [
+    'set -e',
+    `mount -t tmpfs -o size=1m,mode=0755 tmpfs /srv && mkdir ${CONFINED_WORKSPACE}`,
+    `mount --bind "$0" ${CONFINED_WORKSPACE} && mount -o remount,bind,ro ${CONFINED_WORKSPACE} && mount -o remount,ro /srv`,
+    `for dir in "$@"; do mount -t tmpfs -o size=256m,mode=0700,uid=${NOBODY},gid=${NOBODY} tmpfs "$dir"; done`,
+    'mount -o remount,bind,ro /',
+    `cd ${CONFINED_WORKSPACE}`,
+    `exec setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- ${node} ${main.join(' ')}`,
+  ].join('\n');
+  for (const dir of options.confined.writable) mkdirSync(dir, { recursive: true });
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, WORKSPACE_ROOT, ...options.confined.writable];
+}
 
 /**
  * A Tracklane service running as its own OS process (TypeScript compiled on
@@ -29,9 +62,10 @@ export class ServiceProcess {
   }
 
   static start(options: ServiceProcessOptions): Promise<ServiceProcess> {
+    const [command, ...args] = commandLine(options);
     const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(WORKSPACE_ROOT, 'apps', options.app, 'src', 'main.ts')],
+      command,
+      args,
       {
         cwd: WORKSPACE_ROOT,
         env: {

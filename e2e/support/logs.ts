@@ -1,0 +1,11 @@
+/** The warnings and errors with an error attached among a service's log lines (pino JSON). */
+export function loggedErrors(logs: string): string[] {
+  return logs.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      return (entry.level ?? 0) >= 40 && entry.err ? [`${entry.msg}: ${entry.err.message}`] : [];
+    } catch {
+      return []; // not a log line (a warning of Node's)
+    }
+  });
+}

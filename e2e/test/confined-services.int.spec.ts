@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { loggedErrors } from '../support/logs';
+import type { LoadNetwork } from '../support/network';
+import { checkPromises } from '../support/promises';
+import { runTraffic } from '../support/traffic';
+import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+
+const TRAFFIC_MS = 8_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A process's real user id and whether its root filesystem is mounted read-only, from /proc. */
+function confinement(pid: number): { uid: string; rootReadOnly: boolean } {
+  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+  // mountinfo: id parent major:minor root mountpoint options ...
+  const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .find((fields) => fields[4] === '/');
+  return { uid, rootReadOnly: root?.[5].split(',').includes('ro') ?? false };
+}
+
+/** A counter or gauge of click-ingest's spool from its /metrics. */
+async function spoolMetric(clickIngestUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${clickIngestUrl}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name}{`));
+  return Number(line?.split(' ').pop() ?? NaN);
+}
+
+/**
+ * Every service as its container image runs under Kubernetes' restricted
+ * profile: an unprivileged user with no capabilities, the whole filesystem
+ * read-only but for click-ingest's spool volume. Click-ingest is given a
+ * 1 ms deadline for Kafka's acknowledgement, so that clicks go through its
+ * spool (written, then replayed) and not only straight to Kafka. Everything
+ * works as unconfined: nothing else is written anywhere, every promise made
+ * to the traffic holds, no service logs an error.
+ */
+describe('the platform confined as in production (non-root, read-only filesystem but the spool)', () => {
+  let world: WholePlatform;
+  let network: LoadNetwork;
+
+  beforeAll(async () => {
+    world = await startWholePlatform({ confined: true, serviceEnv: { CLICK_PUBLISH_DEADLINE_MS: '1' } });
+    network = await world.createNetwork({ offers: 2, affiliates: 2 });
+  });
+  afterAll(async () => {
+    await world?.stop().catch(() => undefined);
+  });
+
+  it('serves and keeps every promise, spooling clicks to the one writable volume', async () => {
+    for (const service of SERVICES) {
+      expect({ service, ...confinement(world.platform.pid(service)) }).toEqual({ service, uid: '65534', rootReadOnly: true });
+    }
+
+    let stopTraffic!: () => void;
+    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
+    const traffic = runTraffic(
+      { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 },
+      stopped,
+    );
+    try {
+      await pause(TRAFFIC_MS);
+    } finally {
+      stopTraffic();
+    }
+    const result = await traffic;
+
+    expect(result.clicks.wrongAnswers).toEqual([]);
+    expect(result.postbacks.wrongAnswers).toEqual([]);
+    expect(result.clicks.refused).toBe(0);
+    expect(result.clicks.redirected.length).toBeGreaterThan(100);
+    expect(result.postbacks.accepted.size).toBeGreaterThan(5);
+
+    const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, result, 120_000);
+    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
+    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
+    expect(kept.reconciliationBalanced).toBe(true);
+
+    // The spool was written on the read-only filesystem's one volume and is empty again.
+    const clickIngest = world.url('click-ingest');
+    expect(await spoolMetric(clickIngest, 'tracklane_spool_appended_total')).toBeGreaterThan(0);
+    expect(await spoolMetric(clickIngest, 'tracklane_spool_depth')).toBe(0);
+    expect(SERVICES.flatMap((app) => loggedErrors(world.platform.logs(app)).map((error) => `${app}: ${error}`))).toEqual([]);
+  }, 240_000);
+});
