@@ -2,6 +2,7 @@ import { announceCatalogChange, Catalog, CatalogEntity, CatalogSnapshot } from '
 import { InvalidationBus } from '@tracklane/cache';
 import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/contracts';
 import { RunningService, startService } from '@tracklane/observability';
+import { visitorDigests } from '@tracklane/tracking';
 import { createTestStack, readTopic, TestStack, waitFor } from '@tracklane/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -409,6 +410,17 @@ describe('click-ingest redirects', () => {
     const otherOffer = await clickBehind(await visit('/c/11?aff_id=7', { headers: visitor }));
     expect([first, second, otherAgent, otherOffer].map(({ click }) => click.unique)).toEqual([true, false, true, true]);
     expect(second.click.flags).toEqual([]);
+
+    // Redis knows the visitor only by digests keyed with the network's secret: trying every address finds nothing.
+    pool ??= new Pool({ connectionString: stack.database.url });
+    const { rows } = await pool.query<{ secret: string }>('SELECT visitor_hash_secret AS secret FROM network_settings');
+    expect(rows[0].secret.length).toBeGreaterThanOrEqual(32);
+    const keyed = visitorDigests('192.0.2.10', visitor['user-agent'], rows[0].secret);
+    const unkeyed = visitorDigests('192.0.2.10', visitor['user-agent'], '');
+    const keys = await stack.redis.client.keys(`${stack.redis.prefix}click:*`);
+    expect(keys).toContain(`${stack.redis.prefix}click:u:10:7:${keyed.visitor}`);
+    expect(keys.some((key) => key.startsWith(`${stack.redis.prefix}click:r:${keyed.address}:`))).toBe(true);
+    expect(keys.filter((key) => key.includes(unkeyed.visitor) || key.includes(unkeyed.address))).toEqual([]);
   });
 
   it('flags the clicks of an IP past the rate limit instead of dropping them', async () => {

@@ -4,8 +4,9 @@ import { ManagementUnderTest, startManagement } from './management-harness';
 /**
  * Erasing a visitor's personal data, by click id or by an advertiser's order
  * id: the IP, user agent, referrer and extra parameters of their clicks (in
- * attribution's and reporting's tables) and the parameters of the postbacks
- * that named them go; ids, sub ids and money stay; the audit log records it.
+ * attribution's and reporting's tables), the parameters of the postbacks
+ * that named them and their conversions' raw parameters go; ids, sub ids and
+ * money stay; the audit log records it.
  */
 describe('management API: erasing visitor data', () => {
   let api: ManagementUnderTest;
@@ -43,14 +44,13 @@ describe('management API: erasing visitor data', () => {
        VALUES ($1, now(), $2, 'postback', 'GET', $3, '{"click_id": {"value": "x"}}', 'accepted', 200, $4, $5)`,
       [newId(), advertiserId, JSON.stringify({ click_id: clickId, email: `${ip}@mail.example` }), clickId, orderId],
     );
-    if (orderId) {
-      await api.pool.query(
-        `INSERT INTO conversions (conversion_id, click_id, advertiser_id, offer_id, affiliate_id, goal_code, order_id, status, reason,
-                                  sale_amount, revenue, payout, currency, clicked_at, converted_at)
-         VALUES ($1, $2, $3, $4, $5, 'sale', $6, 'approved', 'attributed', '100.0000', '10.0000', '2.5000', 'USD', $7, now())`,
-        [newId(), clickId, advertiserId, offerId, affiliateId, orderId, clickedAt],
-      );
-    }
+    // Its conversion, with what the advertiser sent beyond the postback fields.
+    await api.pool.query(
+      `INSERT INTO conversions (conversion_id, click_id, advertiser_id, offer_id, affiliate_id, goal_code, order_id, status, reason,
+                                sale_amount, revenue, payout, currency, clicked_at, converted_at, raw)
+       VALUES ($1, $2, $3, $4, $5, 'sale', $6, 'approved', 'attributed', '100.0000', '10.0000', '2.5000', 'USD', $7, now(), $8)`,
+      [newId(), clickId, advertiserId, offerId, affiliateId, orderId, clickedAt, JSON.stringify({ email: `${ip}@mail.example` })],
+    );
     return clickId;
   }
 
@@ -58,19 +58,22 @@ describe('management API: erasing visitor data', () => {
     const click = (await api.pool.query('SELECT ip, user_agent, referrer, params, sub1 FROM clicks WHERE click_id = $1', [clickId])).rows[0];
     const reported = (await api.pool.query('SELECT ip, user_agent, referrer, params, sub1 FROM rep_clicks WHERE click_id = $1', [clickId])).rows[0];
     const logged = (await api.pool.query('SELECT params, fields FROM inbound_postbacks WHERE click_id = $1', [clickId])).rows[0];
-    return { click, reported, logged };
+    const converted = (await api.pool.query('SELECT raw, revenue::text, payout::text FROM conversions WHERE click_id = $1', [clickId])).rows[0];
+    return { click, reported, logged, converted };
   }
 
   const erased = { ip: '', user_agent: '', referrer: null, params: null, sub1: 'their-sub' };
+  const erasedConversion = { raw: {}, revenue: '10.0000', payout: '2.5000' };
 
   it('erases one click by its id and leaves the others as they were', async () => {
     const target = await visit('198.51.100.7', null);
     const bystander = await visit('198.51.100.8', null);
     const answer = await api.admin.post('/v1/erasures', { clickId: target });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1 });
-    expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null } });
+    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1 });
+    expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null }, converted: erasedConversion });
     const untouched = await stored(bystander);
+    expect(untouched.converted.raw).toEqual({ email: '198.51.100.8@mail.example' });
     expect(untouched.click.ip).toBe('198.51.100.8');
     expect(untouched.reported.user_agent).toBe('Mozilla/5.0 visitor 198.51.100.8');
     expect(untouched.logged.params).toMatchObject({ email: '198.51.100.8@mail.example' });
@@ -82,11 +85,12 @@ describe('management API: erasing visitor data', () => {
   it("erases the clicks behind an advertiser's order, and the postbacks that named the order", async () => {
     const target = await visit('203.0.113.9', 'order-77');
     const answer = await api.admin.post('/v1/erasures', { advertiserId, orderId: 'order-77' });
-    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1 });
-    expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null } });
     // The money is untouched.
-    const { rows } = await api.pool.query('SELECT revenue::text, payout::text FROM conversions WHERE click_id = $1', [target]);
-    expect(rows).toEqual([{ revenue: '10.0000', payout: '2.5000' }]);
+    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1 });
+    expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null }, converted: erasedConversion });
+    // Erasing again finds nothing left to change, and says so.
+    const again = await api.admin.post('/v1/erasures', { advertiserId, orderId: 'order-77' });
+    expect(again.body).toMatchObject({ clickIds: [target], conversions: 0 });
   });
 
   it.each([

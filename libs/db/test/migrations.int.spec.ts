@@ -143,6 +143,7 @@ describe('Prisma schema', () => {
         payout: '7',
         currency: 'USD',
         convertedAt: new Date(),
+        raw: { email: 'visitor@mail.example' },
         ledgerEntries: {
           create: [
             { eventId: 'c1', account: 'advertiser_receivable', state: 'approved', kind: 'booking', amount: '10', currency: 'USD' },
@@ -157,6 +158,11 @@ describe('Prisma schema', () => {
     await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { status: 'rejected' } })).rejects.toThrow(
       /append-only/,
     );
+    // The one change allowed: an erasure empties raw, and nothing else may change with it.
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: {}, payout: '0' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: { kept: 'x' } } })).rejects.toThrow(/append-only/);
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: {} } })).resolves.toMatchObject({ raw: {}, payout: expect.anything() });
+    await expect(prisma.conversion.delete({ where: { conversionId: 'c1' } })).rejects.toThrow(/append-only/);
     const total = await prisma.ledgerEntry.aggregate({ _sum: { amount: true }, where: { conversionId: 'c1' } });
     expect(total._sum.amount?.toString()).toBe('0');
   });

@@ -484,7 +484,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id) and the parameters of the postbacks that named them; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited */
+        /** Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id), the parameters of the postbacks that named them and their conversions' raw parameters; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited */
         post: operations["ErasuresController_erase"];
         delete?: never;
         options?: never;
@@ -1506,6 +1506,8 @@ export interface components {
             reportClicks: number;
             /** @description Rows of the inbound postback log changed */
             inboundPostbacks: number;
+            /** @description Conversions whose raw postback parameters were emptied */
+            conversions: number;
         };
         AuditEntryResponse: {
             id: string;

@@ -22,7 +22,7 @@ export class ClickRecorder {
     private readonly topic: string,
   ) {}
 
-  /** The checks see the visitor as it came; the click carries only what the network's privacy settings keep. */
+  /** The checks see the visitor as it came (keyed digests in Redis); the click carries only what the network's privacy settings keep. */
   async record(
     link: TrackingLink,
     visitor: Visitor,
@@ -31,7 +31,7 @@ export class ClickRecorder {
     nowMs: number,
     privacy: Pick<NetworkSettings, 'visitorIpStorage' | 'userAgentStorage' | 'visitorHashSecret'>,
   ): Promise<RecordedClick> {
-    const checked = await this.checks.check(offer.id, link.affiliateId, visitor.ip, visitor.userAgent, nowMs);
+    const checked = await this.checks.check(offer.id, link.affiliateId, visitor.ip, visitor.userAgent, nowMs, privacy.visitorHashSecret);
     const flags: ClickFlag[] = [];
     if (visitor.bot) flags.push('bot');
     if (checked.rateLimited) flags.push('rate_limited');

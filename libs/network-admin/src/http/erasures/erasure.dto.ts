@@ -28,4 +28,5 @@ export class ErasureResponse implements ErasureResult {
   @ApiProperty({ description: "Rows of attribution's clicks changed" }) clicks!: number;
   @ApiProperty({ description: "Rows of reporting's rep_clicks changed" }) reportClicks!: number;
   @ApiProperty({ description: 'Rows of the inbound postback log changed' }) inboundPostbacks!: number;
+  @ApiProperty({ description: 'Conversions whose raw postback parameters were emptied' }) conversions!: number;
 }

@@ -16,8 +16,9 @@ export class ErasuresController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id) " +
-      'and the parameters of the postbacks that named them; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited',
+      "Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id), " +
+      "the parameters of the postbacks that named them and their conversions' raw parameters; ids, sub ids and money stay. " +
+      'Kafka keeps its events until their retention ends. Audited',
   })
   @ApiOkResponse({ type: ErasureResponse })
   erase(@Caller() caller: Principal, @Body() body: EraseVisitorDataDto) {
