@@ -274,6 +274,25 @@ describe('management API: the catalogue, round trip', () => {
       expect((await api.admin.delete(`/v1/affiliates/${created.body.id}`)).body.outcome).toBe('deleted');
     });
 
+    it('register the sites an affiliate sends visitors from without a tracking link, one affiliate per domain', async () => {
+      const created = await api.admin.post('/v1/affiliates', { name: 'Deal Blog', referrerDomains: ['Deals.example', 'www.blog.deals.example', 'deals.example'] });
+      expect(created.status).toBe(201);
+      expect(created.body.referrerDomains).toEqual(['deals.example', 'blog.deals.example']);
+      const other = (await api.admin.post('/v1/affiliates', { name: 'Copycat' })).body;
+      const taken = await api.admin.patch(`/v1/affiliates/${other.id}`, { referrerDomains: ['elsewhere.example', 'DEALS.example'] });
+      expect(taken.status).toBe(409);
+      expect(taken.body.errors).toEqual([{ field: 'referrerDomains', reason: `deals.example already names affiliate ${created.body.id}` }]);
+      const bad = await api.admin.patch(`/v1/affiliates/${other.id}`, { referrerDomains: ['https://deals.example/'] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].field).toBe('referrerDomains');
+      // The affiliate itself may not claim sites: that decides whose clicks they are.
+      const own = api.as((await api.key('affiliate', { affiliateId: other.id })).key);
+      expect((await own.patch(`/v1/affiliates/${other.id}`, { referrerDomains: ['mine.example'] })).status).toBe(403);
+      // Released by its holder, the domain is free to take.
+      await api.admin.patch(`/v1/affiliates/${created.body.id}`, { referrerDomains: ['blog.deals.example'] });
+      expect((await api.admin.patch(`/v1/affiliates/${other.id}`, { referrerDomains: ['deals.example'] })).body.referrerDomains).toEqual(['deals.example']);
+    });
+
     it('approve an affiliate with its own caps, then withdraw the approval', async () => {
       const { body: affiliate } = await api.admin.post('/v1/affiliates', { name: 'Approved' });
       const approval = await api.admin.put(`/v1/approvals/${offerId}/${affiliate.id}`, { status: 'approved', dailyCap: 5 });

@@ -38,6 +38,7 @@ export class CatalogSnapshot {
   private readonly advertisers: Map<number, CatalogAdvertiser>;
   private readonly advertisersByToken: Map<string, CatalogAdvertiser>;
   private readonly affiliates: Map<number, CatalogAffiliate>;
+  private readonly affiliatesByDomain: Map<string, CatalogAffiliate>;
   private readonly approvals: Map<string, OfferApproval>;
   private readonly payoutOverrides: Map<string, PayoutOverride>;
   private readonly affiliatePostbacks: Map<string, AffiliatePostback>;
@@ -54,6 +55,7 @@ export class CatalogSnapshot {
     this.advertisers = new Map(contents.advertisers.map((advertiser) => [advertiser.id, advertiser]));
     this.advertisersByToken = new Map(contents.advertisers.map((advertiser) => [advertiser.postbackToken, advertiser]));
     this.affiliates = new Map(contents.affiliates.map((affiliate) => [affiliate.id, affiliate]));
+    this.affiliatesByDomain = new Map(contents.affiliates.flatMap((affiliate) => affiliate.referrerDomains.map((domain) => [domain, affiliate])));
     this.approvals = new Map(contents.approvals.map((approval) => [`${approval.offerId}:${approval.affiliateId}`, approval]));
     this.payoutOverrides = new Map(
       contents.payoutOverrides.map((override) => [
@@ -118,6 +120,17 @@ export class CatalogSnapshot {
 
   affiliate(id: number): CatalogAffiliate | undefined {
     return this.affiliates.get(id);
+  }
+
+  /** The affiliate a page of this URL's host belongs to: its host or the nearest parent domain registered to one. */
+  affiliateByReferrer(url: string): CatalogAffiliate | undefined {
+    const host = /^https?:\/\/([^/?#:@]+)/i.exec(url)?.[1]?.toLowerCase();
+    if (!host) return undefined;
+    for (let domain = host; domain.includes('.'); domain = domain.slice(domain.indexOf('.') + 1)) {
+      const affiliate = this.affiliatesByDomain.get(domain);
+      if (affiliate) return affiliate;
+    }
+    return undefined;
   }
 
   approval(offerId: number, affiliateId: number): OfferApproval | undefined {

@@ -106,6 +106,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           postbackMethod: row.postback_method as CatalogAffiliate['postbackMethod'],
           postbackStatuses: row.postback_statuses as string[],
           postbackSecret: row.postback_secret as string | null,
+          referrerDomains: (row.referrer_domains as string[] | undefined) ?? [],
         }),
       ),
       approvals: approvals.map(

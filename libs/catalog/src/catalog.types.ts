@@ -81,6 +81,8 @@ export interface CatalogAffiliate {
   postbackMethod: 'GET' | 'POST';
   postbackStatuses: string[];
   postbackSecret: string | null;
+  /** Lower-case host names: a direct click referred from one (or a subdomain) is this affiliate's. */
+  referrerDomains: string[];
 }
 
 export interface OfferApproval {

@@ -1,4 +1,5 @@
 export * from './checks/click-checks';
+export * from './direct/direct-link';
 export * from './http/tracking-routes';
 export * from './link/tracking-link';
 export * from './recording/click-recorder';

@@ -1137,6 +1137,8 @@ export interface components {
             postbackStatuses: ("approved" | "pending" | "rejected" | "refunded")[];
             /** @description The secret is shown only when created or rotated */
             hasPostbackSecret: boolean;
+            /** @description Sites whose visitors count as its own on a direct link */
+            referrerDomains: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1168,6 +1170,14 @@ export interface components {
              *     ]
              */
             postbackStatuses?: ("approved" | "pending" | "rejected" | "refunded")[];
+            /**
+             * @description Sites the affiliate sends visitors from without a tracking link (direct linking): a direct click referred from one of them, or a subdomain, is its own. One affiliate per domain. Admin keys only
+             * @example [
+             *       "coupons.example",
+             *       "blog.coupons.example"
+             *     ]
+             */
+            referrerDomains?: string[];
             /** @example Coupon Heroes */
             name: string;
             /**
@@ -1187,6 +1197,8 @@ export interface components {
             postbackStatuses: ("approved" | "pending" | "rejected" | "refunded")[];
             /** @description The secret is shown only when created or rotated */
             hasPostbackSecret: boolean;
+            /** @description Sites whose visitors count as its own on a direct link */
+            referrerDomains: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1215,6 +1227,14 @@ export interface components {
              *     ]
              */
             postbackStatuses?: ("approved" | "pending" | "rejected" | "refunded")[];
+            /**
+             * @description Sites the affiliate sends visitors from without a tracking link (direct linking): a direct click referred from one of them, or a subdomain, is its own. One affiliate per domain. Admin keys only
+             * @example [
+             *       "coupons.example",
+             *       "blog.coupons.example"
+             *     ]
+             */
+            referrerDomains?: string[];
             name?: string;
             /**
              * @description Also restores an archived affiliate

@@ -21,6 +21,7 @@ const snapshot = (() => {
           postbackMethod: 'GET',
           postbackStatuses: ['approved'],
           postbackSecret: null,
+          referrerDomains: [],
         },
       ],
       approvals: [],

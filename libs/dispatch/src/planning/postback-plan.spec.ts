@@ -16,6 +16,7 @@ function catalog(affiliates: Partial<CatalogAffiliate>[], overrides: AffiliatePo
         postbackMethod: 'GET',
         postbackStatuses: ['approved'],
         postbackSecret: null,
+        referrerDomains: [],
         ...affiliate,
       })),
       approvals: [],

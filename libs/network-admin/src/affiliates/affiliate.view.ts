@@ -14,6 +14,8 @@ export interface AffiliateView {
   postbackStatuses: PostbackStatus[];
   /** The HMAC key itself is shown only when it is created or rotated. */
   hasPostbackSecret: boolean;
+  /** Sites it sends visitors from without a tracking link: direct clicks referred from them are its own. */
+  referrerDomains: string[];
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -28,6 +30,7 @@ export function affiliateView(row: Affiliate): AffiliateView {
     postbackMethod: row.postbackMethod as AffiliateView['postbackMethod'],
     postbackStatuses: row.postbackStatuses as PostbackStatus[],
     hasPostbackSecret: row.postbackSecret !== null,
+    referrerDomains: row.referrerDomains,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     archivedAt: row.archivedAt?.toISOString() ?? null,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PostbackStatus } from '@tracklane/contracts';
 import { Affiliate, Prisma, PrismaService } from '@tracklane/db';
-import { Actor, affiliateOf, forbidden, isAdmin, notFound, onlyFields } from '../access';
+import { Actor, affiliateOf, conflict, forbidden, isAdmin, notFound, onlyFields } from '../access';
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { newSigningSecret } from '../secrets';
@@ -15,6 +15,8 @@ export interface AffiliateInput {
   postbackUrl?: string | null;
   postbackMethod?: 'GET' | 'POST';
   postbackStatuses?: PostbackStatus[];
+  /** Host names; a direct click referred from one of them (or a subdomain) is this affiliate's. Admins only. */
+  referrerDomains?: string[];
 }
 
 export type AffiliatePatch = Partial<AffiliateInput>;
@@ -54,6 +56,7 @@ export class AffiliatesService {
     checkPostbackTarget(this.options.postbackTargets, 'postbackUrl', input.postbackUrl);
     const postbackSecret = newSigningSecret();
     return this.changes.apply(actor, async (tx, trail) => {
+      await checkDomainsFree(tx, null, input.referrerDomains);
       const row = await tx.affiliate.create({ data: { ...affiliateData(input), name: input.name, postbackSecret } });
       trail.record({ action: 'create', entity: 'affiliate', entityId: row.id, before: null, after: row });
       return { ...affiliateView(row), postbackSecret };
@@ -66,6 +69,7 @@ export class AffiliatesService {
     return this.changes.apply(actor, async (tx, trail) => {
       const before = await this.findLocked(tx, actor, id);
       const restoring = patch.status !== undefined && before.status === 'archived';
+      await checkDomainsFree(tx, id, patch.referrerDomains);
       const after = await tx.affiliate.update({
         where: { id },
         data: { ...affiliateData(patch), archivedAt: restoring ? null : undefined },
@@ -129,5 +133,29 @@ function affiliateData(input: AffiliatePatch) {
     postbackUrl: input.postbackUrl,
     postbackMethod: input.postbackMethod,
     postbackStatuses: input.postbackStatuses && [...new Set(input.postbackStatuses)],
+    referrerDomains: input.referrerDomains && normalisedDomains(input.referrerDomains),
   };
+}
+
+/** Lower case, without a leading "www." (a subdomain matches anyway), each once. */
+function normalisedDomains(domains: string[]): string[] {
+  return [...new Set(domains.map((domain) => domain.toLowerCase().replace(/^www\./, '')))];
+}
+
+/**
+ * A domain names one affiliate: a direct click referred from it must not be two affiliates' click. Checked
+ * under a transaction-level advisory lock, so two changes at once cannot both take the same domain.
+ */
+async function checkDomainsFree(tx: Tx, affiliateId: number | null, domains: string[] | undefined): Promise<void> {
+  if (!domains || domains.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('affiliates.referrer_domains'))`;
+  const wanted = normalisedDomains(domains);
+  const holder = await tx.affiliate.findFirst({
+    where: { referrerDomains: { hasSome: wanted }, ...(affiliateId === null ? {} : { id: { not: affiliateId } }) },
+    select: { id: true, referrerDomains: true },
+  });
+  if (holder) {
+    const taken = wanted.filter((domain) => holder.referrerDomains.includes(domain));
+    throw conflict('referrerDomains', `${taken.join(', ')} already names affiliate ${holder.id}`);
+  }
 }

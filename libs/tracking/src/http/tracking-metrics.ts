@@ -3,7 +3,19 @@ import type { ClickDisposition } from '@tracklane/contracts';
 import type { Durability } from '@tracklane/spool';
 import { Counter, Registry } from 'prom-client';
 
-export type RequestOutcome = 'redirected' | 'unavailable' | 'head' | 'bad_request' | 'unknown_offer' | 'not_recorded';
+export type RequestOutcome =
+  | 'redirected'
+  | 'unavailable'
+  | 'head'
+  | 'bad_request'
+  | 'unknown_offer'
+  | 'not_recorded'
+  /** A direct click (the landing page's script) recorded and answered with its id. */
+  | 'direct'
+  /** A direct click from a page that is not the offer's landing page. */
+  | 'foreign_origin'
+  /** A direct visit referred by a site that is no affiliate's: nothing recorded. */
+  | 'not_referred';
 
 /** Request and click counters, with their label sets resolved once rather than per request. */
 @Injectable()

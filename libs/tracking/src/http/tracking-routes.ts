@@ -1,15 +1,16 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Catalog } from '@tracklane/catalog';
-import type { ClickDisposition } from '@tracklane/contracts';
-import type { FieldProblem } from '@tracklane/http-api';
+import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
+import type { ClickDisposition, ClickV1 } from '@tracklane/contracts';
+import { FieldProblem, problem } from '@tracklane/http-api';
 import { LOGGER, Logger } from '@tracklane/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadTrackingLink, parseTrackingLink, RawQuery, TrackingLink } from '../link/tracking-link';
 import { ClickRecorder, RecordedClick } from '../recording/click-recorder';
 import { DestinationTemplates } from '../redirect/destination-template';
-import { decideRedirect } from '../redirect/redirect-decision';
-import { VisitorReader } from '../visitor/visitor';
+import { decideRedirect, RedirectDecision } from '../redirect/redirect-decision';
+import { Visitor, VisitorReader } from '../visitor/visitor';
+import { DIRECT_CLICK_BODY_LIMIT, DIRECT_LINK_SCRIPT, DirectClickRequest, hasAffiliate, mayRecordFor, readDirectClick } from '../direct/direct-link';
 import { respond } from './responses';
 import { TrackingMetrics } from './tracking-metrics';
 
@@ -44,6 +45,19 @@ export class TrackingRoutes implements OnModuleInit {
       server.route({ method: 'GET', url, exposeHeadRoute: false, handler: click });
       server.route({ method: 'HEAD', url, handler: preview });
     }
+    // Direct linking (direct/direct-link.ts): the landing page's script, and the clicks it records.
+    server.route({ method: 'GET', url: '/dl.js', handler: (_request, reply) => respond.directLinkScript(reply, DIRECT_LINK_SCRIPT) });
+    server.route({
+      method: 'POST',
+      url: '/v1/direct-clicks',
+      bodyLimit: DIRECT_CLICK_BODY_LIMIT,
+      handler: (request: FastifyRequest, reply: FastifyReply) => this.direct(request, reply),
+    });
+    server.route({
+      method: 'OPTIONS',
+      url: '/v1/direct-clicks',
+      handler: (request: FastifyRequest, reply: FastifyReply) => respond.directClickPreflight(reply, request.headers.origin),
+    });
   }
 
   private async handle(request: TrackingRequest, reply: FastifyReply, counted: boolean): Promise<FastifyReply> {
@@ -69,14 +83,79 @@ export class TrackingRoutes implements OnModuleInit {
       return decision.template === null ? respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition)) : respond.wouldRedirect(reply);
     }
 
+    const click = await this.record(link, visitor, decision, nowMs, catalog);
+    // Neither Kafka nor the spool took the click: do not send the visitor on with an id that does not exist.
+    if (click === null) return respond.notRecorded(reply, request.headers.accept);
+    if (decision.template === null) {
+      this.metrics.request('unavailable');
+      return respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition));
+    }
+    this.metrics.request('redirected');
+    return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
+  }
+
+  /**
+   * A click the landing page's script reports (direct linking): decided by the same rules as a tracking link's
+   * (the visitor is the browser that runs the script; its referrer the page before the landing page), recorded
+   * the same way, and answered with the click id once it is durable. Only the offer's own landing page may ask.
+   */
+  private async direct(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const origin = request.headers.origin;
+    const catalog = this.catalog.current();
+    let direct: DirectClickRequest;
+    let link: TrackingLink;
+    try {
+      direct = readDirectClick(request.body);
+      if (!hasAffiliate(direct.link)) {
+        if (direct.referrer === null) throw new BadTrackingLink('aff_id', "is required: the landing page's URL names no affiliate, and no referrer was given");
+        const referredBy = catalog.affiliateByReferrer(direct.referrer);
+        if (!referredBy) {
+          // A visitor from a site that is no affiliate's: not an affiliate's visit, nothing to record.
+          this.metrics.request('not_referred');
+          return respond.noDirectClick(reply, origin);
+        }
+        direct.link.aff_id = String(referredBy.id);
+      }
+      link = parseTrackingLink(direct.link);
+    } catch (error) {
+      if (!(error instanceof BadTrackingLink)) throw error;
+      this.metrics.request('bad_request');
+      return respond.directRefusal(reply, origin, problem('invalidRequest', `${error.field}: ${error.reason}`, { errors: [{ field: error.field, reason: error.reason }] }));
+    }
+    const nowMs = Date.now();
+    const offer = catalog.offer(link.offerId);
+    if (!offer) {
+      this.metrics.request('unknown_offer');
+      return respond.directRefusal(reply, origin, problem('notFound', 'offer not found', { errors: [{ field: 'offer_id', reason: 'names no offer' }] }));
+    }
+    if (!mayRecordFor(origin, offer.destinationUrl)) {
+      this.metrics.request('foreign_origin');
+      return respond.directRefusal(reply, origin, problem('forbidden', `${FOREIGN_ORIGIN.field}: ${FOREIGN_ORIGIN.reason}`, { errors: [FOREIGN_ORIGIN] }));
+    }
+    const visitor = { ...this.visitors.read(request.headers, request.socket.remoteAddress), referrer: direct.referrer };
+    const decision = decideRedirect(catalog, link, visitor, nowMs);
+    if (decision.kind === 'unknown_offer') throw new Error(`offer ${link.offerId} vanished from one catalogue snapshot`);
+    const click = await this.record(link, visitor, decision, nowMs, catalog);
+    if (click === null) return respond.directRefusal(reply.header('retry-after', '1'), origin, problem('unavailable', 'the click could not be recorded; please try again', { retryAfterSeconds: 1 }));
+    this.metrics.request('direct');
+    return respond.directClick(reply, origin, click.clickId, click.disposition);
+  }
+
+  /** Records a decided click (Kafka or the spool) and counts it; null when neither took it. */
+  private async record(
+    link: TrackingLink,
+    visitor: Visitor,
+    decision: Extract<RedirectDecision, { kind: 'click' }>,
+    nowMs: number,
+    catalog: CatalogSnapshot,
+  ): Promise<ClickV1 | null> {
     let recorded: RecordedClick;
     try {
       recorded = await this.recorder.record(link, visitor, decision.offer, decision.disposition, nowMs, catalog.settings);
     } catch (error) {
-      // Neither Kafka nor the spool took the click: do not send the visitor on with an id that does not exist.
       this.logger.error({ err: error, offerId: link.offerId, affiliateId: link.affiliateId }, 'click not recorded');
       this.metrics.request('not_recorded');
-      return respond.notRecorded(reply, request.headers.accept);
+      return null;
     }
     const { click, durability } = recorded;
     this.metrics.click(decision.disposition, durability);
@@ -86,14 +165,12 @@ export class TrackingRoutes implements OnModuleInit {
         'click',
       );
     }
-    if (decision.template === null) {
-      this.metrics.request('unavailable');
-      return respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition));
-    }
-    this.metrics.request('redirected');
-    return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
+    return click;
   }
 }
+
+/** A page that is not the offer's landing page may not record its clicks. */
+const FOREIGN_ORIGIN: FieldProblem = { field: 'Origin', reason: "must be the offer's landing page (the host of its destination URL, or a subdomain)" };
 
 /** The link's field that sent a click away, when the link is what is wrong (not the visitor, for targeting). */
 function linkFieldBehind(disposition: ClickDisposition): FieldProblem | null {

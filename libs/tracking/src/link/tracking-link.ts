@@ -67,6 +67,11 @@ for (const [field, names] of Object.entries(NAMES) as [KnownField, readonly stri
   names.forEach((name, rank) => FIELD_OF.set(name, { field, rank }));
 }
 
+/** Whether a parameter is one of a tracking link's own (offer, affiliate, sub ids, source, aff_click_id) under any of its names. */
+export function isLinkParameter(name: string): boolean {
+  return FIELD_OF.has(name);
+}
+
 const POSITIVE_INT = /^[1-9]\d{0,9}$/;
 const MAX_ID = 2_147_483_647;
 

@@ -43,8 +43,8 @@ function catalog(contents: Partial<CatalogContents>, defaultFallbackUrl: string 
         { id: 2, name: 'B', status: 'paused', postbackToken: 't2', signingSecret: null, requireSignature: false, ipAllowlist: [], paramMapping: {} },
       ],
       affiliates: [
-        { id: 7, name: 'Active', status: 'active', postbackUrl: null, postbackMethod: 'GET', postbackStatuses: [], postbackSecret: null },
-        { id: 9, name: 'Pending', status: 'pending', postbackUrl: null, postbackMethod: 'GET', postbackStatuses: [], postbackSecret: null },
+        { id: 7, name: 'Active', status: 'active', postbackUrl: null, postbackMethod: 'GET', postbackStatuses: [], postbackSecret: null, referrerDomains: [] },
+        { id: 9, name: 'Pending', status: 'pending', postbackUrl: null, postbackMethod: 'GET', postbackStatuses: [], postbackSecret: null, referrerDomains: [] },
       ],
       approvals: [],
       payoutOverrides: [],

@@ -4,7 +4,7 @@ import { AffiliateStatus, AffiliateView } from '../../affiliates/affiliate.view'
 import { AffiliateInput, AffiliatePatch, AffiliateWithSecret } from '../../affiliates/affiliates.service';
 import { Optional, OptionalNullable } from '../../validation/presence';
 import { IsAffiliatePostbackUrl } from '../../validation/url-template';
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
 import { PageQueryDto } from '../queries';
 
 const LIVE_STATUSES = ['active', 'pending', 'suspended'] as const;
@@ -38,7 +38,26 @@ class AffiliatePostbackSettingsDto {
   postbackStatuses?: PostbackStatus[];
 }
 
-export class CreateAffiliateDto extends AffiliatePostbackSettingsDto implements AffiliateInput {
+/** A host name with at least one dot, as a browser reports a referrer's. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+/** Admins only: which sites' visitors count as the affiliate's on a direct link. */
+class AffiliateAdminSettingsDto extends AffiliatePostbackSettingsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['coupons.example', 'blog.coupons.example'],
+    description:
+      'Sites the affiliate sends visitors from without a tracking link (direct linking): a direct click referred from one of them, ' +
+      'or a subdomain, is its own. One affiliate per domain. Admin keys only',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(HOST_NAME, { each: true, message: 'referrerDomains must hold host names such as coupons.example' })
+  referrerDomains?: string[];
+}
+
+export class CreateAffiliateDto extends AffiliateAdminSettingsDto implements AffiliateInput {
   @ApiProperty({ example: 'Coupon Heroes', maxLength: 200 })
   @IsString()
   @Length(1, 200)
@@ -50,7 +69,7 @@ export class CreateAffiliateDto extends AffiliatePostbackSettingsDto implements 
   status?: 'active' | 'pending' | 'suspended';
 }
 
-export class UpdateAffiliateDto extends AffiliatePostbackSettingsDto implements AffiliatePatch {
+export class UpdateAffiliateDto extends AffiliateAdminSettingsDto implements AffiliatePatch {
   @ApiPropertyOptional({ maxLength: 200 })
   @Optional()
   @IsString()
@@ -78,6 +97,7 @@ export class AffiliateResponse implements AffiliateView {
   @ApiProperty({ enum: METHODS }) postbackMethod!: 'GET' | 'POST';
   @ApiProperty({ enum: POSTBACK_STATUSES, isArray: true }) postbackStatuses!: PostbackStatus[];
   @ApiProperty({ description: 'The secret is shown only when created or rotated' }) hasPostbackSecret!: boolean;
+  @ApiProperty({ type: [String], description: 'Sites whose visitors count as its own on a direct link' }) referrerDomains!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) archivedAt!: string | null;
