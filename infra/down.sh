@@ -19,7 +19,9 @@ for pid_file in "$run_dir"/*.pid; do
 done
 
 if [ -f "$run_dir/kafka.started-by-up" ]; then
-  stop_kafka
+  # As many nodes as up started (KAFKA_CLUSTER=3 npm run up, then npm run down), whatever this shell says.
+  nodes="$(cat "$run_dir/kafka.started-by-up")"
+  KAFKA_CLUSTER="${nodes:-1}" stop_kafka
   rm -f "$run_dir/kafka.started-by-up"
 fi
 say "Tracklane is down"

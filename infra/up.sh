@@ -12,7 +12,8 @@ mkdir -p "$run_dir" "$log_dir"
 ensure_node_modules
 ensure_postgres
 ensure_redis
-[ "$(ensure_kafka)" = started ] && touch "$run_dir/kafka.started-by-up"
+# The marker holds how many nodes up started, so that a plain `npm run down` stops a whole cluster too.
+[ "$(ensure_kafka)" = started ] && echo "${KAFKA_CLUSTER:-1}" > "$run_dir/kafka.started-by-up"
 
 say "migrating $DATABASE_URL"
 npm run --silent db:migrate

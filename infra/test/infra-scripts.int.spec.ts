@@ -1,8 +1,8 @@
 import { clicksV1, conversionsV1, topicNames } from '@tracklane/contracts';
 import { createKafka } from '@tracklane/messaging';
-import { DedicatedKafkaBroker, freePort, WORKSPACE_ROOT } from '@tracklane/testing';
+import { DedicatedKafkaBroker, freePort, freePortRange, WORKSPACE_ROOT } from '@tracklane/testing';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,4 +111,23 @@ describe('up and test know whether they started the broker (so down and the test
     }
     expect(await accepts(port)).toBe(false);
   }, 240_000);
+
+  it('down stops every node of a cluster up started, though its own shell does not say KAFKA_CLUSTER', async () => {
+    const base = await freePortRange(6);
+    const nodes = [base, base + 2, base + 4];
+    const state = join(work, 'cluster-state');
+    const env = { ...process.env, KAFKA_PORT: String(base), KAFKA_STATE_DIR: join(work, 'cluster'), TRACKLANE_STATE_DIR: state };
+    delete env.KAFKA_CLUSTER;
+    await run('bash', ['infra/kafka/kafka.sh', 'start'], { cwd: WORKSPACE_ROOT, env: { ...env, KAFKA_CLUSTER: '3' }, timeout: 180_000 });
+    try {
+      expect(await Promise.all(nodes.map(accepts))).toEqual([true, true, true]);
+      // What `KAFKA_CLUSTER=3 npm run up` leaves for down when it started the cluster.
+      mkdirSync(join(state, 'run'), { recursive: true });
+      writeFileSync(join(state, 'run', 'kafka.started-by-up'), '3\n');
+      await run('bash', ['infra/down.sh'], { cwd: WORKSPACE_ROOT, env: { ...env, KAFKA_BROKERS: `127.0.0.1:${base}` }, timeout: 120_000 });
+      expect(await Promise.all(nodes.map(accepts))).toEqual([false, false, false]);
+    } finally {
+      await run('bash', ['infra/kafka/kafka.sh', 'kill'], { cwd: WORKSPACE_ROOT, env: { ...env, KAFKA_CLUSTER: '3' }, timeout: 60_000 }).catch(() => undefined);
+    }
+  }, 300_000);
 });
