@@ -1,21 +1,29 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { createPool } from './pool';
 import { PrismaClient } from './generated/prisma/client';
 
 /**
  * The one Prisma client of a service, on the pg driver adapter (no Rust
- * engine at run time). Shares its pool with raw SQL repositories, which use
- * `pool` directly for bulk paths where Prisma's createMany is too slow.
+ * engine at run time), and the owner of the process's one pg pool: the
+ * adapter runs on it, and so do the raw SQL repositories (bulk and locking
+ * statements, where Prisma's createMany is too slow), through `pool`. One
+ * pool, one place that opens and closes it.
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
-  constructor(readonly pool: Pool) {
+  readonly pool: Pool;
+
+  constructor(url: string, poolSize: number) {
+    const pool = createPool(url, poolSize);
     super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
+    // The adapter leaves a pool it was given open.
     await this.pool.end();
   }
 }

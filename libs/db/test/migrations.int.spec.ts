@@ -94,7 +94,7 @@ describe('Prisma schema', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    prisma = new PrismaService(new Pool({ connectionString: database.url }));
+    prisma = new PrismaService(database.url, 2);
   });
   afterAll(async () => {
     await prisma.onApplicationShutdown();
