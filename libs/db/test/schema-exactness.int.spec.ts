@@ -1,5 +1,5 @@
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 
@@ -105,6 +105,24 @@ function modelColumns(): ModelColumn[] {
   });
 }
 
+const WORKSPACE = join(__dirname, '..', '..', '..');
+
+/** Non-test TypeScript of every library and app, where Prisma delegates are called. */
+function sourceText(): string {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return ['node_modules', 'generated', 'test'].includes(entry.name) ? [] : files(path);
+      return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+    });
+  return ['libs', 'apps']
+    .flatMap((root) => readdirSync(join(WORKSPACE, root)).map((project) => join(WORKSPACE, root, project, 'src')))
+    .filter((dir) => existsSync(dir))
+    .flatMap(files)
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+}
+
 /**
  * The Prisma schema describes exactly the tables the migrations make: every
  * model's column exists with the type, precision and nullability the model
@@ -156,6 +174,21 @@ describe('Prisma schema exactness', () => {
       return problems;
     });
     expect(mismatches).toEqual([]);
+  });
+
+  it('has no model that nothing queries through Prisma, unless its doc comment says where its SQL runs', () => {
+    const text = readdirSync(SCHEMA_DIR)
+      .filter((file) => file.endsWith('.prisma'))
+      .map((file) => readFileSync(join(SCHEMA_DIR, file), 'utf8'))
+      .join('\n');
+    const source = sourceText();
+    const unexplained = [...text.matchAll(/((?:^\/\/\/.*\n)*)^model (\w+) \{/gm)].flatMap(([, docs, model]) => {
+      const delegate = model[0].toLowerCase() + model.slice(1);
+      const queried = new RegExp(`\\b(?:prisma|tx)\\.${delegate}\\.`).test(source);
+      const explained = /^\/\/\/ (?:Raw SQL|Read through)\b/m.test(docs);
+      return queried || explained ? [] : [`${model}: queried nowhere through Prisma, and no "/// Raw SQL: …" or "/// Read through …" says why`];
+    });
+    expect(unexplained).toEqual([]);
   });
 
   it('has a model column for every column of every table, and a model for every table or a reason why not', () => {
