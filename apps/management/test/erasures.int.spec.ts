@@ -24,19 +24,19 @@ describe('management API: erasing visitor data', () => {
   });
   afterAll(() => api?.close());
 
-  /** A click in both click tables, and a postback in the inbound log that named it. */
-  async function visit(ip: string, orderId: string | null): Promise<string> {
+  /** A click in both click tables, and a postback in the inbound log that named it; `affClickId`: the affiliate's own id for the visitor. */
+  async function visit(ip: string, orderId: string | null, affClickId: string | null = null): Promise<string> {
     const clickId = newId(Date.now() - 3_600_000);
     const clickedAt = new Date(idTime(clickId));
-    const values = [clickId, offerId, advertiserId, affiliateId, ip, `Mozilla/5.0 visitor ${ip}`, 'https://publisher.example/p', JSON.stringify({ email: `${ip}@mail.example` }), clickedAt];
+    const values = [clickId, offerId, advertiserId, affiliateId, ip, `Mozilla/5.0 visitor ${ip}`, 'https://publisher.example/p', JSON.stringify({ email: `${ip}@mail.example` }), clickedAt, affClickId];
     await api.pool.query(
-      `INSERT INTO clicks (click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, ip, user_agent, referrer, is_unique, disposition, params)
-       VALUES ($1, $9, $2, $3, $4, 'their-sub', $5, $6, $7, true, 'accepted', $8)`,
+      `INSERT INTO clicks (click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, ip, user_agent, referrer, is_unique, disposition, params, aff_click_id)
+       VALUES ($1, $9, $2, $3, $4, 'their-sub', $5, $6, $7, true, 'accepted', $8, $10)`,
       values,
     );
     await api.pool.query(
-      `INSERT INTO rep_clicks (click_id, occurred_at, offer_id, advertiser_id, affiliate_id, currency, sub1, ip, user_agent, referrer, is_unique, is_invalid, disposition, params)
-       VALUES ($1, $9, $2, $3, $4, 'USD', 'their-sub', $5, $6, $7, true, false, 'accepted', $8)`,
+      `INSERT INTO rep_clicks (click_id, occurred_at, offer_id, advertiser_id, affiliate_id, currency, sub1, ip, user_agent, referrer, is_unique, is_invalid, disposition, params, aff_click_id)
+       VALUES ($1, $9, $2, $3, $4, 'USD', 'their-sub', $5, $6, $7, true, false, 'accepted', $8, $10)`,
       values,
     );
     await api.pool.query(
@@ -93,11 +93,31 @@ describe('management API: erasing visitor data', () => {
     expect(again.body).toMatchObject({ clickIds: [target], conversions: 0 });
   });
 
+  it("erases every click an affiliate's own id for the visitor names, and keeps that id out of the audit log", async () => {
+    const first = await visit('192.0.2.41', null, 'user-4711@affiliate.example');
+    const second = await visit('192.0.2.42', null, 'user-4711@affiliate.example');
+    const someoneElse = await visit('192.0.2.43', null, 'user-4712@affiliate.example');
+    const answer = await api.admin.post('/v1/erasures', { affiliateId, subId: 'user-4711@affiliate.example' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ clickIds: [first, second].sort(), clicks: 2, reportClicks: 2, inboundPostbacks: 2, conversions: 2 });
+    for (const clickId of [first, second]) expect((await stored(clickId)).click).toEqual(erased);
+    expect((await stored(someoneElse)).click.ip).toBe('192.0.2.43');
+    // Another affiliate's clicks are not named by this affiliate's ids.
+    const other = (await api.admin.post('/v1/affiliates', { name: 'Other' })).body.id;
+    expect((await api.admin.post('/v1/erasures', { affiliateId: other, subId: 'user-4712@affiliate.example' })).body.clickIds).toEqual([]);
+
+    const audit = await api.admin.get(`/v1/audit-log?entity=visitor_data&entity_id=affiliate:${affiliateId}:sub-id`);
+    expect(audit.body.data[0]).toMatchObject({ action: 'erase', after: { clickIds: [first, second].sort() } });
+    expect(JSON.stringify(audit.body)).not.toContain('user-4711');
+  });
+
   it.each([
     [{}, 'clickId'],
     [{ clickId: 'not-a-click' }, 'clickId'],
     [{ clickId: newId(), orderId: 'order-1' }, 'clickId'],
     [{ orderId: 'order-1' }, 'advertiserId'],
+    [{ subId: 'user-1' }, 'affiliateId'],
+    [{ affiliateId: 1, subId: 'user-1', clickId: newId() }, 'clickId'],
     // Text no store could hold is refused like everywhere else (the storable-text rule).
     [{ advertiserId: 1, orderId: 'order\u0000-1' }, 'orderId'],
   ])('refuses %j with a 400 naming the field', async (body, field) => {

@@ -484,7 +484,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id), the parameters of the postbacks that named them and their conversions' raw parameters; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited */
+        /** Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, by an advertiser's order id, or by an affiliate's sub id or aff_click_id for the visitor), the parameters of the postbacks that named them and their conversions' raw parameters; ids, sub ids and money stay. Kafka keeps its events until their retention ends. Audited */
         post: operations["ErasuresController_erase"];
         delete?: never;
         options?: never;
@@ -1517,6 +1517,10 @@ export interface components {
             advertiserId?: number;
             /** @description With advertiserId: the order whose clicks' visitor data is erased */
             orderId?: string;
+            /** @description With subId: the affiliate whose id for the visitor it is */
+            affiliateId?: number;
+            /** @description With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; every click of that affiliate carrying it is erased. Not written to the audit log */
+            subId?: string;
         };
         ErasureResponse: {
             clickIds: string[];

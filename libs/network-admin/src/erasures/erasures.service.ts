@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { idTime } from '@tracklane/contracts';
 import { PrismaService } from '@tracklane/db';
 import { Actor, forbidden, isAdmin } from '../access';
-import { ChangeLog } from '../changes';
+import { ChangeLog, Tx } from '../changes';
 
-/** Whose data to erase: one click, or the clicks behind an advertiser's order. */
-export type ErasureRequest = { clickId: string } | { advertiserId: number; orderId: string };
+/**
+ * Whose data to erase: one click, the clicks behind an advertiser's order, or the clicks an affiliate
+ * names by one of its own ids (a sub id or aff_click_id, often the affiliate's user id for the visitor).
+ */
+export type ErasureRequest = { clickId: string } | { advertiserId: number; orderId: string } | { affiliateId: number; subId: string };
 
 export interface ErasureResult {
   /** The clicks whose visitor data was erased. */
@@ -42,13 +45,7 @@ export class ErasuresService {
     if (!isAdmin(actor)) throw forbidden('only admin keys erase visitor data');
     return this.changes.apply(actor, async (tx, trail) => {
       const byOrder = 'orderId' in request;
-      const clickIds = byOrder
-        ? (
-            await tx.$queryRaw<{ click_id: string }[]>`
-              SELECT DISTINCT click_id FROM conversions
-               WHERE advertiser_id = ${request.advertiserId} AND order_id = ${request.orderId} AND click_id IS NOT NULL`
-          ).map((row) => row.click_id)
-        : [request.clickId];
+      const clickIds = await clicksOf(tx, request);
       // The time in a click id names the partition of both click tables. As ISO text: the driver adapter would send a
       // Date without its offset, read in the session's time zone.
       const times = clickIds.map((id) => new Date(idTime(id)).toISOString());
@@ -71,11 +68,34 @@ export class ErasuresService {
       trail.record({
         action: 'erase',
         entity: 'visitor_data',
-        entityId: byOrder ? `order:${request.advertiserId}:${request.orderId}` : request.clickId,
+        // Never the sub id itself: it may be the very personal data being erased.
+        entityId: byOrder ? `order:${request.advertiserId}:${request.orderId}` : 'clickId' in request ? request.clickId : `affiliate:${request.affiliateId}:sub-id`,
         before: null,
         after: result,
       });
       return result;
     });
   }
+}
+
+/**
+ * The clicks a request names. By sub id: the affiliate's clicks whose sub1–sub5 or aff_click_id is that value,
+ * found through reporting's raw clicks (indexed by affiliate) and the conversions (for clicks whose raw report
+ * rows are past REPORTING_RAW_RETENTION_MONTHS).
+ */
+async function clicksOf(tx: Tx, request: ErasureRequest): Promise<string[]> {
+  if ('clickId' in request) return [request.clickId];
+  const rows =
+    'orderId' in request
+      ? await tx.$queryRaw<{ click_id: string }[]>`
+          SELECT DISTINCT click_id FROM conversions
+           WHERE advertiser_id = ${request.advertiserId} AND order_id = ${request.orderId} AND click_id IS NOT NULL`
+      : await tx.$queryRaw<{ click_id: string }[]>`
+          SELECT click_id FROM rep_clicks
+           WHERE affiliate_id = ${request.affiliateId} AND ${request.subId} IN (sub1, sub2, sub3, sub4, sub5, aff_click_id)
+          UNION
+          SELECT click_id FROM conversions
+           WHERE affiliate_id = ${request.affiliateId} AND click_id IS NOT NULL
+             AND ${request.subId} IN (sub1, sub2, sub3, sub4, sub5, aff_click_id)`;
+  return rows.map((row) => row.click_id).sort();
 }

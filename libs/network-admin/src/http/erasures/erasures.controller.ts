@@ -16,17 +16,19 @@ export class ErasuresController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, or by an advertiser's order id), " +
+      "Erases a visitor's IP, user agent, referrer and extra parameters from their clicks (by click id, by an advertiser's order id, " +
+      "or by an affiliate's sub id or aff_click_id for the visitor), " +
       "the parameters of the postbacks that named them and their conversions' raw parameters; ids, sub ids and money stay. " +
       'Kafka keeps its events until their retention ends. Audited',
   })
   @ApiOkResponse({ type: ErasureResponse })
   erase(@Caller() caller: Principal, @Body() body: EraseVisitorDataDto) {
-    if (body.clickId !== undefined && (body.advertiserId !== undefined || body.orderId !== undefined)) {
-      throw invalid('clickId', 'name either clickId, or advertiserId and orderId, not both');
+    const named = [body.clickId !== undefined, body.orderId !== undefined || body.advertiserId !== undefined, body.subId !== undefined || body.affiliateId !== undefined];
+    if (named.filter(Boolean).length !== 1) {
+      throw invalid('clickId', 'name exactly one of: clickId; advertiserId and orderId; affiliateId and subId');
     }
-    return body.clickId !== undefined
-      ? this.erasures.erase(caller, { clickId: body.clickId })
-      : this.erasures.erase(caller, { advertiserId: body.advertiserId as number, orderId: body.orderId as string });
+    if (body.clickId !== undefined) return this.erasures.erase(caller, { clickId: body.clickId });
+    if (body.orderId !== undefined) return this.erasures.erase(caller, { advertiserId: body.advertiserId as number, orderId: body.orderId });
+    return this.erasures.erase(caller, { affiliateId: body.affiliateId as number, subId: body.subId as string });
   }
 }
