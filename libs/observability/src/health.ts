@@ -5,6 +5,11 @@
 export interface ReadinessCheck {
   readonly name: string;
   /**
+   * The service carries on without this dependency: a failure or a timeout is reported as a warning and the
+   * service stays ready (so a load balancer does not take every instance out for it).
+   */
+  readonly optional?: boolean;
+  /**
    * Resolves when the dependency answers, with what is worth an operator's
    * look but does not stop the service (e.g. topics weaker than configured);
    * rejects (or times out) otherwise.
@@ -39,6 +44,7 @@ export class HealthRegistry {
           const warnings = answer?.warnings.length ? { warnings: answer.warnings } : {};
           return [check.name, { ok: true, ...warnings, ms: Date.now() - started }] as const;
         } catch (error) {
+          if (check.optional) return [check.name, { ok: true, warnings: [`unreachable, carrying on without it: ${errorMessage(error)}`], ms: Date.now() - started }] as const;
           return [check.name, { ok: false, error: errorMessage(error), ms: Date.now() - started }] as const;
         }
       }),
