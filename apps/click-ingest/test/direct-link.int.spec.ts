@@ -123,6 +123,14 @@ describe('click-ingest direct linking', () => {
       expect(linked.clickId).toBe('0'.repeat(30));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(clicksOfOffer()).toBe(before);
+
+      // A refused click (affiliate 9 is suspended) is recorded, but its id does not replace the stored one;
+      // nor does a "click id" in the URL that is none (it would reach the advertiser's page as it is).
+      const refused = await visitLanding(page, '?aff_id=9');
+      expect(refused.stored).toBe('0'.repeat(30));
+      expect((await tap.one((click) => click.offerId === OFFER && click.affiliateId === 9, 'the refused click')).disposition).toBe('affiliate_inactive');
+      const forged = await visitLanding(page, `?tl_click=${encodeURIComponent('<img src=x onerror=alert(1)>')}`);
+      expect(forged.stored).toBe('0'.repeat(30));
     } finally {
       await context.close();
     }

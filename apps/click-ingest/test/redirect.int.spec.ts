@@ -4,6 +4,7 @@ import { clicksV1, ClickV1, ID_PATTERN, idTime, topicNames } from '@tracklane/co
 import { RunningService, startService } from '@tracklane/observability';
 import { visitorDigests } from '@tracklane/tracking';
 import { createTestStack, readTopic, TestStack, waitFor } from '@tracklane/testing';
+import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -416,7 +417,8 @@ describe('click-ingest redirects', () => {
     const { rows } = await pool.query<{ secret: string }>('SELECT visitor_hash_secret AS secret FROM network_settings');
     expect(rows[0].secret.length).toBeGreaterThanOrEqual(32);
     const keyed = visitorDigests('192.0.2.10', visitor['user-agent'], rows[0].secret);
-    const unkeyed = visitorDigests('192.0.2.10', visitor['user-agent'], '');
+    // What the keys were before they were keyed: plain SHA-1 of the visitor and of the address.
+    const unkeyed = { visitor: hash('sha1', `192.0.2.10\n${visitor['user-agent']}`, 'base64url'), address: hash('sha1', '192.0.2.10', 'base64url') };
     const keys = await stack.redis.client.keys(`${stack.redis.prefix}click:*`);
     expect(keys).toContain(`${stack.redis.prefix}click:u:10:7:${keyed.visitor}`);
     expect(keys.some((key) => key.startsWith(`${stack.redis.prefix}click:r:${keyed.address}:`))).toBe(true);

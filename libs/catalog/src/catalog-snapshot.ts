@@ -1,3 +1,4 @@
+import { hostOf } from './hosts';
 import {
   AffiliatePostback,
   CatalogAdvertiser,
@@ -124,7 +125,7 @@ export class CatalogSnapshot {
 
   /** The affiliate a page of this URL's host belongs to: its host or the nearest parent domain registered to one. */
   affiliateByReferrer(url: string): CatalogAffiliate | undefined {
-    const host = /^https?:\/\/([^/?#:@]+)/i.exec(url)?.[1]?.toLowerCase();
+    const host = hostOf(url);
     if (!host) return undefined;
     for (let domain = host; domain.includes('.'); domain = domain.slice(domain.indexOf('.') + 1)) {
       const affiliate = this.affiliatesByDomain.get(domain);

@@ -5,4 +5,5 @@ export * from './catalog.repository';
 export * from './catalog.service';
 export * from './catalog.types';
 export * from './decimal-order';
+export * from './hosts';
 export * from './offer-targeting';

@@ -7,7 +7,10 @@ describe('direct clicks', () => {
       link: { offer_id: '12', aff_id: '7', aff_sub: 'a' },
       referrer: 'https://blog.example/p',
     });
-    expect(readDirectClick({ offer_id: 12, aff_id: '7', sub1: ['x'], referrer: '' })).toEqual({ link: { offer_id: '12', aff_id: '7' }, referrer: null });
+    expect(readDirectClick({ offer_id: 12, aff_id: '7', sub1: ['x', 'y'], sub2: { nested: 1 }, referrer: '' })).toEqual({
+      link: { offer_id: '12', aff_id: '7', sub1: 'x' },
+      referrer: null,
+    });
   });
 
   it('take the first of a repeated parameter, and make the referrer storable', () => {

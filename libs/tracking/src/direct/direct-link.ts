@@ -1,5 +1,6 @@
+import { hostOf } from '@tracklane/catalog';
 import { firstCharacters, storableText } from '@tracklane/contracts';
-import { BadTrackingLink, isLinkParameter, RawQuery } from '../link/tracking-link';
+import { AFFILIATE_PARAMETERS, BadTrackingLink, isLinkParameter, RawQuery } from '../link/tracking-link';
 
 /**
  * Direct linking: the affiliate sends visitors straight to the advertiser's
@@ -8,10 +9,12 @@ import { BadTrackingLink, isLinkParameter, RawQuery } from '../link/tracking-lin
  *
  *   <script async src="https://track.example.com/dl.js" data-offer="12"></script>
  *
- * It posts the page's affiliate and sub id parameters and document.referrer
- * to click-ingest (a "simple" cross-origin request: text/plain, no cookies,
- * no preflight), which records the click as a tracking link would and
- * answers with its id only once the click is durable. The script keeps the id
+ * It posts the page's affiliate and sub id parameters (none other of the
+ * page's) and document.referrer to click-ingest (a "simple" cross-origin
+ * request: text/plain, no cookies, no preflight), which records the click as
+ * a tracking link would and answers with its id only once the click is
+ * durable. The script keeps the id of an accepted click, and only a
+ * well-formed click id (never the page's markup or a cookie attribute),
  * first-party, on the landing page's own site: in localStorage and in a
  * cookie of that site (`data-param`, default `tl_click`, for `data-days`
  * days, default 30), as window.tracklane.clickId and a `tracklane:click`
@@ -26,18 +29,20 @@ import { BadTrackingLink, isLinkParameter, RawQuery } from '../link/tracking-lin
  */
 export const DIRECT_LINK_SCRIPT = `(function(w,d){
 var s=d.currentScript;if(!s)return;
-var k=s.getAttribute('data-param')||'tl_click',days=+(s.getAttribute('data-days')||30),q=new URLSearchParams(location.search);
-function keep(id){
-try{localStorage.setItem(k,id)}catch(e){}
-d.cookie=k+'='+encodeURIComponent(id)+';path=/;max-age='+days*86400+';samesite=lax'+(location.protocol=='https:'?';secure':'');
-w.tracklane={clickId:id};d.dispatchEvent(new CustomEvent('tracklane:click',{detail:{clickId:id}}))}
-function old(){var v=null;try{v=localStorage.getItem(k)}catch(e){}if(v)keep(v)}
-var given=q.get(k);if(given){keep(given);return}
+var k=s.getAttribute('data-param')||'tl_click',days=+(s.getAttribute('data-days')||30),q=new URLSearchParams(location.search),id=/^[0-9a-z]{30}$/i;
+function keep(v){
+if(!id.test(v||''))return false;
+try{localStorage.setItem(k,v)}catch(e){}
+d.cookie=k+'='+v+';path=/;max-age='+days*86400+';samesite=lax'+(location.protocol=='https:'?';secure':'');
+w.tracklane={clickId:v};d.dispatchEvent(new CustomEvent('tracklane:click',{detail:{clickId:v}}));return true}
+function old(){var v=null;try{v=localStorage.getItem(k)}catch(e){}keep(v)}
+if(keep(q.get(k)))return;
 var r=d.referrer,other=false;try{other=!!r&&new URL(r).host!=location.host}catch(e){}
 if(!q.get('aff_id')&&!q.get('affiliate_id')&&!other){old();return}
-q.set('offer_id',s.getAttribute('data-offer')||'');if(other)q.set('referrer',r);
-fetch(new URL(s.src).origin+'/v1/direct-clicks',{method:'POST',body:q.toString(),credentials:'omit',keepalive:true})
-.then(function(x){return x.status==200?x.json():null}).then(function(b){b&&b.click_id?keep(b.click_id):old()},old)
+var b=new URLSearchParams();'${AFFILIATE_PARAMETERS.join(' ')}'.split(' ').forEach(function(n){var v=q.get(n);if(v)b.set(n,v)});
+b.set('offer_id',s.getAttribute('data-offer')||'');if(other)b.set('referrer',r);
+fetch(new URL(s.src).origin+'/v1/direct-clicks',{method:'POST',body:b.toString(),credentials:'omit',keepalive:true})
+.then(function(x){return x.status==200?x.json():null}).then(function(a){if(!(a&&a.disposition=='accepted'&&keep(a.click_id)))old()},old)
 })(window,document);
 `;
 
@@ -73,9 +78,11 @@ export function readDirectClick(body: unknown): DirectClickRequest {
 function bodyEntries(body: unknown): [string, string][] {
   if (typeof body === 'string') return [...new URLSearchParams(body)];
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    return Object.entries(body).flatMap(([name, value]): [string, string][] =>
-      typeof value === 'string' ? [[name, value]] : typeof value === 'number' ? [[name, String(value)]] : [],
-    );
+    // A JSON object, or a form the HTTP layer parsed (a repeated name arrives as an array: its first value counts).
+    return Object.entries(body).flatMap(([name, given]): [string, string][] => {
+      const value: unknown = Array.isArray(given) ? given[0] : given;
+      return typeof value === 'string' ? [[name, value]] : typeof value === 'number' ? [[name, String(value)]] : [];
+    });
   }
   throw new BadTrackingLink('body', 'must be the landing page parameters, form-encoded or as a JSON object');
 }
@@ -93,7 +100,7 @@ export function hasAffiliate(link: RawQuery): boolean {
  */
 export function mayRecordFor(origin: string | undefined, destination: string): boolean {
   if (!origin) return false;
-  const host = (url: string) => /^https?:\/\/([^/?#:]+)/i.exec(url)?.[1]?.toLowerCase().replace(/^www\./, '') ?? null;
+  const host = (url: string) => hostOf(url)?.replace(/^www\./, '') ?? null;
   const page = host(origin);
   const landing = host(destination);
   return page !== null && landing !== null && (page === landing || page.endsWith(`.${landing}`));

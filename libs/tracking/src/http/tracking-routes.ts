@@ -2,10 +2,10 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
 import type { ClickDisposition, ClickV1 } from '@tracklane/contracts';
-import { FieldProblem, problem } from '@tracklane/http-api';
+import { FieldProblem, problem, ProblemDetails } from '@tracklane/http-api';
 import { LOGGER, Logger } from '@tracklane/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadTrackingLink, parseTrackingLink, RawQuery, TrackingLink } from '../link/tracking-link';
+import { BadTrackingLink, parseOfferId, parseTrackingLink, RawQuery, TrackingLink } from '../link/tracking-link';
 import { ClickRecorder, RecordedClick } from '../recording/click-recorder';
 import { DestinationTemplates } from '../redirect/destination-template';
 import { decideRedirect, RedirectDecision } from '../redirect/redirect-decision';
@@ -102,10 +102,29 @@ export class TrackingRoutes implements OnModuleInit {
   private async direct(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const origin = request.headers.origin;
     const catalog = this.catalog.current();
+    const refuse = (details: ProblemDetails) => respond.directRefusal(reply, origin, details);
     let direct: DirectClickRequest;
-    let link: TrackingLink;
+    let offerId: number;
     try {
       direct = readDirectClick(request.body);
+      offerId = parseOfferId(direct.link);
+    } catch (error) {
+      if (!(error instanceof BadTrackingLink)) throw error;
+      this.metrics.request('bad_request');
+      return refuse(invalidLink(error));
+    }
+    const offer = catalog.offer(offerId);
+    if (!offer) {
+      this.metrics.request('unknown_offer');
+      return refuse(problem('notFound', 'offer not found', { errors: [{ field: 'offer_id', reason: 'names no offer' }] }));
+    }
+    // Before anything else is looked up: another site's page learns nothing, not even which referrers count.
+    if (!mayRecordFor(origin, offer.destinationUrl)) {
+      this.metrics.request('foreign_origin');
+      return refuse(problem('forbidden', `${FOREIGN_ORIGIN.field}: ${FOREIGN_ORIGIN.reason}`, { errors: [FOREIGN_ORIGIN] }));
+    }
+    let link: TrackingLink;
+    try {
       if (!hasAffiliate(direct.link)) {
         if (direct.referrer === null) throw new BadTrackingLink('aff_id', "is required: the landing page's URL names no affiliate, and no referrer was given");
         const referredBy = catalog.affiliateByReferrer(direct.referrer);
@@ -120,23 +139,17 @@ export class TrackingRoutes implements OnModuleInit {
     } catch (error) {
       if (!(error instanceof BadTrackingLink)) throw error;
       this.metrics.request('bad_request');
-      return respond.directRefusal(reply, origin, problem('invalidRequest', `${error.field}: ${error.reason}`, { errors: [{ field: error.field, reason: error.reason }] }));
+      return refuse(invalidLink(error));
     }
     const nowMs = Date.now();
-    const offer = catalog.offer(link.offerId);
-    if (!offer) {
-      this.metrics.request('unknown_offer');
-      return respond.directRefusal(reply, origin, problem('notFound', 'offer not found', { errors: [{ field: 'offer_id', reason: 'names no offer' }] }));
-    }
-    if (!mayRecordFor(origin, offer.destinationUrl)) {
-      this.metrics.request('foreign_origin');
-      return respond.directRefusal(reply, origin, problem('forbidden', `${FOREIGN_ORIGIN.field}: ${FOREIGN_ORIGIN.reason}`, { errors: [FOREIGN_ORIGIN] }));
-    }
     const visitor = { ...this.visitors.read(request.headers, request.socket.remoteAddress), referrer: direct.referrer };
     const decision = decideRedirect(catalog, link, visitor, nowMs);
     if (decision.kind === 'unknown_offer') throw new Error(`offer ${link.offerId} vanished from one catalogue snapshot`);
     const click = await this.record(link, visitor, decision, nowMs, catalog);
-    if (click === null) return respond.directRefusal(reply.header('retry-after', '1'), origin, problem('unavailable', 'the click could not be recorded; please try again', { retryAfterSeconds: 1 }));
+    if (click === null) {
+      reply.header('retry-after', '1');
+      return refuse(problem('unavailable', 'the click could not be recorded; please try again', { retryAfterSeconds: 1 }));
+    }
     this.metrics.request('direct');
     return respond.directClick(reply, origin, click.clickId, click.disposition);
   }
@@ -168,6 +181,8 @@ export class TrackingRoutes implements OnModuleInit {
     return click;
   }
 }
+
+const invalidLink = (error: BadTrackingLink) => problem('invalidRequest', `${error.field}: ${error.reason}`, { errors: [{ field: error.field, reason: error.reason }] });
 
 /** A page that is not the offer's landing page may not record its clicks. */
 const FOREIGN_ORIGIN: FieldProblem = { field: 'Origin', reason: "must be the offer's landing page (the host of its destination URL, or a subdomain)" };

@@ -72,6 +72,9 @@ export function isLinkParameter(name: string): boolean {
   return FIELD_OF.has(name);
 }
 
+/** Every name of the affiliate's own parameters (affiliate, sub ids, source, aff_click_id): what a landing page may pass on. */
+export const AFFILIATE_PARAMETERS: readonly string[] = Object.entries(NAMES).flatMap(([field, names]) => (field === 'offerId' ? [] : names));
+
 const POSITIVE_INT = /^[1-9]\d{0,9}$/;
 const MAX_ID = 2_147_483_647;
 
@@ -86,6 +89,12 @@ const ID_FIELDS: ReadonlySet<KnownField> = new Set(['offerId', 'affiliateId']);
 
 function printable(name: string): string {
   return characterCount(name) > LINK_LIMITS.nameLength ? `${firstCharacters(name, LINK_LIMITS.nameLength)}…` : name;
+}
+
+/** Only the offer of a link's parameters (the /click form's offer_id), refused as parseTrackingLink refuses it. */
+export function parseOfferId(query: RawQuery): number {
+  const given = query.offer_id;
+  return positiveId((Array.isArray(given) ? given[0] : given) || undefined, 'offer_id');
 }
 
 /**
