@@ -218,3 +218,24 @@ export async function runTraffic(options: TrafficOptions, stop: Promise<void>): 
   if (retries.length > 0) result.postbacks.wrongAnswers.push(`${retries.length} postbacks never got a 2xx after 30 retries`);
   return result;
 }
+
+/**
+ * Runs `work` (kills, restarts, outages) while the traffic of runTraffic flows, then stops the traffic, also
+ * when `work` throws: traffic left running would hammer the services afterAll stops and keep Jest from
+ * exiting. Resolves with what the traffic saw once its retries have drained.
+ */
+export async function withTraffic(options: TrafficOptions, work: () => Promise<void>): Promise<TrafficResult> {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const traffic = runTraffic(options, stopped);
+  traffic.catch(() => undefined); // a failure is seen by the await below, or dropped when `work` failed first
+  try {
+    await work();
+  } catch (error) {
+    stop();
+    await traffic.catch(() => undefined);
+    throw error;
+  }
+  stop();
+  return traffic;
+}

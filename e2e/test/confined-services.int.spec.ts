@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { loggedErrors } from '../support/logs';
 import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { runTraffic } from '../support/traffic';
+import { withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const TRAFFIC_MS = 8_000;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A process's real user id and whether its root filesystem is mounted read-only, from /proc. */
 function confinement(pid: number): { uid: string; rootReadOnly: boolean } {
@@ -52,18 +52,8 @@ describe('the platform confined as in production (non-root, read-only filesystem
       expect({ service, ...confinement(world.platform.pid(service)) }).toEqual({ service, uid: '65534', rootReadOnly: true });
     }
 
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const traffic = runTraffic(
-      { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 },
-      stopped,
-    );
-    try {
-      await pause(TRAFFIC_MS);
-    } finally {
-      stopTraffic();
-    }
-    const result = await traffic;
+    const traffic = { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 };
+    const result = await withTraffic(traffic, () => pause(TRAFFIC_MS));
 
     expect(result.clicks.wrongAnswers).toEqual([]);
     expect(result.postbacks.wrongAnswers).toEqual([]);

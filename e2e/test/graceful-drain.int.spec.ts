@@ -1,6 +1,6 @@
 import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { runTraffic } from '../support/traffic';
+import { withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,29 +27,17 @@ describe('the platform stopped service by service with SIGTERM under load', () =
   });
 
   it('drains each service: no 5xx to a request it took, a clean exit, and every promise kept', async () => {
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const traffic = runTraffic(
-      {
-        clickIngestUrl: world.url('click-ingest'),
-        postbackIngestUrl: world.url('postback-ingest'),
-        network,
-        concurrency: 6,
-        clicksPerConversion: 10,
-      },
-      stopped,
-    );
-
-    await pause(3_000);
     const exits: Record<string, number | null> = {};
-    for (const service of SERVICES) {
-      exits[service] = await world.platform.terminate(service);
-      await pause(500);
-      await world.platform.start(service);
-      await pause(2_000);
-    }
-    stopTraffic();
-    const result = await traffic;
+    const traffic = { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 6, clicksPerConversion: 10 };
+    const result = await withTraffic(traffic, async () => {
+      await pause(3_000);
+      for (const service of SERVICES) {
+        exits[service] = await world.platform.terminate(service);
+        await pause(500);
+        await world.platform.start(service);
+        await pause(2_000);
+      }
+    });
 
     expect(exits).toEqual(Object.fromEntries(SERVICES.map((service) => [service, 0])));
     expect(result.clicks.wrongAnswers).toEqual([]);

@@ -2,7 +2,7 @@ import { allTopics } from '@tracklane/contracts';
 import { KafkaCluster, waitFor } from '@tracklane/testing';
 import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { runTraffic } from '../support/traffic';
+import { withTraffic } from '../support/traffic';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,29 +46,24 @@ describe('the platform on a three-node Kafka cluster losing brokers', () => {
   it('keeps every promise through a kill -9 of the busiest broker, and refuses unsafe writes with two of three down', async () => {
     const clickIngest = world.url('click-ingest');
     const spooledBefore = await metric(clickIngest, 'tracklane_spool_appended_total');
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const traffic = runTraffic(
-      { clickIngestUrl: clickIngest, postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 },
-      stopped,
-    );
-
-    await pause(3_000);
-    const topics = allTopics({ prefix: world.stack.topics.prefix, partitions: 3 }).map((topic) => topic.name);
-    const first = await cluster.leaderOfMost(world.stack.topics.kafka, topics);
-    await cluster.killNode(first);
-    // Two copies are left: writes go on, acknowledged by both.
-    await pause(8_000);
-    const second = first === 1 ? 2 : 1;
-    await cluster.stopNode(second);
-    // One node left: below min.insync.replicas (and without a controller quorum), so nothing may be acknowledged by Kafka.
-    await pause(8_000);
-    const spooledWhileDown = (await metric(clickIngest, 'tracklane_spool_appended_total')) - spooledBefore;
-    await cluster.startNode(second);
-    await cluster.startNode(first);
-    await pause(8_000);
-    stopTraffic();
-    const result = await traffic;
+    let spooledWhileDown = 0;
+    const traffic = { clickIngestUrl: clickIngest, postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 };
+    const result = await withTraffic(traffic, async () => {
+      await pause(3_000);
+      const topics = allTopics({ prefix: world.stack.topics.prefix, partitions: 3 }).map((topic) => topic.name);
+      const first = await cluster.leaderOfMost(world.stack.topics.kafka, topics);
+      await cluster.killNode(first);
+      // Two copies are left: writes go on, acknowledged by both.
+      await pause(8_000);
+      const second = first === 1 ? 2 : 1;
+      await cluster.stopNode(second);
+      // One node left: below min.insync.replicas (and without a controller quorum), so nothing may be acknowledged by Kafka.
+      await pause(8_000);
+      spooledWhileDown = (await metric(clickIngest, 'tracklane_spool_appended_total')) - spooledBefore;
+      await cluster.startNode(second);
+      await cluster.startNode(first);
+      await pause(8_000);
+    });
 
     expect(result.clicks.wrongAnswers).toEqual([]);
     expect(result.postbacks.wrongAnswers).toEqual([]);

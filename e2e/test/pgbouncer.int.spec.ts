@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { LoadNetwork } from '../support/network';
 import { loggedErrors } from '../support/logs';
 import { checkPromises } from '../support/promises';
-import { runTraffic, untilServed } from '../support/traffic';
+import { untilServed, withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 /** PgBouncer's server connections: far fewer than the services' pools hold together. */
@@ -60,23 +60,20 @@ describe('the platform through PgBouncer in transaction mode', () => {
     await untilServed(traffic);
     const transactionsBefore = await transactionsThrough(pgbouncer, world.stack.database.name);
 
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const running = runTraffic({ ...traffic, concurrency: 6, clicksPerConversion: 10 }, stopped);
     const samples: Sample[] = [];
     const direct = new Client({ connectionString: world.stack.database.url });
     await direct.connect();
-    try {
-      const end = Date.now() + TRAFFIC_MS;
-      while (Date.now() < end) {
-        samples.push(await sample(direct, pgbouncer, world.stack.database.name));
-        await pause(1_000);
+    const result = await withTraffic({ ...traffic, concurrency: 6, clicksPerConversion: 10 }, async () => {
+      try {
+        const end = Date.now() + TRAFFIC_MS;
+        while (Date.now() < end) {
+          samples.push(await sample(direct, pgbouncer, world.stack.database.name));
+          await pause(1_000);
+        }
+      } finally {
+        await direct.end();
       }
-    } finally {
-      await direct.end();
-      stopTraffic();
-    }
-    const result = await running;
+    });
 
     expect(result.clicks.wrongAnswers).toEqual([]);
     expect(result.postbacks.wrongAnswers).toEqual([]);

@@ -1,7 +1,7 @@
 import { DedicatedKafkaBroker, ReceivedRequest, waitFor } from '@tracklane/testing';
 import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { runTraffic } from '../support/traffic';
+import { withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 /** postback-dispatch's default deadline of one attempt: the longest a request can be in flight. */
@@ -33,36 +33,24 @@ describe('the platform under faults', () => {
   });
 
   it('keeps every promise through a kill -9 of each service and a Kafka restart', async () => {
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const traffic = runTraffic(
-      {
-        clickIngestUrl: world.url('click-ingest'),
-        postbackIngestUrl: world.url('postback-ingest'),
-        network,
-        concurrency: 6,
-        clicksPerConversion: 10,
-      },
-      stopped,
-    );
-
-    await pause(3_000);
     // When postback-dispatch was killed: what it had in flight then may be sent again (see below).
     const dispatchKill = { from: 0, to: 0 };
-    for (const service of SERVICES) {
-      const killedFrom = Date.now();
-      await world.platform.kill(service);
-      if (service === 'postback-dispatch') Object.assign(dispatchKill, { from: killedFrom, to: Date.now() });
-      await pause(500);
-      await world.platform.start(service);
-      await pause(2_000);
-    }
-    await broker.stop();
-    await pause(4_000);
-    await broker.start();
-    await pause(5_000);
-    stopTraffic();
-    const result = await traffic;
+    const traffic = { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 6, clicksPerConversion: 10 };
+    const result = await withTraffic(traffic, async () => {
+      await pause(3_000);
+      for (const service of SERVICES) {
+        const killedFrom = Date.now();
+        await world.platform.kill(service);
+        if (service === 'postback-dispatch') Object.assign(dispatchKill, { from: killedFrom, to: Date.now() });
+        await pause(500);
+        await world.platform.start(service);
+        await pause(2_000);
+      }
+      await broker.stop();
+      await pause(4_000);
+      await broker.start();
+      await pause(5_000);
+    });
 
     expect(result.clicks.wrongAnswers).toEqual([]);
     expect(result.postbacks.wrongAnswers).toEqual([]);

@@ -4,7 +4,7 @@ import { DedicatedRedis, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import type { LoadNetwork } from '../support/network';
 import { checkPromises } from '../support/promises';
-import { runTraffic, untilServed } from '../support/traffic';
+import { untilServed, withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,16 +84,10 @@ describe('the platform when Redis restarts empty', () => {
   }
 
   it('keeps every promise through two kills of Redis, answering while it is down and using it again once it is back', async () => {
-    let stopTraffic!: () => void;
-    const stopped = new Promise<void>((resolve) => (stopTraffic = resolve));
-    const traffic = runTraffic(
-      { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 },
-      stopped,
-    );
-
     const outages: Outage[] = [];
     const readinessDuringOutages: Record<string, { status: number; redis: unknown }>[] = [];
-    try {
+    const traffic = { clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network, concurrency: 4, clicksPerConversion: 10 };
+    const result = await withTraffic(traffic, async () => {
       await pause(4_000);
       for (let round = 0; round < 2; round++) {
         const from = Date.now();
@@ -109,12 +103,7 @@ describe('the platform when Redis restarts empty', () => {
       // A catalogue change made now reaches both ingresses through the restarted Redis's pub/sub, not their minute's reload.
       const lateNetwork = await world.createNetwork({ offers: 1, affiliates: 1 });
       await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network: lateNetwork }, 10_000);
-    } finally {
-      // Also when a step failed: traffic left running would hammer the services afterAll stops, and keep Jest from exiting.
-      stopTraffic();
-      await traffic;
-    }
-    const result = await traffic;
+    });
 
     expect(result.clicks.wrongAnswers).toEqual([]);
     expect(result.postbacks.wrongAnswers).toEqual([]);
