@@ -39,7 +39,7 @@ function commandLine(options: ServiceProcessOptions): string[] {
     `for dir in "$@"; do mount -t tmpfs -o size=256m,mode=0700,uid=${NOBODY},gid=${NOBODY} tmpfs "$dir"; done`,
     'mount -o remount,bind,ro /',
     `cd ${CONFINED_WORKSPACE}`,
-    `exec setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- ${node} ${main.join(' ')}`,
+    `exec setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "${node}" ${main.join(' ')}`,
   ].join('\n');
   for (const dir of options.confined.writable) mkdirSync(dir, { recursive: true });
   return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, WORKSPACE_ROOT, ...options.confined.writable];
