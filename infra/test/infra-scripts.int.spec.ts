@@ -116,7 +116,7 @@ describe('up and test know whether they started the broker (so down and the test
     const base = await freePortRange(6);
     const nodes = [base, base + 2, base + 4];
     const state = join(work, 'cluster-state');
-    const env = { ...process.env, KAFKA_PORT: String(base), KAFKA_STATE_DIR: join(work, 'cluster'), TRACKLANE_STATE_DIR: state };
+    const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_PORT: String(base), KAFKA_STATE_DIR: join(work, 'cluster'), TRACKLANE_STATE_DIR: state };
     delete env.KAFKA_CLUSTER;
     await run('bash', ['infra/kafka/kafka.sh', 'start'], { cwd: WORKSPACE_ROOT, env: { ...env, KAFKA_CLUSTER: '3' }, timeout: 180_000 });
     try {
