@@ -167,13 +167,31 @@ wait_ready() {
   return 1
 }
 
-stop() {
-  local pid
-  pid="$(running_pid)" || { log "not running"; rm -f "$pid_file"; return 0; }
-  kill -TERM "$pid"
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -0 "$pid" 2>/dev/null && { log "still running after 30s; killing"; kill -KILL "$pid"; }
-  rm -f "$pid_file"
+# SIGTERM to the given nodes at once, then up to 30 s for them to exit; SIGKILL (and wait for the exit, so
+# the ports are free when this returns) for any still running. A cluster's nodes stop together: one by one,
+# the last would wait out its controlled shutdown with no controller quorum left.
+stop_nodes() {
+  local n pid entry alive waiting=()
+  for n in "$@"; do
+    use_node "$n"
+    if pid="$(running_pid)"; then kill -TERM "$pid"; waiting+=("$pid:$pid_file"); else rm -f "$pid_file"; fi
+  done
+  [ "${#waiting[@]}" -gt 0 ] || { log "not running"; return 0; }
+  for _ in $(seq 1 150); do
+    alive=0
+    for entry in "${waiting[@]}"; do kill -0 "${entry%%:*}" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  for entry in "${waiting[@]}"; do
+    pid="${entry%%:*}"
+    if kill -0 "$pid" 2>/dev/null; then
+      log "node with pid $pid still running after 30s; killing"
+      kill -KILL "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+    rm -f "${entry#*:}"
+  done
   log "stopped"
 }
 
@@ -194,12 +212,12 @@ one_node() {
 case "${1:-}" in
   provision) provision ;;
   start) start_nodes $(all_nodes) ;;
-  stop) for n in $(all_nodes); do use_node "$n"; stop; done ;;
+  stop) stop_nodes $(all_nodes) ;;
   kill) for n in $(all_nodes); do use_node "$n"; hard_kill; done ;;
   status) use_node 1; running_pid >/dev/null || port_open "$port" ;;
   brokers) brokers ;;
   start-node) start_nodes "$(one_node "${2:-}")" ;;
-  stop-node) use_node "$(one_node "${2:-}")"; stop ;;
+  stop-node) stop_nodes "$(one_node "${2:-}")" ;;
   kill-node) use_node "$(one_node "${2:-}")"; hard_kill ;;
   *) echo "usage: $0 provision|start|stop|kill|status|brokers|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
 esac
