@@ -1,3 +1,5 @@
+import { SERVICES, WholePlatform } from './whole-platform';
+
 /** The warnings and errors with an error attached among a service's log lines (pino JSON). */
 export function loggedErrors(logs: string): string[] {
   return logs.split('\n').flatMap((line) => {
@@ -8,4 +10,9 @@ export function loggedErrors(logs: string): string[] {
       return []; // not a log line (a warning of Node's)
     }
   });
+}
+
+/** Every service's logged errors, each prefixed with the service's name. */
+export function platformErrors(world: WholePlatform): string[] {
+  return SERVICES.flatMap((app) => loggedErrors(world.platform.logs(app)).map((error) => `${app}: ${error}`));
 }

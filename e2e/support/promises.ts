@@ -2,6 +2,7 @@ import { storableText } from '@tracklane/contracts';
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { TrafficResult } from './traffic';
+import type { WholePlatform } from './whole-platform';
 import { dataOf, reportingClient } from '@tracklane/api-client';
 
 export interface PromisesKept {
@@ -134,4 +135,17 @@ export async function checkPromises(
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * checkPromises on a whole platform, expecting the promises every fault test holds it to: each redirected
+ * click recorded, each acknowledged postback booked once, the ledger balanced against the reports. Returns
+ * the figures for a test's own further checks.
+ */
+export async function expectPromisesKept(world: WholePlatform, traffic: TrafficResult, timeoutMs: number): Promise<PromisesKept> {
+  const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, traffic, timeoutMs);
+  expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
+  expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
+  expect(kept.reconciliationBalanced).toBe(true);
+  return kept;
 }

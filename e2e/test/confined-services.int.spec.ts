@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { loggedErrors } from '../support/logs';
+import { platformErrors } from '../support/logs';
 import type { LoadNetwork } from '../support/network';
-import { checkPromises } from '../support/promises';
+import { expectPromisesKept } from '../support/promises';
 import { withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
@@ -61,15 +61,12 @@ describe('the platform confined as in production (non-root, read-only filesystem
     expect(result.clicks.redirected.length).toBeGreaterThan(100);
     expect(result.postbacks.accepted.size).toBeGreaterThan(5);
 
-    const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, result, 120_000);
-    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
-    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
-    expect(kept.reconciliationBalanced).toBe(true);
+    await expectPromisesKept(world, result, 120_000);
 
     // The spool was written on the read-only filesystem's one volume and is empty again.
     const clickIngest = world.url('click-ingest');
     expect(await spoolMetric(clickIngest, 'tracklane_spool_appended_total')).toBeGreaterThan(0);
     expect(await spoolMetric(clickIngest, 'tracklane_spool_depth')).toBe(0);
-    expect(SERVICES.flatMap((app) => loggedErrors(world.platform.logs(app)).map((error) => `${app}: ${error}`))).toEqual([]);
+    expect(platformErrors(world)).toEqual([]);
   }, 240_000);
 });

@@ -1,7 +1,7 @@
 import { allTopics } from '@tracklane/contracts';
 import { KafkaCluster, waitFor } from '@tracklane/testing';
 import type { LoadNetwork } from '../support/network';
-import { checkPromises } from '../support/promises';
+import { expectPromisesKept } from '../support/promises';
 import { withTraffic } from '../support/traffic';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
@@ -73,10 +73,7 @@ describe('the platform on a three-node Kafka cluster losing brokers', () => {
     expect(spooledWhileDown).toBeGreaterThan(0);
     expect(result.postbacks.retried).toBeGreaterThan(0);
 
-    const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, result, 180_000);
-    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
-    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
-    expect(kept.reconciliationBalanced).toBe(true);
+    await expectPromisesKept(world, result, 180_000);
     await waitFor(async () => (await metric(clickIngest, 'tracklane_spool_depth')) === 0, { timeoutMs: 60_000, what: 'an empty click spool' });
   }, 480_000);
 });

@@ -2,10 +2,10 @@ import { dataOf, managementClient } from '@tracklane/api-client';
 import { PgBouncer } from '@tracklane/testing';
 import { Client } from 'pg';
 import type { LoadNetwork } from '../support/network';
-import { loggedErrors } from '../support/logs';
-import { checkPromises } from '../support/promises';
+import { platformErrors } from '../support/logs';
+import { expectPromisesKept } from '../support/promises';
 import { untilServed, withTraffic } from '../support/traffic';
-import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
+import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 /** PgBouncer's server connections: far fewer than the services' pools hold together. */
 const POOL_SIZE = 5;
@@ -89,14 +89,11 @@ describe('the platform through PgBouncer in transaction mode', () => {
     expect(transactions).toBeGreaterThan(result.postbacks.accepted.size);
 
     const reporting = { url: world.url('reporting'), adminKey: world.adminKey };
-    const kept = await checkPromises(world.stack.database.url, reporting, result, 120_000);
-    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
-    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
+    const kept = await expectPromisesKept(world, result, 120_000);
     expect(kept.reportClicks).toBe(kept.clicksRecorded);
-    expect(kept.reconciliationBalanced).toBe(true);
     // Nothing was refused on the way, not even once and then retried: a named prepared statement, a session
     // setting or lock that stayed on another server connection would be, and the batch retried until it got lucky.
-    expect(SERVICES.flatMap((app) => loggedErrors(world.platform.logs(app)).map((error) => `${app}: ${error}`))).toEqual([]);
+    expect(platformErrors(world)).toEqual([]);
 
     // Reads through PgBouncer: the conversion log as CSV (DECLARE and FETCH of a cursor, in one transaction) and
     // conversions from the management API.

@@ -3,7 +3,7 @@ import { idTime } from '@tracklane/contracts';
 import { DedicatedRedis, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import type { LoadNetwork } from '../support/network';
-import { checkPromises } from '../support/promises';
+import { expectPromisesKept } from '../support/promises';
 import { untilServed, withTraffic } from '../support/traffic';
 import { SERVICES, startWholePlatform, WholePlatform } from '../support/whole-platform';
 
@@ -128,10 +128,7 @@ describe('the platform when Redis restarts empty', () => {
       }
     }
 
-    const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, result, 120_000);
-    expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
-    expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
-    expect(kept.reconciliationBalanced).toBe(true);
+    await expectPromisesKept(world, result, 120_000);
 
     // Clicks went through unverified while Redis was down, and only then: each outage has some, and none came after reconnecting.
     const pool = new Pool({ connectionString: world.stack.database.url, max: 1 });
