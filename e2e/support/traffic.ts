@@ -88,10 +88,14 @@ export async function untilServed(
   ];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answers = await Promise.all(probes.map((probe) => get(probe.url, {}, probe.method).catch(() => null)));
-    const waiting = probes.filter((probe, index) => answers[index]?.status !== probe.served);
+    const answers = await Promise.all(probes.map((probe) => get(probe.url, {}, probe.method).catch((error: Error) => error)));
+    const waiting = probes.flatMap((probe, index) => {
+      const answer = answers[index];
+      if (!(answer instanceof Error) && answer.status === probe.served) return [];
+      return [`${probe.method} ${probe.url} (${answer instanceof Error ? answer.message : `answered ${answer.status}`})`];
+    });
     if (waiting.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`the network is not served after ${timeoutMs} ms: ${waiting.map((probe) => `${probe.method} ${probe.url}`).join(', ')}`);
+    if (Date.now() > deadline) throw new Error(`the network is not served after ${timeoutMs} ms: ${waiting.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -222,9 +226,12 @@ export async function runTraffic(options: TrafficOptions, stop: Promise<void>): 
 /**
  * Runs `work` (kills, restarts, outages) while the traffic of runTraffic flows, then stops the traffic, also
  * when `work` throws: traffic left running would hammer the services afterAll stops and keep Jest from
- * exiting. Resolves with what the traffic saw once its retries have drained.
+ * exiting. Resolves with what the traffic saw once its retries have drained. `work` starts once both
+ * ingresses serve the network, so that its pauses and faults fall in flowing traffic, not in the wait for a
+ * catalogue reload.
  */
 export async function withTraffic(options: TrafficOptions, work: () => Promise<void>): Promise<TrafficResult> {
+  await untilServed(options);
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const traffic = runTraffic(options, stopped);

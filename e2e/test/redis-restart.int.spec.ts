@@ -100,9 +100,10 @@ describe('the platform when Redis restarts empty', () => {
         await untilRedisUsedAgain();
         await pause(3_000);
       }
-      // A catalogue change made now reaches both ingresses through the restarted Redis's pub/sub, not their minute's reload.
+      // A catalogue change made now reaches both ingresses through the restarted Redis's pub/sub, not their minute's
+      // reload: well within half of it, also on a slow host.
       const lateNetwork = await world.createNetwork({ offers: 1, affiliates: 1 });
-      await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network: lateNetwork }, 10_000);
+      await untilServed({ clickIngestUrl: world.url('click-ingest'), postbackIngestUrl: world.url('postback-ingest'), network: lateNetwork }, 30_000);
     });
 
     expect(result.clicks.wrongAnswers).toEqual([]);
