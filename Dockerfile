@@ -15,7 +15,9 @@ WORKDIR /tracklane
 # (docker-compose.yml's read_only, Kubernetes' readOnlyRootFilesystem), as e2e/test/confined-services proves.
 ENV NODE_ENV=production HOST=0.0.0.0 TRACKLANE_STATE_DIR=/var/lib/tracklane
 COPY --from=build /tracklane /tracklane
-RUN mkdir -p /var/lib/tracklane && chown 1000:1000 /var/lib/tracklane
+# Debian's offline GeoIP country database, which click-ingest reads from /usr/share/GeoIP (CLICK_GEOIP_DIR).
+RUN apt-get update && apt-get install -y --no-install-recommends geoip-database && rm -rf /var/lib/apt/lists/* \
+  && mkdir -p /var/lib/tracklane && chown 1000:1000 /var/lib/tracklane
 VOLUME /var/lib/tracklane
 # The image's `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 USER 1000:1000

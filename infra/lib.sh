@@ -74,6 +74,13 @@ ensure_dnsmasq() {
   command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || apt_install dnsmasq-base
 }
 
+# The offline GeoIP country database click-ingest reads (CLICK_GEOIP_DIR), and geoiplookup, against which
+# its reader is checked (apps/click-ingest/test/country-database.int.spec.ts).
+ensure_geoip() {
+  [ -f /usr/share/GeoIP/GeoIP.dat ] && [ -f /usr/share/GeoIP/GeoIPv6.dat ] && command -v geoiplookup >/dev/null && return 0
+  apt_install geoip-database geoip-bin
+}
+
 # Headless Chromium for the console's browser tests: Debian's package (browser downloads are not possible
 # here); CHROMIUM_PATH names another one.
 ensure_chromium() {

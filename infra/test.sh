@@ -11,6 +11,7 @@ ensure_node_modules
 ensure_postgres
 ensure_redis
 ensure_dnsmasq
+ensure_geoip
 ensure_chromium
 ensure_pgbouncer
 kafka_started="$(ensure_kafka)"

@@ -12,6 +12,7 @@ mkdir -p "$run_dir" "$log_dir"
 ensure_node_modules
 ensure_postgres
 ensure_redis
+ensure_geoip
 # The marker holds how many nodes up started, so that a plain `npm run down` stops a whole cluster too.
 [ "$(ensure_kafka)" = started ] && echo "${KAFKA_CLUSTER:-1}" > "$run_dir/kafka.started-by-up"
 

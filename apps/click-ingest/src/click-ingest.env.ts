@@ -47,6 +47,13 @@ export class ClickIngestEnv extends ServiceEnv {
   @Matches(HEADER_NAME, { message: 'CLICK_COUNTRY_HEADER must be an HTTP header name' })
   CLICK_COUNTRY_HEADER: string = 'cf-ipcountry';
 
+  /**
+   * Where the offline country database is, for visitors whose edge names no country: GeoIP.dat (IPv4)
+   * and GeoIPv6.dat (IPv6) in the legacy GeoIP format, as Debian's geoip-database installs them. Empty: none.
+   */
+  @IsString()
+  CLICK_GEOIP_DIR: string = '/usr/share/GeoIP';
+
   /** Header a trusted edge sets to the visitor's IP (last entry of a list); empty: the TCP peer. */
   @Matches(HEADER_NAME, { message: 'CLICK_CLIENT_IP_HEADER must be an HTTP header name' })
   CLICK_CLIENT_IP_HEADER: string = '';

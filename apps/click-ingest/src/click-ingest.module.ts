@@ -31,6 +31,7 @@ export class ClickIngestModule {
             countryHeader: env.CLICK_COUNTRY_HEADER || null,
             clientIpHeader: env.CLICK_CLIENT_IP_HEADER || null,
             extraBotPatterns: env.CLICK_BOT_PATTERNS.split(','),
+            geoipDir: env.CLICK_GEOIP_DIR,
           },
         }),
       ],

@@ -280,7 +280,14 @@ describe('click-ingest redirects', () => {
         ['iPhone of unknown country', { 'user-agent': IPHONE }, 'targeting_mismatch'],
         ['German desktop', { 'cf-ipcountry': 'DE', 'user-agent': BROWSER }, 'targeting_mismatch'],
         ['German Android phone', { 'cf-ipcountry': 'DE', 'user-agent': ANDROID }, 'targeting_mismatch'],
+        // No country header: the GeoIP database (Debian's geoip-database) places the visitor's address.
+        ['iPhone at a German IPv4 address', { 'x-forwarded-for': '194.25.2.129', 'user-agent': IPHONE }, 'accepted'],
+        ['iPhone at a German IPv6 address', { 'x-forwarded-for': '2a00:1450:4001:80b::200e', 'user-agent': IPHONE }, 'accepted'],
+        ['iPhone at a British address', { 'x-forwarded-for': '81.2.69.160', 'user-agent': IPHONE }, 'targeting_mismatch'],
+        // The edge's country wins over the database's.
+        ['iPhone at a British address the edge places in Austria', { 'x-forwarded-for': '81.2.69.160', 'cf-ipcountry': 'AT', 'user-agent': IPHONE }, 'accepted'],
       ];
+      const countries: Record<string, string | null> = {};
       for (const [visitor, headers, disposition] of cases) {
         const marker = `targeting-${visitorSeq}`;
         const response = await visit(`/c/11?aff_id=8&sub1=${marker}`, { headers });
@@ -290,7 +297,16 @@ describe('click-ingest redirects', () => {
         expect([visitor, location.origin + location.pathname]).toEqual([visitor, disposition === 'accepted' ? 'https://shop.example/public' : 'https://network.example/fallback']);
         const click = await tap.one((candidate) => candidate.sub1 === marker, marker);
         expect([visitor, click.disposition]).toEqual([visitor, disposition]);
+        countries[visitor] = click.country;
       }
+      // The click records the country it was decided by; the test network's own addresses have none.
+      expect(countries).toMatchObject({
+        'iPhone of unknown country': null,
+        'iPhone at a German IPv4 address': 'DE',
+        'iPhone at a German IPv6 address': 'DE',
+        'iPhone at a British address': 'GB',
+        'iPhone at a British address the edge places in Austria': 'AT',
+      });
 
       // Without targeting, every visitor goes to the offer again.
       await target(null);

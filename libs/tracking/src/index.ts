@@ -7,5 +7,6 @@ export * from './redirect/destination-macros';
 export * from './redirect/destination-template';
 export * from './redirect/redirect-decision';
 export * from './tracking.module';
+export * from './visitor/country-database';
 export * from './visitor/user-agent';
 export * from './visitor/visitor';

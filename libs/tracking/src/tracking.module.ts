@@ -9,11 +9,13 @@ import { ClickCheckOptions, ClickChecks } from './checks/click-checks';
 import { TrackingMetrics } from './http/tracking-metrics';
 import { TrackingRoutes } from './http/tracking-routes';
 import { ClickRecorder } from './recording/click-recorder';
+import { CountryDatabase } from './visitor/country-database';
 import { VisitorOptions, VisitorReader } from './visitor/visitor';
 
 export interface TrackingOptions {
   checks: ClickCheckOptions;
-  visitors: VisitorOptions;
+  /** `geoipDir`: where the offline country database is (CountryDatabase.open); empty: none. */
+  visitors: Omit<VisitorOptions, 'countries'> & { geoipDir: string };
   /** Where clicks wait when Kafka does not acknowledge them in time (one directory per instance). */
   spoolDir: string;
   /** How long a click waits for Kafka's acknowledgement before it is spooled instead. */
@@ -43,7 +45,11 @@ export class TrackingModule implements OnApplicationShutdown {
       ],
       providers: [
         TrackingMetrics,
-        { provide: VisitorReader, useValue: new VisitorReader(options.visitors) },
+        {
+          provide: VisitorReader,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) => new VisitorReader({ ...options.visitors, countries: openCountries(options.visitors.geoipDir, logger) }),
+        },
         {
           provide: ClickChecks,
           inject: [REDIS, LOGGER],
@@ -59,4 +65,13 @@ export class TrackingModule implements OnApplicationShutdown {
       ],
     };
   }
+}
+
+/** The country database of `dir`, read once at boot; a directory without one leaves countries to the edge. */
+function openCountries(dir: string, logger: Logger): CountryDatabase | null {
+  if (!dir) return null;
+  const countries = CountryDatabase.open(dir);
+  if (countries) logger.info({ files: countries.files }, 'visitor countries from the GeoIP database where the edge names none');
+  else logger.warn({ dir }, 'no GeoIP database here (Debian: geoip-database); countries only from the edge header');
+  return countries;
 }

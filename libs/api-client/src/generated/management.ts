@@ -786,7 +786,7 @@ export interface components {
             /** @description Not shown to affiliates */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",
@@ -890,7 +890,7 @@ export interface components {
              */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",
@@ -988,7 +988,7 @@ export interface components {
              */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",

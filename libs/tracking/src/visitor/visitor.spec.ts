@@ -4,8 +4,8 @@ import { VisitorReader } from './visitor';
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 describe('VisitorReader', () => {
-  const plain = new VisitorReader({ countryHeader: null, clientIpHeader: null, extraBotPatterns: [] });
-  const behindEdge = new VisitorReader({ countryHeader: 'CF-IPCountry', clientIpHeader: 'X-Forwarded-For', extraBotPatterns: ['Acme-Probe'] });
+  const plain = new VisitorReader({ countryHeader: null, clientIpHeader: null, extraBotPatterns: [], countries: null });
+  const behindEdge = new VisitorReader({ countryHeader: 'CF-IPCountry', clientIpHeader: 'X-Forwarded-For', extraBotPatterns: ['Acme-Probe'], countries: null });
 
   it('takes the TCP peer as the visitor unless a trusted edge header is configured', () => {
     expect(plain.read({ 'x-forwarded-for': '198.51.100.1' }, '10.0.0.1').ip).toBe('10.0.0.1');

@@ -1,6 +1,7 @@
 import { firstCharacters, storableText } from '@tracklane/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import { CountryDatabase } from './country-database';
 import { botDetector, Device, deviceOf } from './user-agent';
 
 /** Who clicked, as far as one request tells. */
@@ -8,7 +9,7 @@ export interface Visitor {
   ip: string;
   userAgent: string;
   referrer: string | null;
-  /** ISO 3166-1 alpha-2 from the edge's country header, when trusted and present. */
+  /** ISO 3166-1 alpha-2: the trusted edge's country header, else the offline GeoIP database's answer for `ip`. */
   country: string | null;
   device: Device | null;
   bot: boolean;
@@ -27,6 +28,11 @@ export interface VisitorOptions {
   clientIpHeader: string | null;
   /** User-agent fragments to flag as bots beyond the built-in list. */
   extraBotPatterns: readonly string[];
+  /**
+   * The offline country database (country-database.ts) for visitors whose edge names no country; null
+   * when there is none.
+   */
+  countries: CountryDatabase | null;
 }
 
 /**
@@ -47,27 +53,31 @@ export class VisitorReader {
   private readonly countryHeader: string | null;
   private readonly clientIpHeader: string | null;
   private readonly isBot: (userAgent: string) => boolean;
+  private readonly countries: CountryDatabase | null;
 
   constructor(options: VisitorOptions) {
     this.countryHeader = options.countryHeader?.toLowerCase() || null;
     this.clientIpHeader = options.clientIpHeader?.toLowerCase() || null;
     this.isBot = botDetector(options.extraBotPatterns);
+    this.countries = options.countries;
   }
 
   read(headers: IncomingHttpHeaders, peerAddress: string | undefined): Visitor {
     const userAgent = firstCharacters(storableText(header(headers, 'user-agent') ?? ''), MAX_USER_AGENT);
     const referrer = firstCharacters(storableText(header(headers, 'referer') ?? ''), MAX_REFERRER);
+    const ip = this.ipOf(headers, peerAddress);
     return {
-      ip: this.ipOf(headers, peerAddress),
+      ip,
       userAgent,
       referrer: referrer || null,
-      country: this.countryOf(headers),
+      // The edge's answer first: its database is its own, and as current as its vendor keeps it.
+      country: this.edgeCountryOf(headers) ?? this.countries?.country(ip) ?? null,
       device: deviceOf(userAgent),
       bot: this.isBot(userAgent),
     };
   }
 
-  private countryOf(headers: IncomingHttpHeaders): string | null {
+  private edgeCountryOf(headers: IncomingHttpHeaders): string | null {
     if (!this.countryHeader) return null;
     const value = header(headers, this.countryHeader);
     // XX is the edge's "unknown"; codes with digits (T1 = Tor) are not countries.

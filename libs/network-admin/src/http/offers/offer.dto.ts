@@ -28,7 +28,7 @@ const TARGETING_SCHEMA: ApiPropertyOptions = {
   type: 'object',
   description:
     'Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. ' +
-    "A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER). null: every visitor",
+    "A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor",
   properties: {
     countries: { type: 'array', items: { type: 'string', example: 'DE' }, description: 'ISO 3166-1 alpha-2 codes the offer takes' },
     excludedCountries: { type: 'array', items: { type: 'string', example: 'RU' }, description: 'Codes it never takes' },
