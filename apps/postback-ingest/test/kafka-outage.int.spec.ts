@@ -1,5 +1,5 @@
 import { newId } from '@tracklane/contracts';
-import { Answer } from '@tracklane/postback-intake';
+import { Answer, UploadAnswer } from '@tracklane/postback-intake';
 import { createTestStack, DedicatedKafkaBroker, TestStack, waitFor } from '@tracklane/testing';
 import { PostbackKit, startPostbackKit } from './postback-test-kit';
 
@@ -68,5 +68,37 @@ describe('postback-ingest while Kafka is down', () => {
       const { rows } = await kit.pool.query(`SELECT count(*)::int AS unpublished FROM postback_receipts WHERE published_at IS NULL`);
       return rows[0].unpublished === 0;
     }, { what: 'every receipt marked published' });
+  }, 180_000);
+
+  it('answers an uploaded file 503 with what it did not try, and books each row once when the same file comes again', async () => {
+    const upload = async (csv: string) => {
+      const response = await fetch(`${kit.service.url}/v1/conversions/upload`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv', 'x-tracklane-token': 'tok-1' } });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as UploadAnswer };
+    };
+    const rows = Array.from({ length: 40 }, (_, index) => ({ click: newId(), order: `file-${index}` }));
+    const csv = `click_id,order_id,amount\n${rows.map((row) => `${row.click},${row.order},7.50`).join('\n')}\n`;
+    const eventsBefore = (await kit.events()).length;
+
+    await broker.stop();
+    const during = await upload(csv);
+    expect(during).toMatchObject({ status: 503, retryAfter: '5', body: { ok: false, rows: 40, accepted: 0 } });
+    // The rows in flight when Kafka failed and every row after them: none answered as booked.
+    expect(during.body.notTried).toBe(40);
+
+    await broker.start();
+    let after = await upload(csv);
+    for (let attempt = 1; after.status !== 200 && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      after = await upload(csv);
+    }
+    expect(after.body).toMatchObject({ ok: true, rows: 40, refused: 0, notTried: 0 });
+    expect(after.body.accepted + after.body.duplicates).toBe(40);
+
+    const events = (await kit.events(eventsBefore + 40)).filter((event) => event.orderId?.startsWith('file-'));
+    const answered = Object.fromEntries(after.body.results.map((result) => [result.orderId, 'conversionId' in result ? result.conversionId : null]));
+    expect(events).toHaveLength(40);
+    for (const row of rows) {
+      expect(events.filter((event) => event.orderId === row.order)).toEqual([expect.objectContaining({ clickId: row.click, conversionId: answered[row.order] })]);
+    }
   }, 180_000);
 });

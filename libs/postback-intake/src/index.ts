@@ -17,5 +17,7 @@ export * from './postback-intake.module';
 export * from './receipts/postback-receipts.repository';
 export * from './receipts/receipt';
 export * from './refusals';
+export * from './upload/conversion-upload';
+export * from './upload/csv';
 export * from './validation/amount-bound';
 export * from './validation/validate-postback';

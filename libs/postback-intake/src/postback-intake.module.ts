@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { Redis, REDIS } from '@tracklane/cache';
 import { Catalog, CatalogModule } from '@tracklane/catalog';
 import { conversionsV1 } from '@tracklane/contracts';
@@ -16,6 +16,7 @@ import { PostbackEndpoint } from './http/postback-endpoint';
 import { InboundLogOptions, InboundPostbackLog } from './inbound-log/inbound-postback-log';
 import { PostbackIntake } from './intake/postback-intake';
 import { PostbackReceipts } from './receipts/postback-receipts.repository';
+import { ConversionUpload } from './upload/conversion-upload';
 
 export interface PostbackIntakeOptions {
   /** How far a signed postback's timestamp may be from now, either way. */
@@ -81,6 +82,20 @@ export class PostbackIntakeModule {
               intake,
               new ClientAddresses(options.trustedProxies),
               inboundLog,
+              logger,
+              metrics,
+            ),
+        },
+        {
+          provide: ConversionUpload,
+          inject: [HttpAdapterHost, Catalog, PostbackIntake, LOGGER, Registry],
+          useFactory: (adapterHost: HttpAdapterHost, catalog: Catalog, intake: PostbackIntake, logger: Logger, metrics: Registry) =>
+            new ConversionUpload(
+              adapterHost,
+              catalog,
+              new AdvertiserAuthenticator(options.signatureWindowSeconds, logger),
+              new ClientAddresses(options.trustedProxies),
+              intake,
               logger,
               metrics,
             ),

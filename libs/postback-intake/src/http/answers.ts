@@ -34,7 +34,7 @@ function send(reply: FastifyReply, status: number, format: AnswerFormat, json: o
   }
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 const PROBLEM_KINDS: Record<string, ProblemKind> = {
   invalid_parameter: 'invalidRequest',
