@@ -308,6 +308,15 @@ describe('click-ingest redirects', () => {
         'iPhone at a British address the edge places in Austria': 'AT',
       });
 
+      // With an alternative offer, a visitor the targeting does not take becomes a click of that offer.
+      await changeCatalogue('UPDATE offers SET alternative_offer_id = 17 WHERE id = 11', [], ['offer', 11], (catalog) => catalog.offer(11)?.alternativeOfferId === 17);
+      const rerouted = await clickBehind(await visit('/c/11?aff_id=8', { headers: { 'cf-ipcountry': 'FR', 'user-agent': IPHONE } }));
+      expect(rerouted.location.pathname).toBe('/a%20b%09c');
+      expect(rerouted.click).toMatchObject({ offerId: 17, affiliateId: 8, disposition: 'accepted' });
+      const stays = await clickBehind(await visit('/c/11?aff_id=8', { headers: { 'cf-ipcountry': 'DE', 'user-agent': IPHONE } }));
+      expect(stays.click).toMatchObject({ offerId: 11, disposition: 'accepted' });
+      await changeCatalogue('UPDATE offers SET alternative_offer_id = NULL WHERE id = 11', [], ['offer', 11], (catalog) => catalog.offer(11)?.alternativeOfferId === null);
+
       // Without targeting, every visitor goes to the offer again.
       await target(null);
       const { location } = await clickBehind(await visit('/c/11?aff_id=8', { headers: { 'cf-ipcountry': 'FR' } }));

@@ -71,4 +71,39 @@ describe('management API: offer targeting', () => {
       [null, { countries: ['DE'] }],
     ]);
   });
+
+  it("names an alternative offer for the visitors the targeting does not take: admins only, another offer that is not archived", async () => {
+    const { body: offer } = await create({ countries: ['DE'] });
+    const { body: other } = await create(null);
+    const set = await api.admin.patch(`/v1/offers/${offer.id}`, { alternativeOfferId: other.id });
+    expect(set.status).toBe(200);
+    expect(set.body.alternativeOfferId).toBe(other.id);
+    expect((await api.pool.query('SELECT alternative_offer_id FROM offers WHERE id = $1', [offer.id])).rows[0].alternative_offer_id).toBe(other.id);
+
+    const refusals = [
+      [offer.id, 'names the offer itself'],
+      [999_999, 'names no offer (999999)'],
+    ] as const;
+    for (const [alternativeOfferId, reason] of refusals) {
+      const refused = await api.admin.patch(`/v1/offers/${offer.id}`, { alternativeOfferId });
+      expect([refused.status, refused.body.errors]).toEqual([400, [{ field: 'alternativeOfferId', reason }]]);
+    }
+    const { body: archived } = await create(null);
+    await api.pool.query(`UPDATE offers SET status = 'archived', archived_at = now() WHERE id = $1`, [archived.id]);
+    expect((await api.admin.patch(`/v1/offers/${offer.id}`, { alternativeOfferId: archived.id })).body.errors).toEqual([
+      { field: 'alternativeOfferId', reason: `names an archived offer (${archived.id})` },
+    ]);
+    // The network decides where traffic goes, not the offer's advertiser.
+    const advertiser = api.as((await api.key('advertiser', { advertiserId })).key);
+    expect((await advertiser.patch(`/v1/offers/${offer.id}`, { alternativeOfferId: null })).status).toBe(403);
+    const affiliateId = (await api.admin.post('/v1/affiliates', { name: 'Alt pub' })).body.id;
+    const affiliate = api.as((await api.key('affiliate', { affiliateId })).key);
+    expect((await affiliate.get(`/v1/offers/${offer.id}`)).body).not.toHaveProperty('alternativeOfferId');
+
+    // Deleting the alternative (it has no history) leaves the offer on its fallback, audited.
+    expect((await api.admin.delete(`/v1/offers/${other.id}`)).body).toMatchObject({ outcome: 'deleted' });
+    expect((await api.admin.get(`/v1/offers/${offer.id}`)).body.alternativeOfferId).toBeNull();
+    const audit = await api.admin.get(`/v1/audit-log?entity=offer&entity_id=${offer.id}`);
+    expect(audit.body.data[0]).toMatchObject({ action: 'update', before: { alternativeOfferId: other.id }, after: { alternativeOfferId: null } });
+  });
 });

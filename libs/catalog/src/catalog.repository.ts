@@ -81,6 +81,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           onNonUnique: row.on_non_unique as CatalogOffer['onNonUnique'],
           maxPostbackAmount: (row.max_postback_amount as string | null) ?? null,
           targeting: compileTargeting(row.targeting),
+          alternativeOfferId: (row.alternative_offer_id as number | null) ?? null,
           goals: offerGoals,
           defaultGoal: offerGoals.find((goal) => goal.isDefault) ?? (offerGoals.length === 1 ? offerGoals[0] : null),
         };

@@ -51,6 +51,8 @@ export interface CatalogOffer {
   maxPostbackAmount: string | null;
   /** Which visitors the offer takes; null: every one. */
   targeting: CompiledTargeting | null;
+  /** Where visitors the targeting does not take go, as clicks of that offer, when it takes them; null: the fallback. */
+  alternativeOfferId: number | null;
   /** Active goals only. */
   goals: CatalogGoal[];
   defaultGoal: CatalogGoal | null;

@@ -786,7 +786,7 @@ export interface components {
             /** @description Not shown to affiliates */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the alternative offer (alternativeOfferId) when that offer takes it, else to the fallback, recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",
@@ -806,6 +806,8 @@ export interface components {
                 operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
                 browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
             } | null;
+            /** @description Not shown to affiliates */
+            alternativeOfferId?: number | null;
             /** @description Not shown to affiliates */
             allowDestinationWithoutClickId?: boolean;
             /**
@@ -890,7 +892,7 @@ export interface components {
              */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the alternative offer (alternativeOfferId) when that offer takes it, else to the fallback, recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",
@@ -910,6 +912,8 @@ export interface components {
                 operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
                 browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
             } | null;
+            /** @description Admin keys only. Another offer for the visitors this offer's targeting does not take: they are sent there as that offer's own clicks when it is live, the affiliate may run it and they match its targeting (one step: its own alternative is not followed); otherwise to the fallback, recorded as targeting_mismatch. Not the offer itself, not an archived offer. null: the fallback */
+            alternativeOfferId?: number | null;
             /**
              * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
              * @default false
@@ -988,7 +992,7 @@ export interface components {
              */
             maxPostbackAmount?: string | null;
             /**
-             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
+             * @description Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the alternative offer (alternativeOfferId) when that offer takes it, else to the fallback, recorded as targeting_mismatch. A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor
              * @example {
              *       "countries": [
              *         "DE",
@@ -1008,6 +1012,8 @@ export interface components {
                 operatingSystems?: ("android" | "ios" | "windows" | "macos" | "linux" | "chromeos")[];
                 browsers?: ("chrome" | "safari" | "firefox" | "edge" | "opera" | "samsung")[];
             } | null;
+            /** @description Admin keys only. Another offer for the visitors this offer's targeting does not take: they are sent there as that offer's own clicks when it is live, the affiliate may run it and they match its targeting (one step: its own alternative is not followed); otherwise to the fallback, recorded as targeting_mismatch. Not the offer itself, not an archived offer. null: the fallback */
+            alternativeOfferId?: number | null;
             /**
              * @description Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change
              * @default false

@@ -26,6 +26,7 @@ export function offerFixture(overrides: Partial<CatalogOffer> = {}): CatalogOffe
     onNonUnique: 'allow',
     maxPostbackAmount: null,
     targeting: null,
+    alternativeOfferId: null,
     goals,
     defaultGoal: goals.find((goal) => goal.isDefault) ?? null,
     ...overrides,

@@ -29,6 +29,8 @@ export interface OfferView {
   maxPostbackAmount: string | null;
   /** Which visitors the offer takes; null: every one. */
   targeting: OfferTargeting | null;
+  /** Where visitors the targeting does not take go (that offer's clicks, when it takes them); null: the fallback. */
+  alternativeOfferId: number | null;
   /** The operator allowed a destination URL without {click_id}: no postback can name its clicks. */
   allowDestinationWithoutClickId: boolean;
   createdAt: string;
@@ -81,6 +83,7 @@ export function offerView(row: Offer): OfferView {
     onNonUnique: row.onNonUnique as FraudAction,
     maxPostbackAmount: row.maxPostbackAmount?.toFixed(4) ?? null,
     targeting: targetingOf(row),
+    alternativeOfferId: row.alternativeOfferId,
     allowDestinationWithoutClickId: row.allowDestinationWithoutClickId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -30,6 +30,7 @@ export interface OfferInput {
   onNonUnique?: FraudAction;
   maxPostbackAmount?: string | null;
   targeting?: OfferTargeting | null;
+  alternativeOfferId?: number | null;
   allowDestinationWithoutClickId?: boolean;
 }
 
@@ -90,6 +91,7 @@ export class OffersService {
       const data = offerData(input);
       checkTiming(data);
       checkClickId(input.destinationUrl, input.allowDestinationWithoutClickId ?? false, 'destinationUrl');
+      if (input.alternativeOfferId != null) await checkAlternative(tx, null, input.alternativeOfferId);
       const row = await tx.offer.create({
         data: { ...data, advertiserId: input.advertiserId, name: input.name, destinationUrl: input.destinationUrl },
       });
@@ -112,6 +114,7 @@ export class OffersService {
           patch.destinationUrl !== undefined ? 'destinationUrl' : 'allowDestinationWithoutClickId',
         );
       }
+      if (patch.alternativeOfferId != null) await checkAlternative(tx, id, patch.alternativeOfferId);
       const restoring = patch.status !== undefined && before.status === 'archived';
       const after = await tx.offer.update({ where: { id }, data: { ...data, archivedAt: restoring ? null : undefined } });
       trail.record({ action: restoring ? 'restore' : 'update', entity: 'offer', entityId: id, before, after });
@@ -130,6 +133,11 @@ export class OffersService {
         for (const goal of await tx.goal.findMany({ where: { offerId: id } })) {
           await tx.goal.delete({ where: { id: goal.id } });
           trail.record({ action: 'delete', entity: 'goal', entityId: goal.id, before: goal, after: null });
+        }
+        // Offers that sent their untargeted visitors here send them to their fallback from now on.
+        for (const referring of await tx.offer.findMany({ where: { alternativeOfferId: id } })) {
+          const after = await tx.offer.update({ where: { id: referring.id }, data: { alternativeOfferId: null } });
+          trail.record({ action: 'update', entity: 'offer', entityId: referring.id, before: referring, after });
         }
         await tx.offer.delete({ where: { id } });
         trail.record({ action: 'delete', entity: 'offer', entityId: id, before, after: null });
@@ -189,8 +197,20 @@ function offerData(input: OfferPatch) {
     maxPostbackAmount: input.maxPostbackAmount,
     // A JSON column is cleared with DbNull; undefined leaves it untouched.
     targeting: input.targeting === null ? Prisma.DbNull : (input.targeting as Prisma.InputJsonObject | undefined),
+    alternativeOfferId: input.alternativeOfferId,
     allowDestinationWithoutClickId: input.allowDestinationWithoutClickId,
   };
+}
+
+/**
+ * An alternative offer is another offer that exists and is not archived. One that is paused later, or whose
+ * affiliate or targeting does not take a visitor, is passed over at the click, which then goes to the fallback.
+ */
+async function checkAlternative(tx: Tx, offerId: number | null, alternativeOfferId: number): Promise<void> {
+  if (alternativeOfferId === offerId) throw invalid('alternativeOfferId', 'names the offer itself');
+  const alternative = await tx.offer.findUnique({ where: { id: alternativeOfferId }, select: { status: true } });
+  if (!alternative) throw invalid('alternativeOfferId', `names no offer (${alternativeOfferId})`);
+  if (alternative.status === 'archived') throw invalid('alternativeOfferId', `names an archived offer (${alternativeOfferId})`);
 }
 
 /**

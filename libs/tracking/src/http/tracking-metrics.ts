@@ -5,6 +5,8 @@ import { Counter, Registry } from 'prom-client';
 
 export type RequestOutcome =
   | 'redirected'
+  /** Redirected to the offer's alternative, which takes the visitor its targeting does not. */
+  | 'alternative_offer'
   | 'unavailable'
   | 'head'
   | 'bad_request'

@@ -90,7 +90,7 @@ export class TrackingRoutes implements OnModuleInit {
       this.metrics.request('unavailable');
       return respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition));
     }
-    this.metrics.request('redirected');
+    this.metrics.request(decision.insteadOf === undefined ? 'redirected' : 'alternative_offer');
     return respond.redirect(reply, this.templates.render(decision.template, click, nowMs));
   }
 

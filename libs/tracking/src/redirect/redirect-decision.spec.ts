@@ -28,6 +28,7 @@ function offer(overrides: Partial<CatalogOffer>): CatalogOffer {
     onNonUnique: 'allow',
     maxPostbackAmount: null,
     targeting: null,
+    alternativeOfferId: null,
     goals: [],
     defaultGoal: null,
     ...overrides,
@@ -149,6 +150,49 @@ describe('decideRedirect', () => {
       const decision = decide(targeting, who);
       expect(decision).toMatchObject({ disposition });
       if (disposition === 'targeting_mismatch') expect(decision).toMatchObject({ template: 'https://fallback.example/' });
+    });
+
+    describe('with an alternative offer', () => {
+      const alternativeOffer = (overrides: Partial<CatalogOffer>) =>
+        offer({ id: 20, destinationUrl: 'https://other.example/?c={click_id}', visibility: 'public', ...overrides });
+      const withAlternative = (alternative: CatalogOffer) =>
+        catalog({
+          offers: [offer({ fallbackUrl: 'https://fallback.example/', targeting: compileTargeting({ countries: ['DE'] }), alternativeOfferId: 20 }), alternative],
+          approvals: approved,
+        });
+
+      it('sends a visitor the targeting does not take to the alternative, as its own accepted click', () => {
+        expect(decideRedirect(withAlternative(alternativeOffer({})), link(), { ...visitor, country: 'FR' }, now)).toMatchObject({
+          offer: { id: 20 },
+          disposition: 'accepted',
+          template: 'https://other.example/?c={click_id}',
+          insteadOf: 10,
+        });
+        // A visitor the offer takes stays on it.
+        expect(decideRedirect(withAlternative(alternativeOffer({})), link(), { ...visitor, country: 'DE' }, now)).toMatchObject({ offer: { id: 10 }, disposition: 'accepted' });
+      });
+
+      it.each<[string, Partial<CatalogOffer>]>([
+        ['is paused', { status: 'paused' }],
+        ['is past its expiry', { expiresAt: now - 1 }],
+        ['needs an approval the affiliate lacks', { visibility: 'approval_required' }],
+        ['does not target the visitor either', { targeting: compileTargeting({ countries: ['AT'] }) }],
+        ['would pass the visitor on to a further alternative', { targeting: compileTargeting({ countries: ['AT'] }), alternativeOfferId: 10 }],
+      ])('keeps the fallback when the alternative %s', (_case, overrides) => {
+        expect(decideRedirect(withAlternative(alternativeOffer(overrides)), link(), { ...visitor, country: 'FR' }, now)).toMatchObject({
+          offer: { id: 10 },
+          disposition: 'targeting_mismatch',
+          template: 'https://fallback.example/',
+        });
+      });
+
+      it('is not used for any other reason a click goes to the fallback', () => {
+        const paused = catalog({
+          offers: [offer({ status: 'paused', fallbackUrl: 'https://fallback.example/', alternativeOfferId: 20 }), alternativeOffer({})],
+          approvals: approved,
+        });
+        expect(decideRedirect(paused, link(), visitor, now)).toMatchObject({ offer: { id: 10 }, disposition: 'offer_paused' });
+      });
     });
 
     it('lets every visitor through an offer without targeting', () => {

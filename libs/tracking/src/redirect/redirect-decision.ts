@@ -9,10 +9,13 @@ export type RedirectDecision =
   | { kind: 'unknown_offer' }
   | {
       kind: 'click';
+      /** The offer the click is recorded on: the link's, or its alternative (insteadOf). */
       offer: CatalogOffer;
       disposition: ClickDisposition;
       /** The offer's destination, or for any other disposition the fallback; null when there is none. */
       template: string | null;
+      /** The link's offer, when its targeting sent the visitor to `offer`, its alternative. */
+      insteadOf?: number;
     };
 
 export interface ClickContext {
@@ -69,15 +72,25 @@ const visitorIsTargeted: ClickRule = ({ offer, visitor }) => {
  */
 const CLICK_RULES: readonly ClickRule[] = [offerIsLive, affiliateMayRunOffer, visitorIsTargeted];
 
+/** The first rule that objects to the click on `offer`, or null. */
+function objection(context: ClickContext): Exclude<ClickDisposition, 'accepted'> | null {
+  for (const rule of CLICK_RULES) {
+    const disposition = rule(context);
+    if (disposition) return disposition;
+  }
+  return null;
+}
+
 export function decideRedirect(catalog: CatalogSnapshot, link: TrackingLink, visitor: Visitor, nowMs: number): RedirectDecision {
   const offer = catalog.offer(link.offerId);
   if (!offer) return { kind: 'unknown_offer' };
-  const context: ClickContext = { catalog, offer, link, visitor, nowMs };
-  for (const rule of CLICK_RULES) {
-    const disposition = rule(context);
-    if (disposition) {
-      return { kind: 'click', offer, disposition, template: offer.fallbackUrl ?? catalog.settings.defaultFallbackUrl };
-    }
+  const disposition = objection({ catalog, offer, link, visitor, nowMs });
+  if (disposition === null) return { kind: 'click', offer, disposition: 'accepted', template: offer.destinationUrl };
+  // A visitor the targeting does not take goes to the offer's alternative as that offer's own click, when every
+  // rule takes it there; one step only (the alternative's own alternative is not followed).
+  const alternative = disposition === 'targeting_mismatch' && offer.alternativeOfferId !== null ? catalog.offer(offer.alternativeOfferId) : undefined;
+  if (alternative && objection({ catalog, offer: alternative, link, visitor, nowMs }) === null) {
+    return { kind: 'click', offer: alternative, disposition: 'accepted', template: alternative.destinationUrl, insteadOf: offer.id };
   }
-  return { kind: 'click', offer, disposition: 'accepted', template: offer.destinationUrl };
+  return { kind: 'click', offer, disposition, template: offer.fallbackUrl ?? catalog.settings.defaultFallbackUrl };
 }

@@ -27,7 +27,7 @@ const TARGETING_SCHEMA: ApiPropertyOptions = {
   nullable: true,
   type: 'object',
   description:
-    'Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the fallback and is recorded as targeting_mismatch. ' +
+    'Which visitors the offer takes; every list is optional and a list left out does not restrict. A visitor that does not match goes to the alternative offer (alternativeOfferId) when that offer takes it, else to the fallback, recorded as targeting_mismatch. ' +
     "A visitor of unknown country or device does not match a list of allowed ones; countries come from the trusted edge's country header (CLICK_COUNTRY_HEADER), else click-ingest's offline GeoIP database. null: every visitor",
   properties: {
     countries: { type: 'array', items: { type: 'string', example: 'DE' }, description: 'ISO 3166-1 alpha-2 codes the offer takes' },
@@ -145,6 +145,17 @@ class OfferSettingsDto {
   targeting?: OfferTargeting | null;
 
   @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description:
+      "Admin keys only. Another offer for the visitors this offer's targeting does not take: they are sent there as that offer's own clicks when it is live, the affiliate may run it and they match its targeting (one step: its own alternative is not followed); otherwise to the fallback, recorded as targeting_mismatch. Not the offer itself, not an archived offer. null: the fallback",
+  })
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  alternativeOfferId?: number | null;
+
+  @ApiPropertyOptional({
     default: false,
     description:
       'Admin keys only. true: the operator accepts a destinationUrl without {click_id} (or an alias), although no postback can name such clicks; recorded in the audit log with the change',
@@ -224,6 +235,7 @@ export class OfferResponse {
   @ApiPropertyOptional({ enum: FRAUD_ACTIONS }) onNonUnique?: FraudAction;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Not shown to affiliates' }) maxPostbackAmount?: string | null;
   @ApiProperty(TARGETING_SCHEMA) targeting!: OfferTargeting | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Not shown to affiliates' }) alternativeOfferId?: number | null;
   @ApiPropertyOptional({ description: 'Not shown to affiliates' }) allowDestinationWithoutClickId?: boolean;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
