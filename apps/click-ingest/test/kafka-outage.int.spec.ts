@@ -97,7 +97,13 @@ describe('click-ingest when Kafka fails', () => {
   async function startInProcess(): Promise<RunningService<ClickIngestEnv>> {
     const env = Object.assign(new ClickIngestEnv(), stack.env, { PORT: 0, LOG_LEVEL: 'error', CLICK_SPOOL_DIR: spoolDir });
     const service = await startService(clickIngest, env);
-    await warmUp(service.url);
+    try {
+      await warmUp(service.url);
+    } catch (error) {
+      // A service left running (its catalogue reloads every minute) would keep Jest from ever exiting.
+      await service.close();
+      throw error;
+    }
     return service;
   }
 
