@@ -44,7 +44,6 @@ function main(): void {
   if (!countries) throw new Error(`no GeoIP database in ${DIR} (Debian: apt-get install geoip-database)`);
   const addresses = Array.from({ length: VISITORS }, publicAddress);
   const options = { clientIpHeader: 'x-forwarded-for', extraBotPatterns: [] };
-  const edge = new VisitorReader({ ...options, countryHeader: 'cf-ipcountry', countries });
   const none = new VisitorReader({ ...options, countryHeader: 'cf-ipcountry', countries: null });
   const database = new VisitorReader({ ...options, countryHeader: 'cf-ipcountry', countries });
   const withHeader = addresses.map((ip) => ({ 'x-forwarded-for': ip, 'user-agent': USER_AGENT, 'cf-ipcountry': 'DE' }));
@@ -58,7 +57,8 @@ function main(): void {
     process.exit(1);
   }
 
-  const edgeNs = time((headers) => edge.read(headers, '127.0.0.1'), withHeader);
+  // The same reader as the database run: with the edge's header it never looks the address up.
+  const edgeNs = time((headers) => database.read(headers, '127.0.0.1'), withHeader);
   const noneNs = time((headers) => none.read(headers, '127.0.0.1'), without);
   const databaseNs = time((headers) => database.read(headers, '127.0.0.1'), without);
   console.log(machineLine());

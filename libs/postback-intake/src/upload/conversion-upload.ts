@@ -1,16 +1,17 @@
 import { OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Catalog } from '@tracklane/catalog';
+import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
 import { Logger } from '@tracklane/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { Counter, Registry } from 'prom-client';
 import { AdvertiserAuthenticator } from '../auth/advertiser-authenticator';
 import { ClientAddresses } from '../http/client-address';
-import { JSON_TYPE, RETRY_AFTER_SECONDS, refusalBody } from '../http/answers';
+import { JSON_TYPE, RETRY_AFTER_SECONDS, sendRefusal } from '../http/answers';
 import { paramValue, requestParams } from '../http/request-params';
 import { interpretPostback } from '../intake/interpret-postback';
 import { PostbackIntake } from '../intake/postback-intake';
+import type { PartnerMapping } from '../params/partner-mapping';
 import type { RequestParam } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal, PostbackUnavailable } from '../refusals';
 import { BadCsv, parseCsv } from './csv';
@@ -115,19 +116,15 @@ export class ConversionUpload implements OnModuleInit {
       await reply.code(answer.notTried > 0 ? 503 : 200).header('content-type', JSON_TYPE).send(answer);
     } catch (error) {
       if (!(error instanceof PostbackRefusal)) throw error;
-      const first = error.problems[0];
-      await reply
-        .code(error.status)
-        .header('content-type', JSON_TYPE)
-        .send(refusalBody(error.status, error.error, error.reason, { ...(first && { field: first.field }), ...(error.problems.length > 0 && { errors: error.problems }) }));
+      sendRefusal(reply, 'json', error, header(request, 'accept'));
     }
   }
 
   private async book(
     advertiserId: number,
     table: Table,
-    mapping: Parameters<typeof interpretPostback>[1],
-    snapshot: ReturnType<Catalog['current']>,
+    mapping: PartnerMapping,
+    snapshot: CatalogSnapshot,
   ): Promise<UploadAnswer> {
     const results: UploadRowResult[] = new Array(table.rows.length);
     let unavailable = false;
