@@ -83,12 +83,14 @@ export class ChangeLog {
     return result;
   }
 
+  /** Every service reloads its whole catalogue on any announcement: one per entity is enough (a bulk of codes is one; id null when several). */
   private async announce(trail: AuditTrail): Promise<void> {
-    const seen = new Set<string>();
+    const changed = new Map<CatalogEntity, number | string | null>();
     for (const { entity, entityId } of trail.entries) {
-      const key = `${entity}:${entityId}`;
-      if (!isCatalogEntity(entity) || seen.has(key)) continue;
-      seen.add(key);
+      if (!isCatalogEntity(entity)) continue;
+      changed.set(entity, changed.has(entity) && changed.get(entity) !== entityId ? null : entityId);
+    }
+    for (const [entity, entityId] of changed) {
       try {
         await announceCatalogChange(this.bus, entity, entityId);
       } catch (error) {
