@@ -8,6 +8,7 @@ export type CatalogEntity =
   | 'offer_affiliate'
   | 'payout_override'
   | 'affiliate_postback'
+  | 'coupon_code'
   | 'network_settings';
 
 /** Called by writers after their transaction commits: every service reloads its catalogue. */

@@ -3,8 +3,10 @@ import {
   AffiliatePostback,
   CatalogAdvertiser,
   CatalogAffiliate,
+  CatalogCoupon,
   CatalogGoal,
   CatalogOffer,
+  CouponResolution,
   NetworkSettings,
   OfferApproval,
   PayoutOverride,
@@ -30,6 +32,7 @@ export interface CatalogContents {
   approvals: OfferApproval[];
   payoutOverrides: PayoutOverride[];
   affiliatePostbacks: AffiliatePostback[];
+  coupons: CatalogCoupon[];
   settings: NetworkSettings;
 }
 
@@ -44,6 +47,9 @@ export class CatalogSnapshot {
   private readonly payoutOverrides: Map<string, PayoutOverride>;
   private readonly affiliatePostbacks: Map<string, AffiliatePostback>;
   private readonly advertiserAmountLimits: Map<number, string>;
+  /** Offer codes by advertiser and key, network-wide codes by key. */
+  private readonly offerCoupons: Map<string, CatalogCoupon>;
+  private readonly networkCoupons: Map<string, CatalogCoupon>;
   readonly settings: NetworkSettings;
 
   constructor(
@@ -67,6 +73,15 @@ export class CatalogSnapshot {
     this.affiliatePostbacks = new Map(
       contents.affiliatePostbacks.map((postback) => [`${postback.affiliateId}:${postback.offerId}`, postback]),
     );
+    this.offerCoupons = new Map();
+    this.networkCoupons = new Map();
+    for (const coupon of contents.coupons) {
+      if (coupon.offerId === null) this.networkCoupons.set(coupon.key, coupon);
+      else {
+        const offer = this.offers.get(coupon.offerId);
+        if (offer) this.offerCoupons.set(`${offer.advertiserId}:${coupon.key}`, coupon);
+      }
+    }
     this.settings = contents.settings;
     this.advertiserAmountLimits = new Map();
     for (const offer of contents.offers) {
@@ -99,6 +114,7 @@ export class CatalogSnapshot {
         approvals: [],
         payoutOverrides: [],
         affiliatePostbacks: [],
+        coupons: [],
         settings: DEFAULT_SETTINGS,
       },
       0,
@@ -136,6 +152,32 @@ export class CatalogSnapshot {
 
   approval(offerId: number, affiliateId: number): OfferApproval | undefined {
     return this.approvals.get(`${offerId}:${affiliateId}`);
+  }
+
+  /** Whether the affiliate may send traffic to the offer: active, and approved (or, on a public offer, not blocked or rejected). */
+  mayRun(offer: CatalogOffer, affiliateId: number): boolean {
+    if (this.affiliates.get(affiliateId)?.status !== 'active') return false;
+    const approval = this.approval(offer.id, affiliateId)?.status;
+    if (offer.visibility === 'public') return approval !== 'blocked' && approval !== 'rejected';
+    return approval === 'approved';
+  }
+
+  /**
+   * The affiliate and offer a promo code posted by the advertiser stands for
+   * (key: couponCodeOf's). An offer code of the advertiser comes first; a
+   * network-wide code stands for the advertiser's only active offer its
+   * affiliate may run, and for none when there are several.
+   */
+  coupon(advertiserId: number, key: string): CouponResolution {
+    const offerCoupon = this.offerCoupons.get(`${advertiserId}:${key}`);
+    if (offerCoupon) return { coupon: offerCoupon, offer: this.offers.get(offerCoupon.offerId as number) as CatalogOffer };
+    const coupon = this.networkCoupons.get(key);
+    if (!coupon) return { miss: 'coupon_not_found' };
+    const runnable = [...this.offers.values()].filter(
+      (offer) => offer.advertiserId === advertiserId && offer.status === 'active' && this.mayRun(offer, coupon.affiliateId),
+    );
+    if (runnable.length === 0) return { miss: 'coupon_not_found' };
+    return runnable.length === 1 ? { coupon, offer: runnable[0] } : { miss: 'coupon_offer_ambiguous' };
   }
 
   goal(offerId: number, code: string | null): CatalogGoal | undefined {

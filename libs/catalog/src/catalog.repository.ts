@@ -5,6 +5,7 @@ import {
   AffiliatePostback,
   CatalogAdvertiser,
   CatalogAffiliate,
+  CatalogCoupon,
   CatalogGoal,
   CatalogOffer,
   MoneyRule,
@@ -37,6 +38,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
     const approvals = await query(`SELECT * FROM offer_affiliates`);
     const overrides = await query(`SELECT * FROM payout_overrides`);
     const postbacks = await query(`SELECT * FROM affiliate_postbacks`);
+    const coupons = await query(`SELECT id, code, code_key, affiliate_id, offer_id FROM coupon_codes`);
     const settings = await query(`SELECT * FROM network_settings WHERE id = 1`);
     await client.query('COMMIT');
 
@@ -82,6 +84,7 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           maxPostbackAmount: (row.max_postback_amount as string | null) ?? null,
           targeting: compileTargeting(row.targeting),
           alternativeOfferId: (row.alternative_offer_id as number | null) ?? null,
+          couponPrecedence: row.coupon_precedence as CatalogOffer['couponPrecedence'],
           goals: offerGoals,
           defaultGoal: offerGoals.find((goal) => goal.isDefault) ?? (offerGoals.length === 1 ? offerGoals[0] : null),
         };
@@ -125,6 +128,15 @@ export async function loadCatalog(pool: Pool): Promise<CatalogContents> {
           affiliateId: row.affiliate_id as number,
           goalId: row.goal_id as number | null,
           payout: rule(row.payout_type, row.payout_amount, row.payout_percent),
+        }),
+      ),
+      coupons: coupons.map(
+        (row): CatalogCoupon => ({
+          id: row.id as number,
+          code: row.code as string,
+          key: row.code_key as string,
+          affiliateId: row.affiliate_id as number,
+          offerId: row.offer_id as number | null,
         }),
       ),
       affiliatePostbacks: postbacks.map(

@@ -53,6 +53,8 @@ export interface CatalogOffer {
   targeting: CompiledTargeting | null;
   /** Where visitors the targeting does not take go, as clicks of that offer, when it takes them; null: the fallback. */
   alternativeOfferId: number | null;
+  /** With a click id and a code of this offer, which decides the affiliate; "click" falls back to the code when the click cannot be found. */
+  couponPrecedence: 'click' | 'coupon';
   /** Active goals only. */
   goals: CatalogGoal[];
   defaultGoal: CatalogGoal | null;
@@ -102,6 +104,22 @@ export interface PayoutOverride {
   goalId: number | null;
   payout: MoneyRule;
 }
+
+/** A promo code of one affiliate, on one offer or network-wide (offerId null). */
+export interface CatalogCoupon {
+  id: number;
+  /** As entered. */
+  code: string;
+  /** The matching form (couponCodeOf). */
+  key: string;
+  affiliateId: number;
+  offerId: number | null;
+}
+
+/** The affiliate and offer a posted code stands for, or why none. */
+export type CouponResolution =
+  | { coupon: CatalogCoupon; offer: CatalogOffer }
+  | { miss: 'coupon_not_found' | 'coupon_offer_ambiguous' };
 
 export interface AffiliatePostback {
   affiliateId: number;

@@ -1,6 +1,7 @@
 export * from './attributions.v1';
 export * from './clicks.v1';
 export * from './conversions.v1';
+export * from './coupon-code';
 export * from './event-contract';
 export * from './ids';
 export * from './storable-text';

@@ -57,7 +57,8 @@ describe('migrations', () => {
       const rows = async (table: string) => (await pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY 1`)).rows;
       const before = { clicks: await rows('rep_clicks'), conversions: await rows('rep_conversions'), events: await rows('rep_attribution_events') };
 
-      await migrate(fresh.url, all);
+      // 0850 itself; later migrations may add columns to these tables.
+      await migrate(fresh.url, all.filter((migration) => migration.name < '0851'));
       expect({ clicks: await rows('rep_clicks'), conversions: await rows('rep_conversions'), events: await rows('rep_attribution_events') }).toEqual(before);
       const { rows: placed } = await pool.query(
         `SELECT tableoid::regclass::text AS partition, count(*)::int AS n FROM rep_clicks GROUP BY 1

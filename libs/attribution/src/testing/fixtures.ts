@@ -27,6 +27,7 @@ export function offerFixture(overrides: Partial<CatalogOffer> = {}): CatalogOffe
     maxPostbackAmount: null,
     targeting: null,
     alternativeOfferId: null,
+    couponPrecedence: 'click',
     goals,
     defaultGoal: goals.find((goal) => goal.isDefault) ?? null,
     ...overrides,
@@ -57,6 +58,7 @@ export function catalogFixture(contents: Partial<CatalogContents> = {}): Catalog
       approvals: [],
       payoutOverrides: [],
       affiliatePostbacks: [],
+      coupons: [],
       settings: { ...DEFAULT_SETTINGS, name: 'Test network' },
       ...contents,
     },
@@ -95,7 +97,7 @@ export function clickFixture(overrides: Partial<ClickV1> & { at?: number } = {})
   };
 }
 
-export function conversionFixture(click: Pick<ClickV1, 'clickId'>, overrides: Partial<ConversionV1> = {}): ConversionV1 {
+export function conversionFixture(click: { clickId: string | null }, overrides: Partial<ConversionV1> = {}): ConversionV1 {
   const conversionId = overrides.conversionId ?? newId();
   return {
     v: 1,

@@ -27,6 +27,7 @@ const snapshot = (() => {
       approvals: [],
       payoutOverrides: [],
       affiliatePostbacks: [],
+      coupons: [],
       settings: empty.settings,
     },
     1,

@@ -22,6 +22,7 @@ function catalog(affiliates: Partial<CatalogAffiliate>[], overrides: AffiliatePo
       approvals: [],
       payoutOverrides: [],
       affiliatePostbacks: overrides,
+      coupons: [],
       settings: empty.settings,
     },
     1,
@@ -85,6 +86,7 @@ describe('planPostback', () => {
       payout: '12.5000',
       currency: 'EUR',
       conversion_id: event.conversionId,
+      coupon_code: null,
       timestamp: 1795860301,
     });
     expect(plan?.body).not.toMatch(/987\.6543|4321|ORDER-SECRET/);

@@ -21,7 +21,7 @@ function advertiser(overrides: Partial<CatalogAdvertiser>): CatalogAdvertiser {
 function snapshotOf(...advertisers: CatalogAdvertiser[]): CatalogSnapshot {
   const empty = CatalogSnapshot.empty();
   return new CatalogSnapshot(
-    { offers: [], advertisers, affiliates: [], approvals: [], payoutOverrides: [], affiliatePostbacks: [], settings: empty.settings },
+    { offers: [], advertisers, affiliates: [], approvals: [], payoutOverrides: [], affiliatePostbacks: [], coupons: [], settings: empty.settings },
     1,
     Date.now(),
   );

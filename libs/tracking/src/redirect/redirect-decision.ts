@@ -40,9 +40,7 @@ const affiliateMayRunOffer: ClickRule = ({ catalog, offer, link }) => {
   const affiliate = catalog.affiliate(link.affiliateId);
   if (!affiliate) return 'affiliate_not_approved';
   if (affiliate.status !== 'active') return 'affiliate_inactive';
-  const approval = catalog.approval(offer.id, affiliate.id)?.status;
-  if (offer.visibility === 'public') return approval === 'blocked' || approval === 'rejected' ? 'affiliate_not_approved' : null;
-  return approval === 'approved' ? null : 'affiliate_not_approved';
+  return catalog.mayRun(offer, affiliate.id) ? null : 'affiliate_not_approved';
 };
 
 /** A list of allowed values takes only what it names (an unknown value is not named); no list takes all. */
