@@ -53,6 +53,8 @@ describe('management API: OpenAPI', () => {
         '/v1/affiliates/{affiliateId}/postbacks/{offerId}',
         '/v1/approvals/{offerId}/{affiliateId}',
         '/v1/payout-overrides/{overrideId}',
+        '/v1/coupon-codes/{couponId}',
+        '/v1/coupon-codes/bulk',
         '/v1/api-keys/{keyId}',
         '/v1/conversions/{conversionId}',
         '/v1/network-settings',

@@ -17,6 +17,8 @@ export * from './audit-log/audit-log.service';
 export * from './changes';
 export * from './conversions/conversion.view';
 export * from './conversions/conversions.service';
+export * from './coupon-codes/coupon-code.view';
+export * from './coupon-codes/coupon-codes.service';
 export * from './demo/demo-network';
 export * from './goals/goal.view';
 export * from './goals/goals.service';

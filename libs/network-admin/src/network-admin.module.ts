@@ -8,6 +8,7 @@ import { ApprovalsService } from './approvals/approvals.service';
 import { AuditLogService } from './audit-log/audit-log.service';
 import { ChangeLog } from './changes';
 import { ConversionsService } from './conversions/conversions.service';
+import { CouponCodesService } from './coupon-codes/coupon-codes.service';
 import { DemoNetworkSeeder } from './demo/demo-network';
 import { GoalsService } from './goals/goals.service';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from './network-admin.options';
@@ -26,6 +27,7 @@ const SERVICES = [
   AuditLogService,
   ChangeLog,
   ConversionsService,
+  CouponCodesService,
   DemoNetworkSeeder,
   ErasuresService,
   GoalsService,

@@ -357,6 +357,60 @@ export interface paths {
         patch: operations["PayoutOverridesController_update"];
         trace?: never;
     };
+    "/v1/coupon-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List promo codes: all (admin), those of its offers (advertiser, not network-wide ones), its own (affiliate) */
+        get: operations["CouponCodesController_list"];
+        put?: never;
+        /**
+         * Give an affiliate a promo code, on one offer or network-wide
+         * @description A postback carrying the code is attributed to the affiliate (see the offer’s couponPrecedence). No change: delete and create
+         */
+        post: operations["CouponCodesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coupon-codes/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give an affiliate up to 1000 promo codes at once, all or nothing */
+        post: operations["CouponCodesController_createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coupon-codes/{couponId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CouponCodesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["CouponCodesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{offerId}/tracking-link": {
         parameters: {
             query?: never;
@@ -691,7 +745,7 @@ export interface components {
             } | null;
             /** @description What identifies the conversion without an order id, as the mapping says */
             conversionKey: string | null;
-            /** @description The conversion event it would become: clickId, goal, amount, currency, orderId, status, advSubs, raw */
+            /** @description The conversion event it would become: clickId (null when a promo code stands in), couponCode, goal, amount, currency, orderId, status, advSubs, raw */
             postback: {
                 [key: string]: unknown;
             } | null;
@@ -811,6 +865,11 @@ export interface components {
             /** @description Not shown to affiliates */
             allowDestinationWithoutClickId?: boolean;
             /**
+             * @description Not shown to affiliates
+             * @enum {string}
+             */
+            couponPrecedence?: "click" | "coupon";
+            /**
              * @description Affiliates only: their standing on the offer
              * @enum {string|null}
              */
@@ -919,6 +978,12 @@ export interface components {
              * @default false
              */
             allowDestinationWithoutClickId?: boolean;
+            /**
+             * @description Admin keys only. Who a conversion posted with both a click id and a promo code of this offer goes to: click, the click's affiliate (the code's only when the click cannot be found); coupon, the code's affiliate
+             * @default click
+             * @enum {string}
+             */
+            couponPrecedence?: "click" | "coupon";
             advertiserId: number;
             name: string;
             /**
@@ -1019,6 +1084,12 @@ export interface components {
              * @default false
              */
             allowDestinationWithoutClickId?: boolean;
+            /**
+             * @description Admin keys only. Who a conversion posted with both a click id and a promo code of this offer goes to: click, the click's affiliate (the code's only when the click cannot be found); coupon, the code's affiliate
+             * @default click
+             * @enum {string}
+             */
+            couponPrecedence?: "click" | "coupon";
             name?: string;
             /**
              * @description http(s) only. Macros: {click_id} (also {transaction_id}), {offer_id}, {aff_id} (also {affiliate_id}), {advertiser_id}, {sub1} (also {aff_sub}, {aff_sub1}), {sub2} (also {aff_sub2}), {sub3} (also {aff_sub3}), {sub4} (also {aff_sub4}), {sub5} (also {aff_sub5}), {source} (also {source_id}), {aff_click_id}, {timestamp}. Without {click_id} (or an alias) no postback can name the click: refused unless allowDestinationWithoutClickId is true
@@ -1159,7 +1230,7 @@ export interface components {
         };
         CreateAffiliateDto: {
             /**
-             * @description Global postback URL, http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {timestamp}. null: no postbacks
+             * @description Global postback URL, http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {coupon_code}, {timestamp}. null: no postbacks
              * @example https://tracker.example/pb?cid={aff_click_id}&payout={payout}&status={status}
              */
             postbackUrl?: string | null;
@@ -1216,7 +1287,7 @@ export interface components {
         };
         UpdateAffiliateDto: {
             /**
-             * @description Global postback URL, http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {timestamp}. null: no postbacks
+             * @description Global postback URL, http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {coupon_code}, {timestamp}. null: no postbacks
              * @example https://tracker.example/pb?cid={aff_click_id}&payout={payout}&status={status}
              */
             postbackUrl?: string | null;
@@ -1266,7 +1337,7 @@ export interface components {
         };
         PutAffiliatePostbackDto: {
             /**
-             * @description http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {timestamp}
+             * @description http(s). Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {coupon_code}, {timestamp}
              * @example https://tracker.example/pb?cid={aff_click_id}&goal={goal}
              */
             url: string;
@@ -1328,6 +1399,47 @@ export interface components {
         };
         UpdatePayoutOverrideDto: {
             payout: components["schemas"]["MoneyRuleDto"];
+        };
+        CouponCodeResponse: {
+            id: number;
+            /**
+             * @description As entered (trimmed)
+             * @example SAVE10
+             */
+            code: string;
+            affiliateId: number;
+            /** @description null: network-wide */
+            offerId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CouponCodePage: {
+            data: components["schemas"]["CouponCodeResponse"][];
+            /** @description Pass as "after" for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        CreateCouponCodeDto: {
+            affiliateId: number;
+            /** @description The offer the code counts for (unique among its advertiser's codes); absent or null: network-wide, for the posting advertiser's only offer the affiliate may run (unique among network-wide codes) */
+            offerId?: number | null;
+            /**
+             * @description Trimmed and kept as entered, matched regardless of case; must be 1 to 64 characters with no spaces or control characters
+             * @example SAVE10
+             */
+            code: string;
+        };
+        CreateCouponCodesDto: {
+            affiliateId: number;
+            /** @description The offer the code counts for (unique among its advertiser's codes); absent or null: network-wide, for the posting advertiser's only offer the affiliate may run (unique among network-wide codes) */
+            offerId?: number | null;
+            /**
+             * @description Trimmed and kept as entered, matched regardless of case; must be 1 to 64 characters with no spaces or control characters. All or nothing: a refused code (400) or a taken or repeated one (409) is named as codes[i], and nothing is created
+             * @example [
+             *       "SAVE10",
+             *       "SAVE20"
+             *     ]
+             */
+            codes: string[];
         };
         TrackingLinkResponse: {
             offerId: number;
@@ -1553,7 +1665,7 @@ export interface components {
              */
             action: string;
             /** @enum {string} */
-            entity: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key" | "visitor_data";
+            entity: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "coupon_code" | "network_settings" | "api_key" | "visitor_data";
             entityId: string;
             /** @description The row before; credentials redacted */
             before: {
@@ -4733,6 +4845,393 @@ export interface operations {
             };
         };
     };
+    CouponCodesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                after?: string;
+                /** @description Codes of this offer (an advertiser key: its own offers only) */
+                offer_id?: number;
+                /** @description Codes of this affiliate (an affiliate key: itself only) */
+                affiliate_id?: number;
+                /** @description This code, matched regardless of case */
+                code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodePage"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CouponCodesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponCodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodeResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with another object or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CouponCodesController_createBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponCodesDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodeResponse"][];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with another object or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CouponCodesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                couponId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodeResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CouponCodesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                couponId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovalResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with another object or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     TrackingLinksController_get: {
         parameters: {
             query?: {
@@ -5566,7 +6065,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 after?: string;
-                entity?: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "network_settings" | "api_key" | "visitor_data";
+                entity?: "advertiser" | "offer" | "goal" | "affiliate" | "offer_affiliate" | "payout_override" | "affiliate_postback" | "coupon_code" | "network_settings" | "api_key" | "visitor_data";
                 /** @description Id of the object (offerId:affiliateId for approvals) */
                 entity_id?: string;
                 /** @description Changes made with this API key */

@@ -1,10 +1,15 @@
-import { forbidden, notFound as notFoundProblem, ProblemException } from '@tracklane/http-api';
+import { FieldProblem, forbidden, notFound as notFoundProblem, problem, ProblemException } from '@tracklane/http-api';
 
-export { conflict, forbidden, invalid } from '@tracklane/http-api';
+export { conflict, forbidden, invalid, invalidFields } from '@tracklane/http-api';
 
 /** 404 — also what another tenant's object answers, so its existence is not revealed. */
 export function notFound(entity: string, id: string | number): ProblemException {
   return notFoundProblem(`${entity} ${id} not found`);
+}
+
+/** 409 naming every field whose value clashes (conflict names one), as invalidFields does for a 400. */
+export function conflicts(errors: FieldProblem[]): ProblemException {
+  return new ProblemException(problem('conflict', errors.map(({ field, reason }) => `${field}: ${reason}`).join('; '), { errors }));
 }
 
 /** Refuses a change to fields the caller's role may not touch, naming the first one. */

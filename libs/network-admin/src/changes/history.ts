@@ -24,6 +24,7 @@ export function offerHistory(tx: Tx, id: number): Promise<string | null> {
     [() => tx.offerAffiliate.findFirst({ where: { offerId: id }, select: { offerId: true } }), 'affiliates were approved for it'],
     [() => tx.payoutOverride.findFirst({ where: { offerId: id }, select: { id: true } }), 'it has payout overrides'],
     [() => tx.affiliatePostback.findFirst({ where: { offerId: id }, select: { id: true } }), 'affiliates set postbacks for it'],
+    [() => tx.couponCode.findFirst({ where: { offerId: id }, select: { id: true } }), 'it has coupon codes'],
   ]);
 }
 
@@ -44,6 +45,7 @@ export function affiliateHistory(tx: Tx, id: number): Promise<string | null> {
     [() => tx.offerAffiliate.findFirst({ where: { affiliateId: id }, select: { offerId: true } }), 'it was approved for offers'],
     [() => tx.payoutOverride.findFirst({ where: { affiliateId: id }, select: { id: true } }), 'it has payout overrides'],
     [() => tx.affiliatePostback.findFirst({ where: { affiliateId: id }, select: { id: true } }), 'it has per-offer postbacks'],
+    [() => tx.couponCode.findFirst({ where: { affiliateId: id }, select: { id: true } }), 'it has coupon codes'],
     [() => tx.apiKey.findFirst({ where: { affiliateId: id }, select: { id: true } }), 'it has API keys'],
   ]);
 }

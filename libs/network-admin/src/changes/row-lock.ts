@@ -1,6 +1,6 @@
 import { Tx } from './change-log';
 
-type LockedTable = 'advertisers' | 'offers' | 'goals' | 'affiliates' | 'payout_overrides' | 'api_keys' | 'network_settings';
+type LockedTable = 'advertisers' | 'offers' | 'goals' | 'affiliates' | 'payout_overrides' | 'coupon_codes' | 'api_keys' | 'network_settings';
 
 /**
  * Holds the row until the transaction ends, so the audit log's "before" is

@@ -12,6 +12,7 @@ import { MeController } from './api-keys/me.controller';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { AuditLogController } from './audit-log/audit-log.controller';
 import { ConversionsController } from './conversions/conversions.controller';
+import { CouponCodesController } from './coupon-codes/coupon-codes.controller';
 import { ErasuresController } from './erasures/erasures.controller';
 import { GoalsController } from './goals/goals.controller';
 import { NetworkSettingsController } from './network-settings/network-settings.controller';
@@ -28,6 +29,7 @@ const CONTROLLERS: Type<unknown>[] = [
   AffiliatePostbacksController,
   ApprovalsController,
   PayoutOverridesController,
+  CouponCodesController,
   TrackingLinksController,
   ConversionsController,
   ApiKeysController,

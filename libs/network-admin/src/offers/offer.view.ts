@@ -1,8 +1,10 @@
-import { FraudAction, OfferTargeting } from '@tracklane/catalog';
+import { CatalogOffer, FraudAction, OfferTargeting } from '@tracklane/catalog';
 import { Offer, OfferAffiliate } from '@tracklane/db';
 
 export type OfferStatus = 'active' | 'paused' | 'expired' | 'archived';
 export type OfferVisibility = 'public' | 'approval_required';
+/** Who a conversion posted with both a click id and a promo code of the offer goes to. */
+export type CouponPrecedence = CatalogOffer['couponPrecedence'];
 
 /** The whole offer, as admins and the offer's advertiser see it. */
 export interface OfferView {
@@ -33,6 +35,8 @@ export interface OfferView {
   alternativeOfferId: number | null;
   /** The operator allowed a destination URL without {click_id}: no postback can name its clicks. */
   allowDestinationWithoutClickId: boolean;
+  /** click: the click's affiliate (the code's only when the click cannot be found); coupon: the code's affiliate. */
+  couponPrecedence: CouponPrecedence;
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -85,6 +89,7 @@ export function offerView(row: Offer): OfferView {
     targeting: targetingOf(row),
     alternativeOfferId: row.alternativeOfferId,
     allowDestinationWithoutClickId: row.allowDestinationWithoutClickId,
+    couponPrecedence: row.couponPrecedence as CouponPrecedence,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     archivedAt: row.archivedAt?.toISOString() ?? null,

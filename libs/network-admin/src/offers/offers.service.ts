@@ -7,7 +7,7 @@ import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields }
 import { idCursor, listedStatus, Page, PageQuery, pageSize, toPage } from '../lists';
 import { ChangeLog, lockRow, offerHistory, Removal, Tx } from '../changes';
 import { offerScope } from './offer-scope';
-import { AffiliateOfferView, affiliateOfferView, OfferStatus, OfferView, offerView, OfferVisibility } from './offer.view';
+import { AffiliateOfferView, affiliateOfferView, CouponPrecedence, OfferStatus, OfferView, offerView, OfferVisibility } from './offer.view';
 
 export interface OfferInput {
   advertiserId: number;
@@ -32,6 +32,7 @@ export interface OfferInput {
   targeting?: OfferTargeting | null;
   alternativeOfferId?: number | null;
   allowDestinationWithoutClickId?: boolean;
+  couponPrecedence?: CouponPrecedence;
 }
 
 export type OfferPatch = Partial<Omit<OfferInput, 'advertiserId'>>;
@@ -199,6 +200,7 @@ function offerData(input: OfferPatch) {
     targeting: input.targeting === null ? Prisma.DbNull : (input.targeting as Prisma.InputJsonObject | undefined),
     alternativeOfferId: input.alternativeOfferId,
     allowDestinationWithoutClickId: input.allowDestinationWithoutClickId,
+    couponPrecedence: input.couponPrecedence,
   };
 }
 

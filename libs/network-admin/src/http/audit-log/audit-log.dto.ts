@@ -4,7 +4,7 @@ import { Optional } from '../../validation/presence';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { IdFilter, PageQueryDto } from '../queries';
 
-const ENTITIES = ['advertiser', 'offer', 'goal', 'affiliate', 'offer_affiliate', 'payout_override', 'affiliate_postback', 'network_settings', 'api_key', 'visitor_data'];
+const ENTITIES = ['advertiser', 'offer', 'goal', 'affiliate', 'offer_affiliate', 'payout_override', 'affiliate_postback', 'coupon_code', 'network_settings', 'api_key', 'visitor_data'];
 
 export class AuditLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ENTITIES })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { FraudAction, OfferTargeting, TARGET_BROWSERS, TARGET_DEVICES, TARGET_OPERATING_SYSTEMS } from '@tracklane/catalog';
 import { DESTINATION_MACRO_ALIASES } from '@tracklane/tracking';
-import { OfferStatus, OfferVisibility } from '../../offers/offer.view';
+import { CouponPrecedence, OfferStatus, OfferVisibility } from '../../offers/offer.view';
 import { OfferInput, OfferPatch } from '../../offers/offers.service';
 import { IsCurrencyCode } from '../../validation/currency';
 import { IsAmountBound } from '../../validation/money';
@@ -17,6 +17,7 @@ const LIVE_STATUSES = ['active', 'paused', 'expired'] as const;
 const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;
 const VISIBILITIES = ['public', 'approval_required'] as const;
 const FRAUD_ACTIONS = ['allow', 'pending', 'reject'] as const;
+const COUPON_PRECEDENCES: CouponPrecedence[] = ['click', 'coupon'];
 const YEAR_SECONDS = 31_536_000;
 const MAX_CAP = 2_147_483_647;
 const MACROS = `Macros: ${Object.entries(DESTINATION_MACRO_ALIASES)
@@ -163,6 +164,16 @@ class OfferSettingsDto {
   @Optional()
   @IsBoolean()
   allowDestinationWithoutClickId?: boolean;
+
+  @ApiPropertyOptional({
+    enum: COUPON_PRECEDENCES,
+    default: 'click',
+    description:
+      "Admin keys only. Who a conversion posted with both a click id and a promo code of this offer goes to: click, the click's affiliate (the code's only when the click cannot be found); coupon, the code's affiliate",
+  })
+  @Optional()
+  @IsIn(COUPON_PRECEDENCES)
+  couponPrecedence?: CouponPrecedence;
 }
 
 export class CreateOfferDto extends OfferSettingsDto implements OfferInput {
@@ -237,6 +248,7 @@ export class OfferResponse {
   @ApiProperty(TARGETING_SCHEMA) targeting!: OfferTargeting | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Not shown to affiliates' }) alternativeOfferId?: number | null;
   @ApiPropertyOptional({ description: 'Not shown to affiliates' }) allowDestinationWithoutClickId?: boolean;
+  @ApiPropertyOptional({ enum: COUPON_PRECEDENCES, description: 'Not shown to affiliates' }) couponPrecedence?: CouponPrecedence;
   @ApiPropertyOptional({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: "Affiliates only: their standing on the offer" })
   approvalStatus?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
