@@ -399,7 +399,7 @@ async function main(): Promise<void> {
     for (let offset = 0; offset < backlog.length; offset += 5_000) {
       await producer.send(
         conversionsTopic,
-        backlog.slice(offset, offset + 5_000).map((each) => ({ key: each.clickId, value: conversionsV1.encode(each) })),
+        backlog.slice(offset, offset + 5_000).map((each) => ({ key: conversionsV1.keyOf(each), value: conversionsV1.encode(each) })),
       );
     }
     const conversionRate = await consumptionRate(kafka, `${topics.prefix}attribution-conversions`, conversionsTopic, CONVERSIONS);

@@ -42,6 +42,9 @@ describe('attribution', () => {
     await harness.pool.query(
       `INSERT INTO payout_overrides (offer_id, affiliate_id, goal_id, payout_type, payout_percent) VALUES (10, 8, NULL, 'percent', 5)`,
     );
+    await harness.pool.query(
+      `INSERT INTO coupon_codes (code, code_key, affiliate_id, offer_id, advertiser_id) VALUES ('SAVE10', 'save10', 8, 10, 1)`,
+    );
     await harness.start({ CONVERSION_RETRY_MAX_MS: 4_000 });
   });
   afterAll(() => harness?.destroy());
@@ -200,6 +203,41 @@ describe('attribution', () => {
     await harness.publishClicks([click]);
     const row = (await harness.booked([conversion.conversionId])).get(conversion.conversionId);
     expect(row).toMatchObject({ click_id: click.clickId, status: 'approved', reason: 'attributed' });
+  });
+
+  describe('promo codes', () => {
+    const coupon = (conversion: Partial<ConversionV1> = {}) =>
+      scenario({ affiliateId: 7 }, { couponCode: 'save10', amount: '80.00', orderId: `P-${newId()}`, ...conversion });
+
+    it("books a code without a click to the code's affiliate, with its payout override and no click", async () => {
+      const [, conversion] = coupon({ clickId: null });
+      await harness.publishConversions([conversion]);
+      const row = (await harness.booked([conversion.conversionId])).get(conversion.conversionId);
+      expect(row).toMatchObject({ click_id: null, offer_id: 10, affiliate_id: 8, reason: 'coupon', payout: '4.0000', coupon_code: 'SAVE10' });
+    });
+
+    it('lets the click win when it is found, and the code when the click never comes', async () => {
+      const [click, withClick] = coupon();
+      const [, lostClick] = coupon();
+      await harness.publishClicks([click]);
+      await harness.publishConversions([withClick, lostClick]);
+      const rows = await harness.booked([withClick.conversionId, lostClick.conversionId]);
+      expect(rows.get(withClick.conversionId)).toMatchObject({ click_id: click.clickId, affiliate_id: 7, reason: 'attributed', coupon_code: 'SAVE10' });
+      // After the retry wait (CONVERSION_RETRY_MAX_MS), the code still says whose sale it was.
+      expect(rows.get(lostClick.conversionId)).toMatchObject({ click_id: null, reported_click_id: lostClick.clickId, affiliate_id: 8, reason: 'coupon' });
+    });
+
+    it('rejects a code nobody holds, with no money', async () => {
+      const [, conversion] = coupon({ clickId: null, couponCode: 'NOBODY' });
+      await harness.publishConversions([conversion]);
+      expect((await harness.booked([conversion.conversionId])).get(conversion.conversionId)).toMatchObject({
+        affiliate_id: null,
+        status: 'rejected',
+        reason: 'coupon_not_found',
+        payout: '0.0000',
+        coupon_code: 'NOBODY',
+      });
+    });
   });
 
   describe('status changes', () => {

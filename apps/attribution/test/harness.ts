@@ -19,6 +19,8 @@ export interface ConversionRow {
   offer_id: number | null;
   affiliate_id: number | null;
   goal_code: string | null;
+  reported_click_id: string | null;
+  coupon_code: string | null;
 }
 
 /** Everything one attribution suite runs against: private topics, database and Redis keys, a producer and a reader of attributions.v1. */
@@ -93,7 +95,8 @@ export class AttributionHarness {
 
   async conversions(ids: string[]): Promise<Map<string, ConversionRow>> {
     const { rows } = await this.pool.query<ConversionRow>(
-      `SELECT conversion_id, click_id, status, reason, revenue::text, payout::text, currency, offer_id, affiliate_id, goal_code
+      `SELECT conversion_id, click_id, status, reason, revenue::text, payout::text, currency, offer_id, affiliate_id, goal_code,
+              reported_click_id, coupon_code
        FROM conversions WHERE conversion_id = ANY($1)`,
       [ids],
     );

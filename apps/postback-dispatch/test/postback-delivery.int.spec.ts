@@ -137,6 +137,7 @@ describe('postback-dispatch delivering to real receivers', () => {
       payout: '12.5000',
       currency: 'EUR',
       conversion_id: event.conversionId,
+      coupon_code: null,
       timestamp: 1795860301,
     });
     expect(request.body).not.toMatch(/987\.6543|4321\.0000|ORDER-77|revenue/);

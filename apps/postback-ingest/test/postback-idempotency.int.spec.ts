@@ -1,4 +1,5 @@
-import { newId } from '@tracklane/contracts';
+import { conversionsV1, newId } from '@tracklane/contracts';
+import { readTopic } from '@tracklane/testing';
 import { Answer } from '@tracklane/postback-intake';
 import { PostbackKit, startPostbackKit } from './postback-test-kit';
 
@@ -124,6 +125,35 @@ describe('postback-ingest never counts a conversion twice', () => {
     it('record a rejection of an order never seen as a rejected conversion', async () => {
       const reply = await send(kit, { click_id: newId(), order_id: 'R-unknown', status: 'rejected' });
       expect(reply).toMatchObject({ status: 200, body: { kind: 'conversion', status: 'rejected' } });
+    });
+  });
+
+  describe('promo codes instead of a click id', () => {
+    it("keys a code's conversion and its status changes by the conversion's id, and books each order once", async () => {
+      const sale = { coupon_code: ' Spring10 ', order_id: 'P-1', goal: 'sale', amount: '60' };
+      const conversion = await send(kit, sale);
+      expect(conversion).toMatchObject({ status: 200, replayed: false, body: { kind: 'conversion', clickId: null } });
+      expect(await send(kit, { ...sale, coupon_code: 'SPRING10' })).toEqual({ ...conversion, replayed: true });
+      const refund = await send(kit, { coupon: 'spring10', order_id: 'P-1', goal: 'sale', status: 'refunded' });
+      expect(refund).toMatchObject({ status: 200, body: { kind: 'status_change', conversionId: conversion.body.conversionId, clickId: null } });
+      // A code's order cannot be claimed by a click afterwards.
+      expect(await send(kit, { click_id: newId(), order_id: 'P-1', goal: 'sale', status: 'rejected' })).toMatchObject({
+        status: 409,
+        body: { reason: 'order_belongs_to_another_click' },
+      });
+
+      const records = (await readTopic(kit.stack.topics.kafka, kit.topic, { expected: published }))
+        .map((message) => ({ key: message.key, event: conversionsV1.decode(message.value) }))
+        .filter(({ event }) => event.orderId === 'P-1');
+      expect(records.map(({ key, event }) => [event.kind, key, event.clickId, event.couponCode])).toEqual([
+        ['conversion', conversion.body.conversionId, null, 'Spring10'],
+        ['status_change', conversion.body.conversionId, null, 'spring10'],
+      ]);
+    });
+
+    it('needs an order id with a code and no click id, and names the field', async () => {
+      const reply = await send(kit, { promo_code: 'SPRING10', goal: 'sale' });
+      expect(reply).toMatchObject({ status: 400, body: { field: 'order_id', rule: 'isDefined' } });
     });
   });
 

@@ -10,7 +10,7 @@ export type StatsQuery = NonNullable<ReportingPaths['/v1/reports/stats']['get'][
  */
 
 export const TIME_BUCKETS = ['hour', 'day', 'week', 'month'] as const;
-export const DIMENSIONS = ['advertiser', 'offer', 'affiliate', 'goal', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'country', 'device', 'status'] as const;
+export const DIMENSIONS = ['advertiser', 'offer', 'affiliate', 'goal', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'country', 'device', 'status', 'coupon_code'] as const;
 export const METRICS = [
   'clicks',
   'unique_clicks',
@@ -45,6 +45,7 @@ export const FILTERS = [
   'device',
   'currency',
   'status',
+  'coupon_code',
 ] as const;
 
 export type Filter = (typeof FILTERS)[number];

@@ -230,7 +230,9 @@ export interface operations {
                 currency?: string[];
                 /** @description Only conversions in these statuses (comma-separated or repeated). */
                 status?: ("approved" | "pending" | "rejected" | "refunded")[];
-                /** @description Comma-separated dimensions, at most one of them a time bucket: hour, day, week, month, advertiser, offer, affiliate, goal, sub1, sub2, sub3, sub4, sub5, source, country, device, status. */
+                /** @description Only conversions posted with these promo codes (as the catalogue spells them; comma-separated or repeated). Reads raw conversions. */
+                coupon_code?: string[];
+                /** @description Comma-separated dimensions, at most one of them a time bucket: hour, day, week, month, advertiser, offer, affiliate, goal, sub1, sub2, sub3, sub4, sub5, source, country, device, status, coupon_code. */
                 group_by?: string;
                 /** @description Comma-separated metrics; default: every metric the key may see. clicks, unique_clicks, invalid_clicks, conversions, pending_conversions, rejected_conversions, refunded_conversions, total_conversions, revenue, pending_revenue, payout, pending_payout, profit, cr, epc, rpc. */
                 metrics?: string;
@@ -506,6 +508,8 @@ export interface operations {
                 currency?: string[];
                 /** @description Only conversions in these statuses (comma-separated or repeated). */
                 status?: ("approved" | "pending" | "rejected" | "refunded")[];
+                /** @description Only conversions posted with these promo codes (as the catalogue spells them; comma-separated or repeated). Reads raw conversions. */
+                coupon_code?: string[];
                 /** @description Newest first (desc) or oldest first (asc). */
                 order?: "desc" | "asc";
                 /** @description Rows per page (JSON default 100, at most 10000; CSV: every row unless given). */

@@ -39,6 +39,8 @@ function event(record: ConversionRecord): Omit<AttributionV1, 'kind' | 'eventId'
     affClickId: record.affClickId,
     country: record.country,
     device: record.device,
+    // Only when posted: events of conversions without a code stay byte for byte what they were.
+    ...(record.couponCode !== null && { couponCode: record.couponCode }),
   };
 }
 

@@ -1,5 +1,5 @@
-import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
-import { AttributionV1, ConversionV1, idTime } from '@tracklane/contracts';
+import { Catalog, CatalogSnapshot, CouponResolution } from '@tracklane/catalog';
+import { AttributionV1, ConversionV1, couponCodeOf, idTime } from '@tracklane/contracts';
 import { inTransaction } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
 import { Pool, PoolClient } from 'pg';
@@ -62,7 +62,7 @@ export class ConversionProcessor {
     const conversions = messages.filter((message) => message.value.kind === 'conversion');
     const changes = messages.filter((message) => message.value.kind === 'status_change');
     const clicks = await this.clicks.find(
-      conversions.map((message) => message.value.clickId),
+      conversions.flatMap((message) => message.value.clickId ?? []),
       now,
     );
     const catalog = await this.catalogFor(conversions, clicks);
@@ -115,17 +115,25 @@ export class ConversionProcessor {
     const unattributed: ConversionRecord[] = [];
     const seen = new Set(records.keys());
     for (const message of messages) {
-      const conversion = message.value;
-      if (seen.has(conversion.conversionId)) continue;
-      seen.add(conversion.conversionId);
-      const click = clicks.get(conversion.clickId);
-      if (click) toDecide.push({ conversion, click });
-      else if (idTime(conversion.clickId) < this.partitions.keptSince(now)) {
-        unattributed.push(unattributedRecord(conversion, 'click_expired', now));
-      } else {
-        const headers = nextRetry(message.headers, now, this.retryPolicy);
+      if (seen.has(message.value.conversionId)) continue;
+      seen.add(message.value.conversionId);
+      const coupon = couponOf(message.value, catalog);
+      const matched = coupon !== null && 'offer' in coupon ? coupon : null;
+      // Booked as the catalogue spells a known code, so reports group "save10" and "SAVE10" as one.
+      const conversion = matched ? { ...message.value, couponCode: matched.coupon.code } : message.value;
+      const click = conversion.clickId === null ? undefined : clicks.get(conversion.clickId);
+      if (conversion.clickId === null || matched?.offer.couponPrecedence === 'coupon') {
+        // Only a code, or a code whose offer lets it win over the click.
+        if (matched) toDecide.push({ conversion, by: matched });
+        else unattributed.push(unattributedRecord(conversion, coupon !== null && 'miss' in coupon ? coupon.miss : 'coupon_not_found', now));
+      } else if (click) toDecide.push({ conversion, by: { click } });
+      else {
+        // The click is gone, or never came: its code, if it names one, still tells whose sale it was.
+        const expired = idTime(conversion.clickId) < this.partitions.keptSince(now);
+        const headers = expired ? null : nextRetry(message.headers, now, this.retryPolicy);
         if (headers) batch.retries.push({ message, headers });
-        else unattributed.push(unattributedRecord(conversion, 'click_not_found', now));
+        else if (matched) toDecide.push({ conversion, by: matched });
+        else unattributed.push(unattributedRecord(conversion, expired ? 'click_expired' : 'click_not_found', now));
       }
     }
 
@@ -212,17 +220,26 @@ export class ConversionProcessor {
   }
 
   /**
-   * A conversion may name an offer or goal created a moment ago, before the
-   * catalogue heard of it: reload (at most once a second) rather than reject it.
+   * A conversion may name an offer, goal or promo code created a moment ago,
+   * before the catalogue heard of it: reload (at most once a second) rather
+   * than reject it.
    */
   private async catalogFor(conversions: Message[], clicks: Map<string, ClickRecord>): Promise<CatalogSnapshot> {
     const snapshot = this.catalog.current();
     const lacking = conversions.some(({ value }) => {
-      const click = clicks.get(value.clickId);
-      return click !== undefined && !snapshot.goal(click.offerId, value.goal);
+      const click = value.clickId === null ? undefined : clicks.get(value.clickId);
+      if (click !== undefined && !snapshot.goal(click.offerId, value.goal)) return true;
+      const coupon = couponOf(value, snapshot);
+      return coupon !== null && 'miss' in coupon;
     });
     if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return snapshot;
     await this.catalog.reload();
     return this.catalog.current();
   }
+}
+
+/** What the conversion's promo code stands for; null when it was posted without one. */
+function couponOf(conversion: ConversionV1, catalog: CatalogSnapshot): CouponResolution | null {
+  const code = conversion.couponCode ? couponCodeOf(conversion.couponCode) : null;
+  return code === null ? null : catalog.coupon(conversion.advertiserId, code.key);
 }

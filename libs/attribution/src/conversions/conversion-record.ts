@@ -39,4 +39,6 @@ export interface ConversionRecord {
   advSub4: string | null;
   advSub5: string | null;
   raw: Record<string, string>;
+  /** The promo code the conversion was posted with, whoever it was attributed to. */
+  couponCode: string | null;
 }

@@ -1,5 +1,5 @@
 import { CatalogOffer, PayoutOverride } from '@tracklane/catalog';
-import { ClickV1, ConversionV1 } from '@tracklane/contracts';
+import { ClickV1, ConversionV1, newId } from '@tracklane/contracts';
 import { clickRecordOf } from '../clicks/click-record';
 import { CapRequest, capKeyId, grantCapSlots } from '../rules/caps';
 import { DecisionReason } from '../rules/reasons';
@@ -55,7 +55,7 @@ function setup(offer: Partial<CatalogOffer> = {}, payoutOverrides: PayoutOverrid
   const store = new MemoryStore();
   const decideAll = (...pairs: Array<[ClickV1, ConversionV1]>) =>
     decideConversions(
-      pairs.map(([click, conversion]) => ({ click: clickRecordOf(click), conversion })),
+      pairs.map(([click, conversion]) => ({ by: { click: clickRecordOf(click) }, conversion })),
       catalog,
       store,
       NOW,
@@ -235,6 +235,66 @@ describe('deciding conversions', () => {
     await decide(pair());
     expect(store.capCalls).toBe(0);
     expect(store.clickGoals.size + store.orders.size).toBe(0);
+  });
+});
+
+describe('conversions attributed by a promo code', () => {
+  const coupon = { id: 1, code: 'SAVE10', key: 'save10', affiliateId: 9, offerId: 10 };
+  const couponConversion = (overrides: Partial<ConversionV1> = {}) =>
+    conversionFixture({ clickId: null }, { couponCode: 'save10', amount: '80.00', orderId: newId(), receivedAt: new Date(NOW).toISOString(), ...overrides });
+
+  function setupCoupons(offer: Partial<CatalogOffer> = {}, payoutOverrides: PayoutOverride[] = []) {
+    const offers = [offerFixture(offer)];
+    const catalog = catalogFixture({ offers, payoutOverrides });
+    const store = new MemoryStore();
+    const decide = async (...conversions: ConversionV1[]) =>
+      (await decideConversions(conversions.map((conversion) => ({ conversion, by: { coupon, offer: offers[0] } })), catalog, store, NOW)).records;
+    return { decide, store };
+  }
+
+  it("books the code's affiliate on its offer, reason coupon, with no click and no click window", async () => {
+    // A window and minimum time no click could meet: a code has no click to time.
+    const { decide } = setupCoupons({ attributionWindowSeconds: 1, minClickToConversionSeconds: 86_400 });
+    const conversion = couponConversion();
+    const [record] = await decide(conversion);
+    expect(record).toMatchObject({
+      conversionId: conversion.conversionId,
+      clickId: null,
+      reportedClickId: null,
+      offerId: 10,
+      affiliateId: 9,
+      status: 'approved',
+      reason: 'coupon',
+      revenue: '8.0000',
+      payout: '3.0000',
+      clickedAt: null,
+      sub1: null,
+      couponCode: 'save10',
+    });
+  });
+
+  it("pays the code's affiliate its own override, counts it in caps, and never books an order twice", async () => {
+    const override: PayoutOverride = { offerId: 10, affiliateId: 9, goalId: null, payout: { type: 'fixed', amount: '4.5', percent: '0' } };
+    const { decide, store } = setupCoupons({ affiliateDailyCap: 2 }, [override]);
+    const repeated = couponConversion();
+    const records = await decide(repeated, couponConversion({ orderId: repeated.orderId }), couponConversion(), couponConversion());
+    expect(records.map((record) => [record.reason, record.payout])).toEqual([
+      ['coupon', '4.5000'],
+      ['duplicate_order', '0.0000'],
+      ['coupon', '4.5000'],
+      ['affiliate_daily_cap_reached', '0.0000'],
+    ]);
+    // Orders only: a code claims no click and goal.
+    expect(store.clickGoals.size).toBe(0);
+  });
+
+  it("keeps the advertiser's status and reason words", async () => {
+    const { decide } = setupCoupons();
+    const records = await decide(couponConversion({ status: 'pending' }), couponConversion({ status: 'rejected' }));
+    expect(records.map((record) => [record.status, record.reason])).toEqual([
+      ['pending', 'coupon'],
+      ['rejected', 'rejected_by_advertiser'],
+    ]);
   });
 });
 

@@ -1,9 +1,8 @@
 import { CatalogGoal, CatalogOffer, CatalogSnapshot } from '@tracklane/catalog';
 import { ConversionV1 } from '@tracklane/contracts';
-import { ClickRecord } from '../clicks/click-record';
 import { Money, formatMoney } from '../money/decimal';
 import { ConversionAmounts } from '../money/money-rules';
-import { assessConversion, Candidate } from '../rules/assess';
+import { AttributedBy, assessConversion, Candidate } from '../rules/assess';
 import { CapRequest } from '../rules/caps';
 import { DecisionReason } from '../rules/reasons';
 import { DecidedStatus, decidedStatus, StatusOutcome } from '../rules/status';
@@ -11,8 +10,9 @@ import { ConversionRecord } from './conversion-record';
 
 export interface ClaimRequest {
   conversionId: string;
-  clickId: string;
-  /** null when the goal allows several conversions per click. */
+  /** null for a promo code's conversion, which claims its order only. */
+  clickId: string | null;
+  /** null when the goal allows several conversions per click, or there is no click. */
   goalId: number | null;
   advertiserId: number;
   orderId: string | null;
@@ -32,7 +32,7 @@ export interface DecisionStore {
 
 export interface ConversionToDecide {
   conversion: ConversionV1;
-  click: ClickRecord;
+  by: AttributedBy;
 }
 
 export interface Decisions {
@@ -61,12 +61,14 @@ export async function decideConversions(
   store: DecisionStore,
   decidedAt: number,
 ): Promise<Decisions> {
-  const assessed = items.map((item) => ({ ...item, assessment: assessConversion(item.conversion, item.click, catalog) }));
+  const assessed = items.map((item) => ({ ...item, assessment: assessConversion(item.conversion, item.by, catalog) }));
   const candidates = assessed.filter(
     (item): item is ConversionToDecide & { assessment: Candidate } => item.assessment.verdict === 'candidate',
   );
 
-  const claimable = candidates.filter(({ conversion, assessment }) => !assessment.goal.allowMultiple || conversion.orderId !== null);
+  const claimable = candidates.filter(
+    ({ conversion, by, assessment }) => ('click' in by && !assessment.goal.allowMultiple) || conversion.orderId !== null,
+  );
   const claims =
     claimable.length > 0
       ? await store.claim(claimable.map(claimRequestOf))
@@ -74,7 +76,7 @@ export async function decideConversions(
 
   // A duplicate of a click and goal that names no order is the conversion holding the claim, heard of again.
   const sameConversion = claimable.filter(
-    ({ conversion }) => conversion.orderId === null && claims.get(conversion.conversionId) === 'duplicate_click_goal',
+    ({ conversion, by }) => 'click' in by && conversion.orderId === null && claims.get(conversion.conversionId) === 'duplicate_click_goal',
   );
   const holders = sameConversion.length > 0 ? await store.claimHolders(sameConversion.map(claimRequestOf)) : new Map<string, string>();
   const laterStatuses: ConversionV1[] = [];
@@ -87,12 +89,12 @@ export async function decideConversions(
   // Before caps: the duplicate rules, then the fraud policy and the advertiser's status.
   const outcomes = new Map<string, StatusOutcome>();
   const capRequests: CapRequest[] = [];
-  for (const { conversion, assessment } of candidates) {
+  for (const { conversion, by, assessment } of candidates) {
     if (redirected.has(conversion.eventId)) continue;
     const claim = claims.get(conversion.conversionId) ?? 'claimed';
     const outcome: StatusOutcome =
       claim === 'claimed'
-        ? decidedStatus(conversion.status, assessment.goal.defaultStatus, assessment.fraud)
+        ? decidedStatus(conversion.status, assessment.goal.defaultStatus, assessment.fraud, 'click' in by ? 'attributed' : 'coupon')
         : { status: 'rejected', reason: claim };
     outcomes.set(conversion.conversionId, outcome);
     if (outcome.status !== 'rejected' && assessment.caps.length > 0) {
@@ -101,11 +103,11 @@ export async function decideConversions(
   }
   const capRefusals = capRequests.length > 0 ? await store.takeCapSlots(capRequests) : new Map<string, DecisionReason>();
 
-  const records = assessed.flatMap(({ conversion, click, assessment }): ConversionRecord[] => {
+  const records = assessed.flatMap(({ conversion, by, assessment }): ConversionRecord[] => {
     if (redirected.has(conversion.eventId)) return [];
     if (assessment.verdict === 'rejected') {
       // A click of another advertiser's offer is not this conversion's click.
-      const attributedTo = assessment.reason === 'advertiser_mismatch' ? null : click;
+      const attributedTo = assessment.reason === 'advertiser_mismatch' ? null : by;
       return [conversionRecord(conversion, attributedTo, { ...assessment, status: 'rejected', amounts: null, decidedAt })];
     }
     const capRefusal = capRefusals.get(conversion.conversionId);
@@ -113,7 +115,7 @@ export async function decideConversions(
       ? { status: 'rejected' as const, reason: capRefusal }
       : (outcomes.get(conversion.conversionId) as StatusOutcome);
     return [
-      conversionRecord(conversion, click, {
+      conversionRecord(conversion, by, {
         offer: assessment.offer,
         goal: assessment.goal,
         ...outcome,
@@ -125,20 +127,21 @@ export async function decideConversions(
   return { records, laterStatuses };
 }
 
-function claimRequestOf({ conversion, click, assessment }: ConversionToDecide & { assessment: Candidate }): ClaimRequest {
+function claimRequestOf({ conversion, by, assessment }: ConversionToDecide & { assessment: Candidate }): ClaimRequest {
+  const click = 'click' in by ? by.click : null;
   return {
     conversionId: conversion.conversionId,
-    clickId: click.clickId,
-    goalId: assessment.goal.allowMultiple ? null : assessment.goal.id,
+    clickId: click?.clickId ?? null,
+    goalId: click === null || assessment.goal.allowMultiple ? null : assessment.goal.id,
     advertiserId: conversion.advertiserId,
     orderId: conversion.orderId,
   };
 }
 
-/** A conversion with no click to attribute it to: rejected, no money. */
+/** A conversion with no click (or promo code) to attribute it to: rejected, no money. */
 export function unattributedRecord(
   conversion: ConversionV1,
-  reason: Extract<DecisionReason, 'click_not_found' | 'click_expired'>,
+  reason: Extract<DecisionReason, 'click_not_found' | 'click_expired' | 'coupon_not_found' | 'coupon_offer_ambiguous'>,
   decidedAt: number,
 ): ConversionRecord {
   return conversionRecord(conversion, null, { offer: undefined, goal: undefined, status: 'rejected', reason, amounts: null, decidedAt });
@@ -150,7 +153,7 @@ const FALLBACK_CURRENCY = 'USD';
 
 function conversionRecord(
   conversion: ConversionV1,
-  click: ClickRecord | null,
+  by: AttributedBy | null,
   decision: {
     offer: CatalogOffer | undefined;
     goal: CatalogGoal | undefined;
@@ -160,13 +163,15 @@ function conversionRecord(
     decidedAt: number;
   },
 ): ConversionRecord {
+  const click = by !== null && 'click' in by ? by.click : null;
+  const coupon = by !== null && 'coupon' in by ? by : null;
   return {
     conversionId: conversion.conversionId,
     clickId: click?.clickId ?? null,
     reportedClickId: conversion.clickId,
     advertiserId: conversion.advertiserId,
-    offerId: click?.offerId ?? null,
-    affiliateId: click?.affiliateId ?? null,
+    offerId: click?.offerId ?? coupon?.offer.id ?? null,
+    affiliateId: click?.affiliateId ?? coupon?.coupon.affiliateId ?? null,
     goalId: decision.goal?.id ?? null,
     goalCode: decision.goal?.code ?? conversion.goal,
     orderId: conversion.orderId,
@@ -194,5 +199,6 @@ function conversionRecord(
     advSub4: conversion.advSub4,
     advSub5: conversion.advSub5,
     raw: conversion.raw,
+    couponCode: conversion.couponCode ?? null,
   };
 }

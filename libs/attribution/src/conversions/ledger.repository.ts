@@ -40,6 +40,7 @@ const CONVERSION_COLUMNS = [
   ['adv_sub4', 'text'],
   ['adv_sub5', 'text'],
   ['raw', 'text', 'raw::jsonb'],
+  ['coupon_code', 'text'],
 ] as const;
 
 const INSERT_CONVERSIONS = `
@@ -132,6 +133,7 @@ function recordOf(row: Row): ConversionRecord {
     advSub4: row.adv_sub4 as string | null,
     advSub5: row.adv_sub5 as string | null,
     raw: row.raw as Record<string, string>,
+    couponCode: row.coupon_code as string | null,
   };
 }
 
@@ -215,6 +217,7 @@ export class LedgerRepository {
       record.advSub4,
       record.advSub5,
       JSON.stringify(record.raw),
+      record.couponCode,
     ]);
     return (await client.query(INSERT_CONVERSIONS, columns)).rowCount ?? 0;
   }

@@ -5,6 +5,11 @@
 export const DECISION_REASONS = [
   // Counted (approved or pending as the postback or the goal says).
   'attributed',
+  // Attributed by a promo code to its affiliate (no click, or the offer lets the code win).
+  'coupon',
+  // A promo code and no click: the code is unknown, or network-wide and its affiliate runs several offers of the advertiser.
+  'coupon_not_found',
+  'coupon_offer_ambiguous',
   // No click to attribute to.
   'click_not_found',
   'click_expired',

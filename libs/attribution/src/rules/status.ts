@@ -20,12 +20,14 @@ export function decidedStatus(
   requested: PostbackStatus | null,
   goalDefault: 'approved' | 'pending',
   fraud: FraudVerdict,
+  /** Why it counts: its click ('attributed') or its promo code ('coupon'). */
+  counted: Extract<DecisionReason, 'attributed' | 'coupon'> = 'attributed',
 ): StatusOutcome {
   if (fraud.action === 'reject' && fraud.reason) return { status: 'rejected', reason: fraud.reason };
   if (requested === 'rejected') return { status: 'rejected', reason: 'rejected_by_advertiser' };
   if (requested === 'refunded') return { status: 'rejected', reason: 'refunded_by_advertiser' };
   if (fraud.action === 'pending' && fraud.reason) return { status: 'pending', reason: fraud.reason };
-  return { status: requested ?? goalDefault, reason: 'attributed' };
+  return { status: requested ?? goalDefault, reason: counted };
 }
 
 export type Transition =

@@ -1,4 +1,5 @@
 import { defineContract } from '../event-contract';
+import { COUPON_CODE_MAX } from '../coupon-code';
 import { ID_PATTERN } from '../ids';
 import { decimal, integer, isoInstant, literal, nullable, object, oneOf, string } from '../validation';
 
@@ -54,6 +55,8 @@ export interface AttributionV1 {
   affClickId: string | null;
   country: string | null;
   device: string | null;
+  /** The promo code the conversion was posted with; absent in events written before codes. */
+  couponCode?: string | null;
 }
 
 const text = nullable(string({ max: 512 }));
@@ -95,5 +98,6 @@ export const attributionsV1 = defineContract<AttributionV1>({
     affClickId: text,
     country: nullable(string({ min: 2, max: 2 })),
     device: nullable(string({ max: 32 })),
+    couponCode: nullable(string({ min: 1, max: COUPON_CODE_MAX })),
   }),
 });

@@ -55,7 +55,7 @@ describe('postback macros', () => {
     expect(url).toBe('https://a.example/?r={revenue}&a={sale_amount}&adv={advertiser_id}&o={order_id}');
     expect(Object.keys(values).sort()).toEqual(
       [
-        'aff_click_id', 'click_id', 'conversion_id', 'currency', 'goal', 'offer_id', 'payout', 'source', 'status',
+        'aff_click_id', 'click_id', 'conversion_id', 'coupon_code', 'currency', 'goal', 'offer_id', 'payout', 'source', 'status',
         'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'timestamp',
       ].sort(),
     );

@@ -20,9 +20,35 @@ export interface PostbackValues {
   payout: string;
   currency: string;
   conversion_id: string;
+  /** The promo code the conversion was posted with (a code's conversion has no click_id). */
+  coupon_code: string | null;
   /** Unix seconds of the decision this postback reports (stable across retries). */
   timestamp: number;
 }
+
+/** Every macro a postback URL may use: PostbackValues' fields (management checks URLs against them). */
+export const POSTBACK_MACRO_NAMES = [
+  'click_id',
+  'aff_click_id',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'source',
+  'offer_id',
+  'goal',
+  'status',
+  'payout',
+  'currency',
+  'conversion_id',
+  'coupon_code',
+  'timestamp',
+] as const satisfies readonly (keyof PostbackValues)[];
+
+// Fails to compile when PostbackValues gains a field the list lacks.
+const everyMacroListed: Record<Exclude<keyof PostbackValues, (typeof POSTBACK_MACRO_NAMES)[number]>, never> = {};
+void everyMacroListed;
 
 export function postbackValues(attribution: AttributionV1): PostbackValues {
   return {
@@ -40,6 +66,7 @@ export function postbackValues(attribution: AttributionV1): PostbackValues {
     payout: attribution.payout,
     currency: attribution.currency,
     conversion_id: attribution.conversionId,
+    coupon_code: attribution.couponCode ?? null,
     timestamp: Math.floor(Date.parse(attribution.decidedAt) / 1000),
   };
 }

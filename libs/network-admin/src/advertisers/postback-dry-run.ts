@@ -49,7 +49,9 @@ export interface PostbackDryRunView {
   conversionKey: string | null;
   /** The conversion event's fields, when the postback is valid. */
   postback: {
-    clickId: string;
+    /** null when a promo code stands in for the click. */
+    clickId: string | null;
+    couponCode: string | null;
     goal: string | null;
     amount: string | null;
     currency: string | null;
@@ -132,6 +134,7 @@ export class PostbackDryRunService {
       postback: postback
         ? {
             clickId: postback.clickId,
+            couponCode: postback.couponCode,
             goal: postback.goal,
             amount: postback.amount,
             currency: postback.currency,

@@ -1,28 +1,13 @@
 import { ValidationOptions } from 'class-validator';
+import { POSTBACK_MACRO_NAMES } from '@tracklane/dispatch';
 import { DESTINATION_MACRO_NAMES } from '@tracklane/tracking';
 import { checkedBy } from './checked';
 
 /** Macros (and their aliases) click-ingest substitutes in an offer's destination (and fallback) URL: its own list. */
 export const DESTINATION_MACROS = DESTINATION_MACRO_NAMES;
 
-/** Macros postback-dispatch substitutes in an affiliate's postback URL. Revenue is never one of them. */
-export const AFFILIATE_POSTBACK_MACROS = [
-  'click_id',
-  'aff_click_id',
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'source',
-  'offer_id',
-  'goal',
-  'status',
-  'payout',
-  'currency',
-  'conversion_id',
-  'timestamp',
-] as const;
+/** Macros postback-dispatch substitutes in an affiliate's postback URL (its own list). Revenue is never one of them. */
+export const AFFILIATE_POSTBACK_MACROS = POSTBACK_MACRO_NAMES;
 
 export interface UrlTemplateRules {
   macros: readonly string[];

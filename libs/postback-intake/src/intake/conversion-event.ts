@@ -5,8 +5,8 @@ export interface EventIdentity {
   kind: ConversionV1['kind'];
   eventId: string;
   conversionId: string;
-  /** The click the conversion belongs to (for a status change: the one it was first recorded with). */
-  clickId: string;
+  /** The click the conversion belongs to (for a status change: the one it was first recorded with); null for a promo code's. */
+  clickId: string | null;
 }
 
 /** The conversions.v1 event a postback becomes. */
@@ -23,6 +23,7 @@ export function conversionEvent(
     conversionId: identity.conversionId,
     receivedAt: receivedAt.toISOString(),
     clickId: identity.clickId,
+    couponCode: postback.couponCode,
     advertiserId,
     goal: postback.goal,
     amount: postback.amount,

@@ -34,6 +34,8 @@ export function postbackFingerprint(advertiserId: number, postback: ValidPostbac
     postback.advSub4,
     postback.advSub5,
     raw,
+    // Last, and only when posted: fingerprints of postbacks without a code stay what they were.
+    ...(postback.couponCode === null ? [] : [postback.couponCode.toLowerCase()]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -1,5 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { newId } from '@tracklane/contracts';
+import { conversionPartitionKey, newId } from '@tracklane/contracts';
 import { MessageProducer } from '@tracklane/messaging';
 import type { Logger } from '@tracklane/observability';
 import { PostbackReceipts } from '../receipts/postback-receipts.repository';
@@ -95,7 +95,7 @@ export class PostbackIntake implements OnApplicationShutdown {
     const replay = replayOf(advertiserId, postback, replayWindowSeconds);
     const receipt = receiptFor(identity, advertiserId, postback, receivedAt, replay);
     if (!recognisable && replay === null) {
-      await this.publish(receipt.eventId, receipt.clickId, receipt.message, false);
+      await this.publish(receipt, receipt.message, false);
       this.logAccepted(advertiserId, receipt);
       return { answer: receipt.answer, replayed: false };
     }
@@ -151,7 +151,7 @@ export class PostbackIntake implements OnApplicationShutdown {
 
   private async reserveAndPublish(receipt: NewReceipt): Promise<Accepted> {
     if (await this.receipts.reserve(receipt)) {
-      await this.publish(receipt.eventId, receipt.clickId, receipt.message, true);
+      await this.publish(receipt, receipt.message, true);
       this.logAccepted(receipt.advertiserId, receipt);
       return { answer: receipt.answer, replayed: false };
     }
@@ -176,7 +176,7 @@ export class PostbackIntake implements OnApplicationShutdown {
         const message = await this.receipts.takeOver(current.eventId);
         if (message !== null) {
           this.logger.info({ eventId: current.eventId, conversionId: current.conversionId }, 'publishing an earlier attempt');
-          await this.publish(current.eventId, current.clickId, message, true);
+          await this.publish(current, message, true);
           return current.answer;
         }
       }
@@ -191,10 +191,15 @@ export class PostbackIntake implements OnApplicationShutdown {
    * at a time. Marking the receipt published happens after the answer: a
    * copy that arrives meanwhile waits for it through `sending`.
    */
-  private publish(eventId: string, clickId: string, message: string, hasReceipt: boolean): Promise<void> {
+  private publish(
+    { eventId, clickId, conversionId }: Pick<Receipt, 'eventId' | 'clickId' | 'conversionId'>,
+    message: string,
+    hasReceipt: boolean,
+  ): Promise<void> {
+    const key = conversionPartitionKey(clickId, conversionId);
     const pending = this.sending.get(eventId);
     if (pending) return this.withinTimeout(pending);
-    const acknowledged = this.producer.send(this.options.topic, [{ key: clickId, value: message }]).catch(async (error: unknown) => {
+    const acknowledged = this.producer.send(this.options.topic, [{ key, value: message }]).catch(async (error: unknown) => {
       if (hasReceipt) await this.receipts.release(eventId).catch(() => undefined);
       throw new PostbackUnavailable('kafka_unavailable', { cause: error });
     });

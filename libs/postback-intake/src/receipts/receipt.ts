@@ -8,7 +8,7 @@ export interface Answer {
   kind: ReceiptKind;
   conversionId: string;
   eventId: string;
-  clickId: string;
+  clickId: string | null;
   status: PostbackStatus | null;
 }
 
@@ -27,7 +27,7 @@ export interface NewReceipt {
   status: PostbackStatus | null;
   idempotencyKey: string | null;
   conversionId: string;
-  clickId: string;
+  clickId: string | null;
   answer: Answer;
   /** The encoded conversions.v1 event. */
   message: string;
@@ -39,7 +39,7 @@ export interface Receipt {
   kind: ReceiptKind;
   status: PostbackStatus | null;
   conversionId: string;
-  clickId: string;
+  clickId: string | null;
   answer: Answer;
   /** The event still to publish; null once Kafka acknowledged it. */
   message: string | null;

@@ -1,4 +1,4 @@
-import { characterCount, normaliseId, POSTBACK_STATUSES } from '@tracklane/contracts';
+import { characterCount, COUPON_CODE_REASON, couponCodeOf, normaliseId, POSTBACK_STATUSES } from '@tracklane/contracts';
 import { isISO4217CurrencyCode } from 'class-validator';
 import { AMOUNT_RULES } from './amount.rules';
 import { FieldRule, rule } from './field-rule';
@@ -16,6 +16,7 @@ export type PostbackField =
   | 'adv_sub3'
   | 'adv_sub4'
   | 'adv_sub5'
+  | 'coupon_code'
   | 'idempotency_key';
 
 export interface FieldRules {
@@ -38,7 +39,8 @@ const maxLength = (field: string, max: number) =>
  */
 export const POSTBACK_RULES: Readonly<Record<PostbackField, FieldRules>> = {
   click_id: {
-    required: { reason: 'click_id is required (also accepted as transaction_id, clickid, cid or subid)' },
+    // Unless a promo code stands in for it (validatePostback).
+    required: { reason: 'click_id is required (also accepted as transaction_id, clickid, cid or subid), unless the postback carries a promo code (coupon_code)' },
     rules: [
       rule(
         'isClickId',
@@ -67,6 +69,7 @@ export const POSTBACK_RULES: Readonly<Record<PostbackField, FieldRules>> = {
   adv_sub3: { rules: [maxLength('adv_sub3', 512)] },
   adv_sub4: { rules: [maxLength('adv_sub4', 512)] },
   adv_sub5: { rules: [maxLength('adv_sub5', 512)] },
+  coupon_code: { rules: [rule('isCouponCode', (value) => couponCodeOf(value) !== null, `coupon_code ${COUPON_CODE_REASON}`)] },
   /** From the Idempotency-Key header. */
   idempotency_key: {
     rules: [rule('matches', (value) => /^[\x21-\x7e]{1,255}$/.test(value), 'Idempotency-Key must be 1 to 255 visible ASCII characters')],

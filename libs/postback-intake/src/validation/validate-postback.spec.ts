@@ -53,13 +53,45 @@ describe('validatePostback', () => {
       raw: {},
       idempotencyKey: 'key-1',
       conversionKey: null,
+      couponCode: null,
     });
   });
 
-  it('requires a click id and names its aliases', () => {
+  it.each(['coupon_code', 'Coupon', 'PROMO_CODE', 'promocode', 'voucher', 'voucher_code', 'vc'])(
+    'takes a promo code (%s) instead of a click id, with an order id, kept as posted but trimmed',
+    (name) => {
+      const postback = validatePostback(readPostback([[name, ' Save10 '], ['order_id', 'A-1']], NO_MAPPING), undefined);
+      expect(postback).toMatchObject({ clickId: null, couponCode: 'Save10', orderId: 'A-1', conversionKey: null });
+    },
+  );
+
+  it('keeps both a click id and a promo code when both arrive', () => {
+    expect(validatePostback(readPostback([['click_id', clickId], ['coupon', 'SAVE10']], NO_MAPPING), undefined)).toMatchObject({
+      clickId,
+      couponCode: 'SAVE10',
+      orderId: null,
+    });
+  });
+
+  it('needs an order id when a promo code stands in for the click id, and refuses what is no code', () => {
+    expect(problemsWithout([['coupon_code', 'SAVE10']])).toEqual([expect.objectContaining({ field: 'order_id', rule: 'isDefined' })]);
+    for (const code of ['SAVE 10', 'x'.repeat(65)]) {
+      expect(problemsWithout([['coupon_code', code], ['order_id', 'A-1']])).toEqual([
+        expect.objectContaining({ field: 'coupon_code', rule: 'isCouponCode' }),
+      ]);
+    }
+    expect(problemsWithout([['promo_code', 'BAD\u0001'], ['order_id', 'A-1']])).toEqual([
+      expect.objectContaining({ field: 'coupon_code', param: 'promo_code' }),
+    ]);
+    // A blank code is no code: the click id is missing.
+    expect(problemsWithout([['coupon_code', '   '], ['order_id', 'A-1']])).toEqual([expect.objectContaining({ field: 'click_id', rule: 'isDefined' })]);
+  });
+
+  it('requires a click id (or a promo code) and names its aliases', () => {
     const [missing] = problemsWithout([['amount', '1']]);
     expect(missing).toMatchObject({ field: 'click_id', rule: 'isDefined' });
     expect(missing.reason).toContain('transaction_id');
+    expect(missing.reason).toContain('coupon_code');
   });
 
   it.each(['not-an-id', `${clickId}x`, "' OR 1=1 --"])('refuses the click id %j, naming the parameter it came in', (value) => {

@@ -1,12 +1,14 @@
-import { normaliseId, PostbackStatus } from '@tracklane/contracts';
+import { couponCodeOf, normaliseId, PostbackStatus } from '@tracklane/contracts';
 import { ConversionIdentity, PostbackParams } from '../params/read-postback';
 import { FieldProblem, PostbackRefusal } from '../refusals';
 import { PostbackField, POSTBACK_RULES } from './postback.rules';
 
 /** A postback that passed validation, in the shape of a conversions.v1 event. */
 export interface ValidPostback {
-  /** Normalised (lower case): partners may hand it back upper-cased. */
-  clickId: string;
+  /** Normalised (lower case): partners may hand it back upper-cased. null when a promo code stands in for it. */
+  clickId: string | null;
+  /** The promo code as posted (trimmed, NFC); codes match case-insensitively downstream. */
+  couponCode: string | null;
   goal: string | null;
   amount: string | null;
   /** Upper case. */
@@ -64,15 +66,21 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
     adv_sub3: fields.adv_sub3?.value,
     adv_sub4: fields.adv_sub4?.value,
     adv_sub5: fields.adv_sub5?.value,
+    coupon_code: fields.coupon_code?.value,
     idempotency_key: idempotencyKey,
   };
 
-  const problems = problemsOf(values, params);
+  const problems = problemsOf(values, params).filter((problem) => !(problem.field === 'click_id' && values.coupon_code !== undefined));
+  // Without a click, only the order (or the mapping's own key) tells a copy from a second sale.
+  if (values.click_id === undefined && values.coupon_code !== undefined && values.order_id === undefined && params.identity?.source !== 'param') {
+    problems.push({ field: 'order_id', rule: 'isDefined', reason: 'order_id is required when a promo code stands in for the click id' });
+  }
   if (problems.length > 0) throw PostbackRefusal.invalid(problems);
 
-  const clickId = normaliseId(values.click_id as string) as string;
+  const clickId = values.click_id === undefined ? null : normaliseId(values.click_id);
   return {
     clickId,
+    couponCode: values.coupon_code === undefined ? null : (couponCodeOf(values.coupon_code)?.code ?? null),
     goal: values.goal ?? null,
     amount: values.amount ?? null,
     currency: values.currency ?? null,
@@ -89,7 +97,7 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
   };
 }
 
-function conversionKeyOf(identity: ConversionIdentity | null, clickId: string): string | null {
-  if (identity === null) return null;
+function conversionKeyOf(identity: ConversionIdentity | null, clickId: string | null): string | null {
+  if (identity === null || (identity.source === 'click_id' && clickId === null)) return null;
   return identity.source === 'click_id' ? `click_id:${clickId}` : `param:${identity.name}=${identity.value}`;
 }

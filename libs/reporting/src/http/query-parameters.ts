@@ -130,6 +130,14 @@ export class ConversionFilterQuery extends WindowQuery {
   @IsOptional()
   @IsString(many)
   status?: string | string[];
+
+  @ApiPropertyOptional({
+    ...texts('promo code'),
+    description: 'Only conversions posted with these promo codes (as the catalogue spells them; comma-separated or repeated). Reads raw conversions.',
+  })
+  @IsOptional()
+  @IsString(many)
+  coupon_code?: string | string[];
 }
 
 export class StatsQuery extends ConversionFilterQuery {
@@ -189,7 +197,7 @@ export class LogPagingQuery {
 
 export class ConversionLogQuery extends IntersectionType(ConversionFilterQuery, LogPagingQuery) {}
 
-export class ClickLogQuery extends OmitType(ConversionLogQuery, ['goal_id', 'status'] as const) {}
+export class ClickLogQuery extends OmitType(ConversionLogQuery, ['goal_id', 'status', 'coupon_code'] as const) {}
 
 class PostbackFilterQuery extends WindowQuery {
   @ApiPropertyOptional(ids('affiliate'))

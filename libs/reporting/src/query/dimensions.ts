@@ -1,5 +1,19 @@
 import { DimensionColumn } from '../read-model/rollup-levels';
 
+/**
+ * Columns only raw conversions hold, in no rollup: a report that groups or
+ * filters by one reads rep_conversions for its whole range (conversions are
+ * about a hundredth of the rows, and every month of them is kept).
+ */
+export const RAW_ONLY_COLUMNS = ['coupon_code'] as const;
+export type RawOnlyColumn = (typeof RAW_ONLY_COLUMNS)[number];
+/** A column a report may group or filter by. */
+export type ReportColumn = DimensionColumn | RawOnlyColumn;
+
+export function isRawOnly(column: string): column is RawOnlyColumn {
+  return (RAW_ONLY_COLUMNS as readonly string[]).includes(column);
+}
+
 export const TIME_GRAINS = ['hour', 'day', 'week', 'month'] as const;
 export type TimeGrain = (typeof TIME_GRAINS)[number];
 
@@ -13,8 +27,8 @@ export interface NameLookup {
 
 export interface AttributeDimension {
   name: string;
-  /** Column in the facts and rollups; status is not a column but a split of the conversion measures. */
-  column: DimensionColumn | 'status';
+  /** Column in the facts and rollups (or the raw conversions only); status is not a column but a split of the conversion measures. */
+  column: ReportColumn | 'status';
   /** Output column for the value. */
   output: string;
   names?: NameLookup;
@@ -41,6 +55,8 @@ export const ATTRIBUTE_DIMENSIONS: readonly AttributeDimension[] = [
   { name: 'country', column: 'country', output: 'country' },
   { name: 'device', column: 'device', output: 'device' },
   { name: 'status', column: 'status', output: 'status', conversionOnly: true },
+  // The promo code a conversion was posted with, as the catalogue spells it when the code is known.
+  { name: 'coupon_code', column: 'coupon_code', output: 'coupon_code', conversionOnly: true },
 ];
 
 export const GROUP_BY_NAMES: readonly string[] = [...TIME_GRAINS, ...ATTRIBUTE_DIMENSIONS.map((dimension) => dimension.name)];
@@ -54,7 +70,7 @@ export type FilterKind = 'id' | 'text' | 'country' | 'currency' | 'status';
 /** A filter parameter: rows whose column equals one of the given values. */
 export interface FilterDefinition {
   parameter: string;
-  column: DimensionColumn | 'status';
+  column: ReportColumn | 'status';
   kind: FilterKind;
   conversionOnly?: boolean;
 }
@@ -74,6 +90,7 @@ export const FILTERS: readonly FilterDefinition[] = [
   { parameter: 'device', column: 'device', kind: 'text' },
   { parameter: 'currency', column: 'currency', kind: 'currency' },
   { parameter: 'status', column: 'status', kind: 'status', conversionOnly: true },
+  { parameter: 'coupon_code', column: 'coupon_code', kind: 'text', conversionOnly: true },
 ];
 
 export type FilterValues = Map<FilterDefinition, readonly (string | number)[]>;

@@ -83,6 +83,7 @@ export const CONVERSION_LOG: LogDefinition = {
     money('payout', (visibility) => visibility.payout),
     text('currency', 'x.currency::text'),
     ...SUBS,
+    text('coupon_code'),
   ],
 };
 

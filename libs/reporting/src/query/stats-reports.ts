@@ -32,9 +32,10 @@ export class StatsReports {
 
   private async plan(client: PoolClient, request: StatsRequest, source: Source): Promise<StatsPlan> {
     const range = await resolveRange(client, request.from, request.to, request.grain, this.options);
-    const dailyRollups = source === 'rollups' && this.timeZones.hasDailyRollups(request.zone);
+    const raw = source === 'raw' || request.rawOnly;
+    const dailyRollups = !raw && this.timeZones.hasDailyRollups(request.zone);
     const plan =
-      source === 'raw'
+      raw
         ? { daily: null, hourly: { spans: [], excludedHours: [] }, raw: [{ from: range.from, to: range.to }] }
         : planReads(range, request.grain, dailyRollups);
     return { level: chooseLevel(request), plan, zone: request.zone, range, dailyRollups };
@@ -75,7 +76,7 @@ export class StatsReports {
       offset,
       next_cursor: limit !== null && offset + limit < totalRows ? encodeCursor(fingerprint, [offset + limit]) : null,
       read_from: {
-        rollup: source === 'raw' ? null : plan.level.name,
+        rollup: source === 'raw' || request.rawOnly ? null : plan.level.name,
         daily_rollups: plan.plan.daily !== null,
         hourly_spans: plan.plan.hourly.spans.length,
         raw_ranges: plan.plan.raw.length,

@@ -6,6 +6,7 @@ import {
   TIME_GRAINS,
   TimeGrain,
   attributeDimension,
+  isRawOnly,
 } from './dimensions';
 import { RawParameter, listOf, parseFilters } from './filters';
 import { METRICS, Metric, metric } from './metrics';
@@ -31,8 +32,10 @@ export interface StatsRequest {
   filters: FilterValues;
   sort: SortKey[];
   page: Page;
-  /** Split by goal or status: only conversions can be, so click metrics are left out. */
+  /** Split by goal, status or promo code: only conversions can be, so click metrics are left out. */
   conversionsOnly: boolean;
+  /** Grouped or filtered by a column no rollup holds (RAW_ONLY_COLUMNS): read from raw conversions only. */
+  rawOnly: boolean;
   visibility: Visibility;
 }
 
@@ -136,5 +139,6 @@ export function parseStatsRequest(
   }
   const sort = parseSort(params, sortable, visibility);
   const page = parsePage(params, limits, STATS_PARAMETERS);
-  return { from, to, zone, grain, dimensions, metrics, filters, sort, page, conversionsOnly, visibility };
+  const rawOnly = dimensions.some((dimension) => isRawOnly(dimension.column)) || [...filters.keys()].some((filter) => isRawOnly(filter.column));
+  return { from, to, zone, grain, dimensions, metrics, filters, sort, page, conversionsOnly, rawOnly, visibility };
 }

@@ -1,6 +1,6 @@
 import { clickFacts, conversionFacts } from '../read-model/raw-facts';
 import { DimensionColumn, MEASURE_COLUMNS, RollupLevel, coveringLevel, rollupTable } from '../read-model/rollup-levels';
-import { TimeGrain } from './dimensions';
+import { RAW_ONLY_COLUMNS, ReportColumn, TimeGrain, isRawOnly } from './dimensions';
 import { METRICS, metric } from './metrics';
 import { OutputColumn, metricColumn, statsColumns } from './output-columns';
 import { ReadPlan, ResolvedRange, planReads } from './read-plan';
@@ -41,10 +41,12 @@ export interface StatsPlan {
   dailyRollups: boolean;
 }
 
+/** The rollup level holding the report's columns; raw-only columns are in none, and their reports read no rollup. */
 export function chooseLevel(request: StatsRequest): RollupLevel {
   const needed = new Set<DimensionColumn>();
-  for (const dimension of request.dimensions) if (dimension.column !== 'status') needed.add(dimension.column);
-  for (const filter of request.filters.keys()) if (filter.column !== 'status') needed.add(filter.column);
+  const column = (name: ReportColumn | 'status') => name !== 'status' && !isRawOnly(name) && needed.add(name);
+  for (const dimension of request.dimensions) column(dimension.column);
+  for (const filter of request.filters.keys()) column(filter.column);
   return coveringLevel(needed, request.conversionsOnly);
 }
 
@@ -62,7 +64,7 @@ function totalsRequest(request: StatsRequest): StatsRequest {
 }
 
 class StatsSqlBuilder {
-  private readonly groupColumns: DimensionColumn[];
+  private readonly groupColumns: ReportColumn[];
   private readonly byStatus: boolean;
   private readonly streamed: boolean;
 
@@ -151,7 +153,8 @@ class StatsSqlBuilder {
       const rawWhere = (alias: string, time: string) =>
         [`${alias}.${time} >= r.s`, `${alias}.${time} < r.e`, ...this.conditions(alias, false)].join(' AND ');
       if (!this.request.conversionsOnly) out.push(raw(clickFacts('rep_clicks', rawWhere('c', 'occurred_at'))));
-      out.push(raw(conversionFacts('rep_conversions', rawWhere('v', 'converted_at'))));
+      // Raw-only columns only in conversion-only reports: click facts have no such column to match.
+      out.push(raw(conversionFacts('rep_conversions', rawWhere('v', 'converted_at'), this.request.rawOnly ? RAW_ONLY_COLUMNS : [])));
     }
     return out;
   }

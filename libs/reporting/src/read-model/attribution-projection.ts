@@ -50,6 +50,7 @@ const STATE_COLUMNS: [name: keyof ConversionRow, type: string][] = [
   ['country', 'text'],
   ['device', 'text'],
   ['last_event_id', 'text'],
+  ['coupon_code', 'text'],
 ];
 
 const stateNames = STATE_COLUMNS.map(([name]) => name);

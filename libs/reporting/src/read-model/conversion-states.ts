@@ -30,6 +30,7 @@ export interface ConversionRow {
   country: string | null;
   device: string | null;
   last_event_id: string;
+  coupon_code: string | null;
 }
 
 export type AnomalyKind = 'status_change_before_decision' | 'repeated_decision' | 'previous_status_mismatch';
@@ -72,6 +73,7 @@ function fromEvent(event: AttributionV1): ConversionRow {
     country: event.country,
     device: event.device,
     last_event_id: event.eventId,
+    coupon_code: event.couponCode ?? null,
   };
 }
 

@@ -18,12 +18,16 @@ export function clickFacts(relation = 'rep_clicks', where = 'true'): string {
     FROM ${relation} c WHERE ${where}`;
 }
 
-/** A conversion counts once, in its current status; its amounts count for approved and pending (as in the ledger). */
-export function conversionFacts(relation = 'rep_conversions', where = 'true'): string {
+/**
+ * A conversion counts once, in its current status; its amounts count for
+ * approved and pending (as in the ledger). `extra`: raw-only columns, after
+ * the dimensions, for reports that read no rollup and no click.
+ */
+export function conversionFacts(relation = 'rep_conversions', where = 'true', extra: readonly string[] = []): string {
   const when = (status: string, value: string) => `CASE WHEN v.status = '${status}' THEN ${value} ELSE 0 END`;
   const e4 = (amount: string) => `(${amount} * 10000)::numeric(38, 0)`;
   return `SELECT v.converted_at AS at, v.advertiser_id, v.offer_id, v.affiliate_id, v.goal_id, v.currency,
-      v.country, v.device, v.source, ${SUBS.map((sub) => `v.${sub}`).join(', ')},
+      v.country, v.device, v.source, ${SUBS.map((sub) => `v.${sub}`).join(', ')},${extra.map((column) => ` v.${column},`).join('')}
       0::bigint AS clicks, 0::bigint AS unique_clicks, 0::bigint AS invalid_clicks,
       ${when('approved', '1')}::bigint AS approved_conversions, ${when('pending', '1')}::bigint AS pending_conversions,
       ${when('rejected', '1')}::bigint AS rejected_conversions, ${when('refunded', '1')}::bigint AS refunded_conversions,

@@ -191,6 +191,7 @@ export class LedgerReconciliation {
       sort: [],
       page: { limit: null, offset: 0, fingerprint: '', after: null },
       conversionsOnly: false,
+      rawOnly: false,
       visibility: ADMIN,
     };
     return inReport(this.pool, zone, this.options, (client) => this.compare(client, request), true);

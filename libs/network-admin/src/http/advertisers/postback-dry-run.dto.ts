@@ -50,7 +50,7 @@ export class PostbackDryRunResponse implements PostbackDryRunView {
   fields!: PostbackDryRunView['fields'];
   @ApiProperty({ type: String, nullable: true, description: 'What identifies the conversion without an order id, as the mapping says' })
   conversionKey!: string | null;
-  @ApiProperty({ ...object, nullable: true, description: 'The conversion event it would become: clickId, goal, amount, currency, orderId, status, advSubs, raw' })
+  @ApiProperty({ ...object, nullable: true, description: 'The conversion event it would become: clickId (null when a promo code stands in), couponCode, goal, amount, currency, orderId, status, advSubs, raw' })
   postback!: PostbackDryRunView['postback'];
   @ApiProperty({
     ...object,

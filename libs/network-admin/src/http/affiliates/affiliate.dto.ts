@@ -11,7 +11,7 @@ const LIVE_STATUSES = ['active', 'pending', 'suspended'] as const;
 const ALL_STATUSES = [...LIVE_STATUSES, 'archived'] as const;
 const METHODS = ['GET', 'POST'] as const;
 export const POSTBACK_MACROS =
-  'Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {timestamp}';
+  'Macros: {click_id}, {aff_click_id}, {sub1}..{sub5}, {source}, {offer_id}, {goal}, {status}, {payout}, {currency}, {conversion_id}, {coupon_code}, {timestamp}';
 
 /** The affiliate's own postback settings (what an affiliate key may change about itself). */
 class AffiliatePostbackSettingsDto {
