@@ -144,9 +144,13 @@ export class ConversionUpload implements OnModuleInit {
         if (error instanceof PostbackRefusal) {
           return { line: row.line, orderId, outcome: 'refused', status: error.status, error: error.error, reason: error.reason, ...(error.problems.length > 0 && { errors: error.problems }) };
         }
-        if (!(error instanceof PostbackUnavailable)) throw error;
+        // Kafka or PostgreSQL down, or a fault of ours: what is booked stays booked, the rest is answered not_tried.
         unavailable = true;
-        this.logger.warn({ advertiserId, line: row.line, reason: error.reason, err: error.cause }, 'uploaded conversion not recorded; the rest of the file is not tried');
+        if (error instanceof PostbackUnavailable) {
+          this.logger.warn({ advertiserId, line: row.line, reason: error.reason, err: error.cause }, 'uploaded conversion not recorded; the rest of the file is not tried');
+        } else {
+          this.logger.error({ advertiserId, line: row.line, err: error }, 'uploaded conversion failed unexpectedly; the rest of the file is not tried');
+        }
         return { line: row.line, orderId, outcome: 'not_tried' };
       }
     };
