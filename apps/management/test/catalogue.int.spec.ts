@@ -421,6 +421,42 @@ describe('management API: the catalogue, round trip', () => {
       const cleared = await api.admin.patch(`/v1/offers/${offer.id}`, { maxPostbackAmount: null });
       expect(cleared.body.maxPostbackAmount).toBeNull();
     });
+
+    it('set retention per data family, checked against the attribution windows that depend on it', async () => {
+      const unset = { clickRetentionDays: null, receiptRetentionDays: null, postbackLogRetentionDays: null, rawReportRetentionMonths: null };
+      expect((await api.admin.get('/v1/network-settings')).body).toMatchObject(unset);
+      const { body: advertiser } = await api.admin.post('/v1/advertisers', { name: 'Kept' });
+      const { body: offer } = await api.admin.post('/v1/offers', offerBody(advertiser.id, { attributionWindowSeconds: 45 * 86_400 }));
+      // No live offer may have a longer window than this one here (other tests' offers have the 30-day default or less).
+      const tooShort = await api.admin.patch('/v1/network-settings', { clickRetentionDays: 45 });
+      expect([tooShort.status, tooShort.body.errors?.[0]]).toEqual([
+        400,
+        { field: 'clickRetentionDays', reason: expect.stringMatching(new RegExp(`^must be at least 46: offer ${offer.id} attributes`)) },
+      ]);
+      const set = await api.admin.patch('/v1/network-settings', { clickRetentionDays: 46, receiptRetentionDays: 400, postbackLogRetentionDays: 7, rawReportRetentionMonths: 6 });
+      expect(set.body).toMatchObject({ clickRetentionDays: 46, receiptRetentionDays: 400, postbackLogRetentionDays: 7, rawReportRetentionMonths: 6 });
+
+      // A window that would outlive the clicks kept is refused until the retention grows.
+      const longer = await api.admin.patch(`/v1/offers/${offer.id}`, { attributionWindowSeconds: 60 * 86_400 });
+      expect([longer.status, longer.body.errors?.[0]?.field, longer.body.errors?.[0]?.reason]).toEqual([
+        400,
+        'attributionWindowSeconds',
+        'needs 61 days of clicks, and the network keeps 46 (clickRetentionDays); raise that first',
+      ]);
+      expect((await api.admin.post('/v1/offers', offerBody(advertiser.id, { attributionWindowSeconds: 50 * 86_400 }))).status).toBe(400);
+      expect((await api.admin.patch(`/v1/offers/${offer.id}`, { attributionWindowSeconds: 40 * 86_400 })).status).toBe(200);
+
+      for (const [body, field] of [
+        [{ receiptRetentionDays: 29 }, 'receiptRetentionDays'],
+        [{ clickRetentionDays: 0 }, 'clickRetentionDays'],
+        [{ rawReportRetentionMonths: 121 }, 'rawReportRetentionMonths'],
+        [{ postbackLogRetentionDays: 1.5 }, 'postbackLogRetentionDays'],
+      ] as const) {
+        const refused = await api.admin.patch('/v1/network-settings', body);
+        expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, field]);
+      }
+      expect((await api.admin.patch('/v1/network-settings', unset)).body).toMatchObject(unset);
+    });
   });
 
   describe('bad input', () => {

@@ -27,9 +27,8 @@ export class AppModule {
             queueBytes: 64 * 1024 * 1024,
             batchSize: 500,
             flushIntervalMs: env.POSTBACK_LOG_FLUSH_MS,
-            retentionDays: env.POSTBACK_LOG_RETENTION_DAYS,
-            purgeIntervalMs: 3_600_000,
           },
+          retention: { postbackLogDays: env.POSTBACK_LOG_RETENTION_DAYS, intervalMs: 3_600_000 },
         }),
       ],
     };

@@ -115,4 +115,15 @@ describe('the read model by month', () => {
     expect(await partitionsOf('rep_clicks')).not.toContain(`rep_clicks_${monthName(Date.parse(stale.occurredAt))}`);
     expect(await readTopic(stack.topics.kafka, topicNames(clicksV1, stack.topics.prefix).deadLetter, { idleMs: 1_000 })).toEqual([]);
   }, 60_000);
+
+  it("keeps the months the network sets (raw_report_retention_months), read at each maintenance, else its own", async () => {
+    const now = Date.now();
+    const partitions = new RawPartitions(pool, { months: RETENTION_MONTHS });
+    await pool.query('UPDATE network_settings SET raw_report_retention_months = 5 WHERE id = 1');
+    await partitions.maintain(now);
+    expect(partitions.keptSince(now)).toBe(utcMonthStart(now, -5));
+    await pool.query('UPDATE network_settings SET raw_report_retention_months = NULL WHERE id = 1');
+    await partitions.maintain(now);
+    expect(partitions.keptSince(now)).toBe(utcMonthStart(now, -RETENTION_MONTHS));
+  });
 });

@@ -52,6 +52,14 @@ describe('click store', () => {
     expect(report.dropped).toEqual(['clicks_20300608']);
     expect(await partitions()).toContain('clicks_20300610');
     expect(store.keptSince(now)).toBe(Date.parse('2030-06-09T00:00:00Z'));
+
+    // The network's own click retention wins over the default, but never over a window.
+    await pool.query('UPDATE network_settings SET click_retention_days = 4 WHERE id = 1');
+    expect((await store.maintain(now)).retentionDays).toBe(6);
+    await pool.query('UPDATE network_settings SET click_retention_days = 10 WHERE id = 1');
+    expect((await store.maintain(now)).retentionDays).toBe(10);
+    expect(store.keptSince(now)).toBe(Date.parse('2030-06-05T00:00:00Z'));
+    await pool.query('UPDATE network_settings SET click_retention_days = NULL WHERE id = 1');
   });
 
   it('stores a batch in one statement, on the day of the click id, and skips replays', async () => {

@@ -143,3 +143,8 @@ export interface NetworkSettings {
   /** The key of the IP hashes (never shown by the API). */
   visitorHashSecret: string;
 }
+
+/** Days of clicks an offer's attribution window needs kept: its days, rounded up, and the day partition it starts in. */
+export function clickDaysFor(attributionWindowSeconds: number): number {
+  return Math.ceil(attributionWindowSeconds / 86_400) + 1;
+}

@@ -17,6 +17,7 @@ export * from './postback-intake.module';
 export * from './receipts/postback-receipts.repository';
 export * from './receipts/receipt';
 export * from './refusals';
+export * from './retention/postback-retention';
 export * from './upload/conversion-upload';
 export * from './upload/csv';
 export * from './validation/amount-bound';

@@ -16,6 +16,7 @@ import { PostbackEndpoint } from './http/postback-endpoint';
 import { InboundLogOptions, InboundPostbackLog } from './inbound-log/inbound-postback-log';
 import { PostbackIntake } from './intake/postback-intake';
 import { PostbackReceipts } from './receipts/postback-receipts.repository';
+import { PostbackRetention, RetentionOptions } from './retention/postback-retention';
 import { ConversionUpload } from './upload/conversion-upload';
 
 export interface PostbackIntakeOptions {
@@ -29,8 +30,10 @@ export interface PostbackIntakeOptions {
   trustedProxies: string[];
   /** Receipt batch statements running at once. */
   maxConcurrentBatches: number;
-  /** The inbound postback log: queue bound, batching, retention. */
+  /** The inbound postback log: queue bound, batching. */
   inboundLog: InboundLogOptions;
+  /** What is purged when (the network's settings may shorten or lengthen it). */
+  retention: RetentionOptions;
 }
 
 const OPTIONS = Symbol('POSTBACK_INTAKE_OPTIONS');
@@ -70,6 +73,12 @@ export class PostbackIntakeModule {
           provide: InboundPostbackLog,
           inject: [Pool, LOGGER, Registry],
           useFactory: (pool: Pool, logger: Logger, metrics: Registry) => new InboundPostbackLog(pool, options.inboundLog, logger, metrics),
+        },
+        {
+          provide: PostbackRetention,
+          inject: [Pool, InboundPostbackLog, PostbackReceipts, LOGGER],
+          useFactory: (pool: Pool, log: InboundPostbackLog, receipts: PostbackReceipts, logger: Logger) =>
+            new PostbackRetention(pool, log, receipts, options.retention, logger),
         },
         {
           provide: PostbackEndpoint,

@@ -1595,6 +1595,10 @@ export interface components {
             visitorIpStorage: "full" | "truncated" | "hashed";
             /** @enum {string} */
             userAgentStorage: "full" | "normalised";
+            clickRetentionDays: number | null;
+            receiptRetentionDays: number | null;
+            postbackLogRetentionDays: number | null;
+            rawReportRetentionMonths: number | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1627,6 +1631,14 @@ export interface components {
              * @enum {string}
              */
             userAgentStorage?: "full" | "normalised";
+            /** @description Days of clicks kept (attribution drops older day partitions; null: its CLICK_RETENTION_DAYS). Refused when shorter than the longest attribution window of an offer needs; an offer's window cannot then grow past it. A conversion of a click no longer kept is click_expired */
+            clickRetentionDays?: number | null;
+            /** @description Days postback receipts are kept (null: for ever). They are how a copy of a postback, and a later status change (a refund) of an order, are recognised: past them, a copy is no second conversion (attribution still refuses the order twice) but a refund of an older order is no longer applied to it. Keep it above your advertisers' refund period; at least 30 days, the longest replay window */
+            receiptRetentionDays?: number | null;
+            /** @description Days of the inbound postback log (null: postback-ingest's POSTBACK_LOG_RETENTION_DAYS) */
+            postbackLogRetentionDays?: number | null;
+            /** @description Months of raw clicks and attribution events in the reporting read model (click log, sub-hour report edges; null: REPORTING_RAW_RETENTION_MONTHS). Rollups and raw conversions are kept whatever is set, so reports stay exact for every month */
+            rawReportRetentionMonths?: number | null;
         };
         EraseVisitorDataDto: {
             /** @description The click whose visitor data is erased */

@@ -1,3 +1,4 @@
+import { clickDaysFor } from '@tracklane/catalog';
 import { Pool } from 'pg';
 
 const DAY_MS = 86_400_000;
@@ -18,8 +19,9 @@ export interface MaintenanceReport {
 }
 
 /**
- * The daily partitions of the clicks table. Keeps clicks for the configured
- * retention, and never for less than the longest attribution window of any
+ * The daily partitions of the clicks table. Keeps clicks for the network's
+ * click retention (network_settings.click_retention_days, else the configured
+ * default), and never for less than the longest attribution window of any
  * offer plus a day (a click that can still be converted is never dropped).
  * Creates upcoming partitions ahead of time, and any other day's partition
  * the moment a click needs it.
@@ -55,10 +57,12 @@ export class ClickPartitions {
 
   /** Creates today's and upcoming partitions and drops those past retention. */
   async maintain(now: number): Promise<MaintenanceReport> {
-    const { rows } = await this.pool.query<{ longest: number }>(
-      'SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest FROM offers',
+    const { rows } = await this.pool.query<{ longest: number; configured: number | null }>(
+      `SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest,
+              (SELECT click_retention_days FROM network_settings WHERE id = 1) AS configured
+       FROM offers`,
     );
-    this.retentionDays = Math.max(this.retention.retentionDays, Math.ceil(rows[0].longest / 86_400) + 1);
+    this.retentionDays = Math.max(rows[0].configured ?? this.retention.retentionDays, clickDaysFor(rows[0].longest));
     const upcoming = Array.from({ length: this.retention.aheadDays + 1 }, (_, ahead) => utcDay(now + ahead * DAY_MS));
     const created = await this.pool.query<{ created: number }>('SELECT attribution_ensure_click_partitions($1::date[]) AS created', [
       upcoming,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { checkTenantIds, visibilityOf } from '@tracklane/api-auth';
-import { FraudAction, OfferTargeting } from '@tracklane/catalog';
+import { clickDaysFor, FraudAction, OfferTargeting } from '@tracklane/catalog';
 import { carriesClickId, CLICK_ID_MACRO_NAMES } from '@tracklane/tracking';
 import { Offer, OfferAffiliate, Prisma, PrismaService } from '@tracklane/db';
 import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound, onlyFields } from '../access';
@@ -91,6 +91,7 @@ export class OffersService {
       if (advertiser.status === 'archived') throw invalid('advertiserId', `names an archived advertiser (${input.advertiserId})`);
       const data = offerData(input);
       checkTiming(data);
+      await checkWindowKept(tx, data.attributionWindowSeconds ?? DEFAULT_WINDOW_SECONDS);
       checkClickId(input.destinationUrl, input.allowDestinationWithoutClickId ?? false, 'destinationUrl');
       if (input.alternativeOfferId != null) await checkAlternative(tx, null, input.alternativeOfferId);
       const row = await tx.offer.create({
@@ -108,6 +109,7 @@ export class OffersService {
       const before = await this.findLocked(tx, actor, id);
       const data = offerData(patch);
       checkTiming({ ...before, ...stripUndefined(data) });
+      await checkWindowKept(tx, data.attributionWindowSeconds);
       if (patch.destinationUrl !== undefined || patch.allowDestinationWithoutClickId !== undefined) {
         checkClickId(
           patch.destinationUrl ?? before.destinationUrl,
@@ -231,11 +233,26 @@ function checkClickId(destinationUrl: string, allowed: boolean, field: 'destinat
   );
 }
 
+/** offers.attribution_window_seconds' default: 30 days. */
+const DEFAULT_WINDOW_SECONDS = 2_592_000;
+
 function checkTiming(offer: { attributionWindowSeconds?: unknown; minClickToConversionSeconds?: unknown }): void {
-  const window = Number(offer.attributionWindowSeconds ?? 2_592_000);
+  const window = Number(offer.attributionWindowSeconds ?? DEFAULT_WINDOW_SECONDS);
   const minimum = Number(offer.minClickToConversionSeconds ?? 0);
   if (minimum >= window) {
     throw invalid('minClickToConversionSeconds', `must be less than attributionWindowSeconds (${window})`);
+  }
+}
+
+/** An attribution window needs its clicks kept: one longer than the network's click retention is refused. */
+async function checkWindowKept(tx: Tx, windowSeconds: number | undefined): Promise<void> {
+  if (windowSeconds === undefined) return;
+  const { clickRetentionDays } = await tx.networkSettings.findUniqueOrThrow({ where: { id: 1 }, select: { clickRetentionDays: true } });
+  if (clickRetentionDays !== null && clickDaysFor(windowSeconds) > clickRetentionDays) {
+    throw invalid(
+      'attributionWindowSeconds',
+      `needs ${clickDaysFor(windowSeconds)} days of clicks, and the network keeps ${clickRetentionDays} (clickRetentionDays); raise that first`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
-import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { deleteInBatches } from '@tracklane/db';
 import type { Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
 import { Counter, Registry } from 'prom-client';
@@ -13,17 +14,12 @@ export interface InboundLogOptions {
   batchSize: number;
   /** How long a postback may wait for its batch. */
   flushIntervalMs: number;
-  /** Days a postback stays in the log. */
-  retentionDays: number;
-  /** How often rows past the retention are deleted. */
-  purgeIntervalMs: number;
 }
 
 const COLUMNS = `id text, received_at timestamptz, advertiser_id int, endpoint text, method text, content_type text,
   params jsonb, mapping jsonb, fields jsonb, conversion_key text, outcome text, http_status int, kind text,
   conversion_id text, event_id text, click_id text, order_id text, error text, reason text, problems jsonb`;
 const NAMES = COLUMNS.split(',').map((column) => column.trim().split(' ')[0]).join(', ');
-const PURGE_BATCH = 5000;
 
 /**
  * The inbound postback log (inbound_postbacks): every postback the endpoint
@@ -35,11 +31,10 @@ const PURGE_BATCH = 5000;
  * tracklane_inbound_postback_log_dropped_total; the postbacks themselves
  * are unaffected. Rows older than the retention are deleted in batches.
  */
-export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
+export class InboundPostbackLog implements OnApplicationShutdown {
   private queue: InboundPostback[] = [];
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private purgeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private readonly dropped: Counter<'reason'>;
   private readonly written: Counter;
@@ -57,11 +52,6 @@ export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
       registers: [metrics],
     });
     this.written = new Counter({ name: 'tracklane_inbound_postback_log_written_total', help: 'Postbacks written to the inbound log', registers: [metrics] });
-  }
-
-  onModuleInit(): void {
-    this.purgeTimer = setInterval(() => void this.purge().catch((error: unknown) => this.logger.warn({ err: error }, 'inbound log purge failed')), this.options.purgeIntervalMs);
-    this.purgeTimer.unref();
   }
 
   /** Takes a postback that has been answered. Constant time; never throws. */
@@ -83,23 +73,12 @@ export class InboundPostbackLog implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.purgeTimer);
     await this.flush();
   }
 
-  /** Deletes rows past the retention, a batch at a time; returns how many. */
-  async purge(now = new Date()): Promise<number> {
-    const before = new Date(now.getTime() - this.options.retentionDays * 86_400_000);
-    let deleted = 0;
-    for (;;) {
-      const { rowCount } = await this.pool.query(
-        `DELETE FROM inbound_postbacks WHERE id IN (
-           SELECT id FROM inbound_postbacks WHERE received_at < $1 ORDER BY received_at LIMIT ${PURGE_BATCH})`,
-        [before],
-      );
-      deleted += rowCount ?? 0;
-      if ((rowCount ?? 0) < PURGE_BATCH) return deleted;
-    }
+  /** Deletes the postbacks received before `before` (PostbackRetention says when); returns how many. */
+  purge(before: Date): Promise<number> {
+    return deleteInBatches(this.pool, { table: 'inbound_postbacks', id: 'id', time: 'received_at' }, before);
   }
 
   private schedule(delayMs: number): void {

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { deleteInBatches } from '@tracklane/db';
 import { PostbackUnavailable } from '../refusals';
 import { MicroBatcher } from './micro-batcher';
 import { ConversionReference, NewReceipt, Receipt } from './receipt';
@@ -122,6 +123,15 @@ export class PostbackReceipts {
   /** Publication failed: the next attempt may take over at once instead of waiting for the lease. */
   async release(eventId: string): Promise<void> {
     await this.query(`UPDATE postback_receipts SET lease_until = now() WHERE event_id = $1 AND published_at IS NULL`, [eventId]);
+  }
+
+  /**
+   * Forgets the receipts received before `before` (PostbackRetention says
+   * when), never one whose event still waits to be published: a copy or a
+   * status change of those orders is then no longer recognised here.
+   */
+  purge(before: Date): Promise<number> {
+    return deleteInBatches(this.pool, { table: 'postback_receipts', id: 'event_id', time: 'received_at', also: 'published_at IS NOT NULL' }, before);
   }
 
   /** Takes over the publication of an unpublished receipt whose lease ran out; its message, or null if another attempt has it. */

@@ -1,3 +1,4 @@
+import { networkRetention } from '@tracklane/db';
 import { Pool } from 'pg';
 
 /** The first instant of the UTC month `ahead` months after the one of `instant`. */
@@ -9,7 +10,7 @@ export function utcMonthStart(instant: number, ahead = 0): number {
 const monthOf = (instant: string | number): string => new Date(utcMonthStart(new Date(instant).getTime())).toISOString().slice(0, 7);
 
 export interface RawRetention {
-  /** Whole UTC months of clicks and attribution events kept before the current one. */
+  /** Whole UTC months of clicks and attribution events kept before the current one, unless the network sets its own (raw_report_retention_months). */
   months: number;
 }
 
@@ -30,11 +31,15 @@ export interface RawMaintenanceReport {
  */
 export class RawPartitions {
   private readonly known = new Set<string>();
+  /** The months kept: the network's setting as last read by maintenance, else the configured default. */
+  private months: number;
 
   constructor(
     private readonly pool: Pool,
     private readonly retention: RawRetention,
-  ) {}
+  ) {
+    this.months = retention.months;
+  }
 
   /** Makes sure the partitions for these instants (ISO strings or epoch ms) exist. */
   async ensureFor(instants: readonly (string | number)[]): Promise<void> {
@@ -55,11 +60,12 @@ export class RawPartitions {
 
   /** Clicks and attribution events before this instant are no longer kept. */
   keptSince(now: number): number {
-    return utcMonthStart(now, -this.retention.months);
+    return utcMonthStart(now, -this.months);
   }
 
   /** Creates this month's and next month's partitions and drops the months of clicks and events past retention. */
   async maintain(now: number): Promise<RawMaintenanceReport> {
+    this.months = (await networkRetention(this.pool)).rawReportRetentionMonths ?? this.retention.months;
     const created = await this.pool.query<{ created: number }>('SELECT reporting_ensure_raw_partitions($1::timestamptz[]) AS created', [
       [new Date(utcMonthStart(now)).toISOString(), new Date(utcMonthStart(now, 1)).toISOString()],
     ]);

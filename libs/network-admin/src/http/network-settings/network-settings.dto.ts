@@ -71,6 +71,59 @@ export class UpdateNetworkSettingsDto implements NetworkSettingsPatch {
   @Optional()
   @IsIn(USER_AGENT_STORAGE)
   userAgentStorage?: NetworkSettingsPatch['userAgentStorage'];
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 3650,
+    description:
+      'Days of clicks kept (attribution drops older day partitions; null: its CLICK_RETENTION_DAYS). Refused when shorter than the longest ' +
+      "attribution window of an offer needs; an offer's window cannot then grow past it. A conversion of a click no longer kept is click_expired",
+  })
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  clickRetentionDays?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 30,
+    maximum: 3650,
+    description:
+      'Days postback receipts are kept (null: for ever). They are how a copy of a postback, and a later status change (a refund) of an order, are ' +
+      'recognised: past them, a copy is no second conversion (attribution still refuses the order twice) but a refund of an older order is no longer ' +
+      "applied to it. Keep it above your advertisers' refund period; at least 30 days, the longest replay window",
+  })
+  @OptionalNullable()
+  @IsInt()
+  @Min(30)
+  @Max(3650)
+  receiptRetentionDays?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: "Days of the inbound postback log (null: postback-ingest's POSTBACK_LOG_RETENTION_DAYS)" })
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  postbackLogRetentionDays?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 120,
+    description:
+      'Months of raw clicks and attribution events in the reporting read model (click log, sub-hour report edges; null: REPORTING_RAW_RETENTION_MONTHS). ' +
+      'Rollups and raw conversions are kept whatever is set, so reports stay exact for every month',
+  })
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  rawReportRetentionMonths?: number | null;
 }
 
 export class NetworkSettingsResponse implements NetworkSettingsView {
@@ -81,5 +134,9 @@ export class NetworkSettingsResponse implements NetworkSettingsView {
   @ApiProperty({ example: '1000000.0000' }) maxPostbackAmount!: string;
   @ApiProperty({ enum: IP_STORAGE }) visitorIpStorage!: NetworkSettingsView['visitorIpStorage'];
   @ApiProperty({ enum: USER_AGENT_STORAGE }) userAgentStorage!: NetworkSettingsView['userAgentStorage'];
+  @ApiProperty({ type: Number, nullable: true }) clickRetentionDays!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) receiptRetentionDays!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) postbackLogRetentionDays!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) rawReportRetentionMonths!: number | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
