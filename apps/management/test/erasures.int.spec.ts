@@ -47,9 +47,9 @@ describe('management API: erasing visitor data', () => {
     // Its conversion, with what the advertiser sent beyond the postback fields.
     await api.pool.query(
       `INSERT INTO conversions (conversion_id, click_id, advertiser_id, offer_id, affiliate_id, goal_code, order_id, status, reason,
-                                sale_amount, revenue, payout, currency, clicked_at, converted_at, raw)
-       VALUES ($1, $2, $3, $4, $5, 'sale', $6, 'approved', 'attributed', '100.0000', '10.0000', '2.5000', 'USD', $7, now(), $8)`,
-      [newId(), clickId, advertiserId, offerId, affiliateId, orderId, clickedAt, JSON.stringify({ email: `${ip}@mail.example` })],
+                                sale_amount, revenue, payout, currency, clicked_at, converted_at, raw, sub1, aff_click_id)
+       VALUES ($1, $2, $3, $4, $5, 'sale', $6, 'approved', 'attributed', '100.0000', '10.0000', '2.5000', 'USD', $7, now(), $8, 'their-sub', $9)`,
+      [newId(), clickId, advertiserId, offerId, affiliateId, orderId, clickedAt, JSON.stringify({ email: `${ip}@mail.example` }), affClickId],
     );
     return clickId;
   }
@@ -70,7 +70,7 @@ describe('management API: erasing visitor data', () => {
     const bystander = await visit('198.51.100.8', null);
     const answer = await api.admin.post('/v1/erasures', { clickId: target });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1 });
+    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1, subIdRows: 0 });
     expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null }, converted: erasedConversion });
     const untouched = await stored(bystander);
     expect(untouched.converted.raw).toEqual({ email: '198.51.100.8@mail.example' });
@@ -86,7 +86,7 @@ describe('management API: erasing visitor data', () => {
     const target = await visit('203.0.113.9', 'order-77');
     const answer = await api.admin.post('/v1/erasures', { advertiserId, orderId: 'order-77' });
     // The money is untouched.
-    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1 });
+    expect(answer.body).toEqual({ clickIds: [target], clicks: 1, reportClicks: 1, inboundPostbacks: 1, conversions: 1, subIdRows: 0 });
     expect(await stored(target)).toEqual({ click: erased, reported: erased, logged: { params: {}, fields: null }, converted: erasedConversion });
     // Erasing again finds nothing left to change, and says so.
     const again = await api.admin.post('/v1/erasures', { advertiserId, orderId: 'order-77' });
@@ -99,8 +99,17 @@ describe('management API: erasing visitor data', () => {
     const someoneElse = await visit('192.0.2.43', null, 'user-4712@affiliate.example');
     const answer = await api.admin.post('/v1/erasures', { affiliateId, subId: 'user-4711@affiliate.example' });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ clickIds: [first, second].sort(), clicks: 2, reportClicks: 2, inboundPostbacks: 2, conversions: 2 });
+    // The id itself, in the 2 clicks, 2 report clicks and 2 conversions that held it; other sub ids stay.
+    expect(answer.body).toEqual({ clickIds: [first, second].sort(), clicks: 2, reportClicks: 2, inboundPostbacks: 2, conversions: 2, subIdRows: 6 });
     for (const clickId of [first, second]) expect((await stored(clickId)).click).toEqual(erased);
+    const held = await api.pool.query(
+      `SELECT 'clicks' AS t, aff_click_id, sub1 FROM clicks WHERE click_id = ANY($1)
+       UNION ALL SELECT 'rep_clicks', aff_click_id, sub1 FROM rep_clicks WHERE click_id = ANY($1)
+       UNION ALL SELECT 'conversions', aff_click_id, sub1 FROM conversions WHERE click_id = ANY($1)`,
+      [[first, second]],
+    );
+    expect(held.rows).toHaveLength(6);
+    expect(held.rows.every((row) => row.aff_click_id === '(erased)' && row.sub1 === 'their-sub')).toBe(true);
     expect((await stored(someoneElse)).click.ip).toBe('192.0.2.43');
     // Another affiliate's clicks are not named by this affiliate's ids.
     const other = (await api.admin.post('/v1/affiliates', { name: 'Other' })).body.id;

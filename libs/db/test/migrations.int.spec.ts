@@ -163,6 +163,13 @@ describe('Prisma schema', () => {
     await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: {}, payout: '0' } })).rejects.toThrow(/append-only/);
     await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: { kept: 'x' } } })).rejects.toThrow(/append-only/);
     await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { raw: {} } })).resolves.toMatchObject({ raw: {}, payout: expect.anything() });
+    // And sub ids may become the erasure's marker, nothing else.
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { sub1: 'someone-else' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { sub2: '(erased)', orderId: 'x' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.conversion.update({ where: { conversionId: 'c1' }, data: { sub1: '(erased)', affClickId: '(erased)' } })).resolves.toMatchObject({
+      sub1: '(erased)',
+      affClickId: '(erased)',
+    });
     await expect(prisma.conversion.delete({ where: { conversionId: 'c1' } })).rejects.toThrow(/append-only/);
     const total = await prisma.ledgerEntry.aggregate({ _sum: { amount: true }, where: { conversionId: 'c1' } });
     expect(total._sum.amount?.toString()).toBe('0');

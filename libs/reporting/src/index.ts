@@ -8,3 +8,4 @@ export { MEASURE_COLUMNS } from './read-model/rollup-levels';
 export * from './read-model/rollup-rebuild';
 export { allRollupTables } from './read-model/rollup-sql';
 export * from './reporting.module';
+export * from './read-model/sub-id-erasure';

@@ -1649,7 +1649,7 @@ export interface components {
             orderId?: string;
             /** @description With subId: the affiliate whose id for the visitor it is */
             affiliateId?: number;
-            /** @description With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; every click of that affiliate carrying it is erased. Not written to the audit log */
+            /** @description With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" wherever it was stored. Not written to the audit log */
             subId?: string;
         };
         ErasureResponse: {
@@ -1662,6 +1662,8 @@ export interface components {
             inboundPostbacks: number;
             /** @description Conversions whose raw postback parameters were emptied */
             conversions: number;
+            /** @description By sub id: rows where the value itself became "(erased)" (clicks, conversions, raw report rows, full rollup rows whose measures moved; totals unchanged); 0 otherwise */
+            subIdRows: number;
         };
         AuditEntryResponse: {
             id: string;

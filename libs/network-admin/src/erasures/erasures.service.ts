@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { PrismaService } from '@tracklane/db';
+import { ERASED_SUB_ID, subIdErasureStatements } from '@tracklane/reporting';
+import type { Redis } from 'ioredis';
 import { Actor, forbidden, isAdmin } from '../access';
 import { ChangeLog, Tx } from '../changes';
 
@@ -19,7 +22,15 @@ export interface ErasureResult {
   inboundPostbacks: number;
   /** Conversions of those clicks (or of the order) whose raw postback parameters were emptied. */
   conversions: number;
+  /**
+   * By sub id: rows where the value itself was replaced by "(erased)" — clicks, conversions, the read model's
+   * raw rows and full rollup rows (measures moved, totals unchanged); 0 otherwise.
+   */
+  subIdRows: number;
 }
+
+/** Attribution's copies of clicks in Redis (attr:click:<id>, click-cache.ts): they hold sub ids. */
+const cachedClickKey = (clickId: string) => `attr:click:${clickId}`;
 
 /**
  * Erases a visitor's personal data where the platform keeps it: the IP,
@@ -28,22 +39,27 @@ export interface ErasureResult {
  * read fields of the postbacks that named those clicks (or the order) in
  * the inbound postback log; and the raw parameters (what the advertiser sent
  * beyond the postback fields, e.g. an e-mail address) of their conversions,
- * the one change the append-only ledger allows (migration 0880). Ids, sub
- * ids, money and report figures stay, so the books still balance. Redis
- * holds none of it (keyed digests and sub ids only); Kafka keeps the
- * original events until their topic's retention (KAFKA_RETENTION_HOURS)
- * ends. Each erasure is written to the audit log.
+ * one of the changes the append-only ledger allows (migration 0880). Erased
+ * by an affiliate's own id for the visitor, that id itself goes too: the
+ * value becomes "(erased)" in every sub id and aff_click_id of the
+ * affiliate's clicks and conversions, the read model's raw rows and its full
+ * rollups (migration 0930 lets the ledger take it), and attribution's Redis
+ * copies of those clicks are deleted. Ids, money and report totals stay, so
+ * the books still balance. Kafka keeps the original events until their
+ * topic's retention (KAFKA_RETENTION_HOURS) ends. Each erasure is written to
+ * the audit log.
  */
 @Injectable()
 export class ErasuresService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly changes: ChangeLog,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async erase(actor: Actor, request: ErasureRequest): Promise<ErasureResult> {
     if (!isAdmin(actor)) throw forbidden('only admin keys erase visitor data');
-    return this.changes.apply(actor, async (tx, trail) => {
+    const result = await this.changes.apply(actor, async (tx, trail) => {
       const byOrder = 'orderId' in request;
       const clickIds = await clicksOf(tx, request);
       // The time in a click id names the partition of both click tables. As ISO text: the driver adapter would send a
@@ -64,7 +80,8 @@ export class ErasuresService {
          WHERE raw <> '{}'::jsonb
            AND (click_id = ANY(${clickIds}::text[])
                 OR (advertiser_id = ${byOrder ? request.advertiserId : null}::int AND order_id = ${byOrder ? request.orderId : null}::text))`;
-      const result: ErasureResult = { clickIds, clicks, reportClicks, inboundPostbacks, conversions };
+      const subIdRows = 'subId' in request ? await eraseSubId(tx, request.affiliateId, request.subId, clickIds, times) : 0;
+      const result: ErasureResult = { clickIds, clicks, reportClicks, inboundPostbacks, conversions, subIdRows };
       trail.record({
         action: 'erase',
         entity: 'visitor_data',
@@ -75,7 +92,31 @@ export class ErasuresService {
       });
       return result;
     });
+    // After the commit; a copy left behind (Redis down) is gone within attribution's cache time anyway.
+    if ('subId' in request && result.clickIds.length > 0) await this.redis.del(...result.clickIds.map(cachedClickKey));
+    return result;
   }
+}
+
+/** Replaces the value wherever the affiliate's rows hold it as a sub id or aff_click_id (see ErasuresService). */
+async function eraseSubId(tx: Tx, affiliateId: number, value: string, clickIds: string[], times: string[]): Promise<number> {
+  const columns = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'aff_click_id'];
+  const set = columns.map((column) => `${column} = CASE WHEN ${column} = $2 THEN $3 ELSE ${column} END`).join(', ');
+  const holds = `affiliate_id = $1 AND $2 IN (${columns.join(', ')})`;
+  let rows = await tx.$executeRawUnsafe(
+    `UPDATE clicks SET ${set} WHERE click_id = ANY($4::text[]) AND clicked_at = ANY($5::timestamptz[]) AND ${holds}`,
+    affiliateId,
+    value,
+    ERASED_SUB_ID,
+    clickIds,
+    times,
+  );
+  rows += await tx.$executeRawUnsafe(`UPDATE conversions SET ${set} WHERE ${holds}`, affiliateId, value, ERASED_SUB_ID);
+  for (const { sql, values, replaces } of subIdErasureStatements(affiliateId, value)) {
+    const changed = await tx.$executeRawUnsafe(sql, ...values);
+    if (replaces) rows += changed;
+  }
+  return rows;
 }
 
 /**

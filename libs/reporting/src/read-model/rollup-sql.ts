@@ -9,7 +9,7 @@ import { DIMENSION_COLUMNS, MEASURE_COLUMNS, ROLLUP_LEVELS, RollupLevel, rollupT
 export const FACT_COLUMNS = ['at', ...DIMENSION_COLUMNS, ...MEASURE_COLUMNS] as const;
 
 /** SHA-256 of the level's dimension values; json keeps NULL, '' and numbers apart. */
-function dimsKey(level: RollupLevel, alias: string): string {
+export function dimsKey(level: RollupLevel, alias: string): string {
   const values = level.dimensions.map((column) => `${alias}.${column}`).join(', ');
   return `sha256(convert_to(json_build_array(${values})::text, 'UTF8'))`;
 }
@@ -20,7 +20,7 @@ function admitted(level: RollupLevel): string {
   return '(s.approved_conversions <> 0 OR s.pending_conversions <> 0 OR s.rejected_conversions <> 0 OR s.refunded_conversions <> 0)';
 }
 
-function additions(): string {
+export function additions(): string {
   return MEASURE_COLUMNS.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ');
 }
 

@@ -37,7 +37,7 @@ export class EraseVisitorDataDto {
   @ApiPropertyOptional({
     description:
       "With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; " +
-      "every click of that affiliate carrying it is erased. Not written to the audit log",
+      'every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" wherever it was stored. Not written to the audit log',
   })
   @ValidateIf(bySubId)
   @IsString()
@@ -51,4 +51,9 @@ export class ErasureResponse implements ErasureResult {
   @ApiProperty({ description: "Rows of reporting's rep_clicks changed" }) reportClicks!: number;
   @ApiProperty({ description: 'Rows of the inbound postback log changed' }) inboundPostbacks!: number;
   @ApiProperty({ description: 'Conversions whose raw postback parameters were emptied' }) conversions!: number;
+  @ApiProperty({
+    description:
+      'By sub id: rows where the value itself became "(erased)" (clicks, conversions, raw report rows, full rollup rows whose measures moved; totals unchanged); 0 otherwise',
+  })
+  subIdRows!: number;
 }
