@@ -324,6 +324,53 @@ describe('the operator console in a browser', () => {
     expect(await page.content()).not.toContain('12.00');
   });
 
+  it('lets the admin give the affiliate promo codes (naming the line the API refused) and let codes win on the offer; the affiliate sees them read-only', async () => {
+    await signOut();
+    await signIn(keys.admin);
+    await open('Promo codes');
+    await expand('Give an affiliate promo codes');
+    await page.getByLabel('Affiliate id').fill(String(ids.affiliate));
+    await page.getByLabel('Offer id (empty: network-wide)').fill(String(ids.offer));
+    const codes = page.getByLabel('Codes, one a line');
+    // Codes match regardless of case: the last line repeats the one before, and nothing is created.
+    await codes.fill('SPRING10\n\nSAVE20\nsave20');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectText(page.getByRole('alert'), /^Conflicts with the current state/);
+    await expectText(page.getByTestId('refused-lines'), /^Line 4 \(save20\): "save20" repeats line 3 \("SAVE20"\)/);
+    await screenshot('promo-codes-refused');
+
+    await codes.fill('SPRING10\nSAVE20');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectText(page.getByRole('status'), /^Created 2 codes: SPRING10, SAVE20$/);
+    for (const code of ['SPRING10', 'SAVE20']) {
+      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: code, exact: true }) });
+      await expectText(row.locator('[data-label="Affiliate"]'), new RegExp(`^${ids.affiliate}$`));
+      await expectText(row.locator('[data-label="Offer"]'), new RegExp(`^${ids.offer}$`));
+    }
+    expect(await page.getByRole('table').getByRole('row').count()).toBe(3);
+    await screenshot('promo-codes');
+
+    await open('Offers');
+    const offer = page.getByRole('row').filter({ hasText: 'Running shoes' });
+    await expand('Goals and actions', offer);
+    await offer.getByLabel('A postback with both a click and a promo code goes to').selectOption('coupon');
+    await waitFor(async () => dataOf(await admin.GET('/v1/offers/{offerId}', { params: { path: { offerId: ids.offer } } })).couponPrecedence === 'coupon', {
+      timeoutMs: 10_000,
+      what: "the offer's coupon precedence",
+    });
+
+    await signOut();
+    await signIn(keys.affiliate);
+    await open('Promo codes');
+    await page.getByRole('cell', { name: 'SAVE20', exact: true }).waitFor();
+    expect(await page.getByRole('table').getByRole('row').count()).toBe(3);
+    expect(await page.getByText('Give an affiliate promo codes').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await page.getByLabel('Code', { exact: true }).fill('save20');
+    await page.getByRole('cell', { name: 'SPRING10' }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'SAVE20', exact: true }).waitFor();
+  });
+
   it('fits a phone’s width: the menu folds away and tables show each cell with its column', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(consoleUrl);

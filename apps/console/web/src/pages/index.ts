@@ -12,6 +12,7 @@ import { LinkBuilderPage } from './link-builder';
 import { OffersPage } from './offers';
 import { PayoutOverridesPage } from './payout-overrides';
 import { PostbackSetupPage } from './postback-setup';
+import { PromoCodesPage } from './promo-codes';
 import { ReconciliationPage } from './reconciliation';
 import { ReportsPage } from './reports';
 
@@ -35,6 +36,7 @@ export const PAGES: Page[] = [
   { path: '/conversions', title: 'Conversions', roles: ALL, component: ConversionsPage },
   { path: '/offers', title: 'Offers', roles: ALL, component: OffersPage },
   { path: '/links', title: 'Tracking links', roles: ['affiliate'], component: LinkBuilderPage },
+  { path: '/promo-codes', title: 'Promo codes', roles: ALL, component: PromoCodesPage },
   { path: '/advertisers', title: 'Advertisers', roles: ['admin'], component: AdvertisersPage },
   { path: '/postback-setup', title: 'Postback setup', roles: ['admin', 'advertiser'], component: PostbackSetupPage },
   { path: '/affiliates', title: 'Affiliates', roles: ['admin'], component: AffiliatesPage },

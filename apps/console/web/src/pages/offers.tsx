@@ -11,9 +11,17 @@ import type { PageProps } from './index';
 type Offer = ManagementComponents['schemas']['OfferResponse'];
 type Goal = ManagementComponents['schemas']['GoalResponse'];
 type MoneyRule = ManagementComponents['schemas']['MoneyRuleDto'];
+type OfferPatch = ManagementComponents['schemas']['UpdateOfferDto'];
+type CouponPrecedence = NonNullable<OfferPatch['couponPrecedence']>;
 
 /** The macros a destination URL may use (management checks them; an unknown one is refused by name). */
 const MACROS = ['{click_id}', '{offer_id}', '{aff_id}', '{sub1}', '{sub2}', '{sub3}', '{sub4}', '{sub5}', '{source}', '{aff_click_id}'];
+
+/** Whose a conversion is when its postback carries both a click id and a promo code of the offer. */
+const COUPON_PRECEDENCE: Array<[CouponPrecedence, string]> = [
+  ['click', "the click's affiliate; the code only when the click cannot be found"],
+  ['coupon', "the code's affiliate"],
+];
 
 export function OffersPage({ principal }: PageProps) {
   const [status, setStatus] = useState('');
@@ -21,9 +29,9 @@ export function OffersPage({ principal }: PageProps) {
   const change = useAction();
   const canEdit = principal.role === 'admin' && !principal.readOnly;
 
-  const setOfferStatus = (offer: Offer, next: 'active' | 'paused') =>
+  const update = (offer: Offer, patch: OfferPatch) =>
     change.run(async () => {
-      answer(await management.PATCH('/v1/offers/{offerId}', { params: { path: { offerId: offer.id } }, body: { status: next } }));
+      answer(await management.PATCH('/v1/offers/{offerId}', { params: { path: { offerId: offer.id } }, body: patch }));
       offers.reload();
     });
 
@@ -62,13 +70,22 @@ export function OffersPage({ principal }: PageProps) {
                     </p>
                   )}
                   <Goals offer={offer} canEdit={canEdit} />
+                  {canEdit && (
+                    <Select
+                      label="A postback with both a click and a promo code goes to"
+                      name={`couponPrecedence-${offer.id}`}
+                      value={offer.couponPrecedence ?? 'click'}
+                      options={COUPON_PRECEDENCE}
+                      onChange={(value) => update(offer, { couponPrecedence: value as CouponPrecedence })}
+                    />
+                  )}
                   {canEdit && offer.status === 'active' && (
-                    <button type="button" className="secondary" disabled={change.busy} onClick={() => setOfferStatus(offer, 'paused')}>
+                    <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'paused' })}>
                       Pause offer
                     </button>
                   )}
                   {canEdit && offer.status === 'paused' && (
-                    <button type="button" className="secondary" disabled={change.busy} onClick={() => setOfferStatus(offer, 'active')}>
+                    <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'active' })}>
                       Activate offer
                     </button>
                   )}
