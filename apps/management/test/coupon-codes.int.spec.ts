@@ -59,6 +59,15 @@ describe('management API: coupon codes', () => {
       expect(await codesOf(ids.affiliateY)).toEqual([]);
     });
 
+    it('takes a code of the longest length whose lower-case form is longer still, and finds it again', async () => {
+      const long = 'İ'.repeat(64);
+      const created = await api.admin.post('/v1/coupon-codes', { code: long, affiliateId: ids.affiliateY, offerId: ids.offerB });
+      expect([created.status, created.body.code]).toEqual([201, long]);
+      const found = await api.admin.get(`/v1/coupon-codes?code=${encodeURIComponent(long)}`);
+      expect(found.body.data.map((code: { id: number }) => code.id)).toEqual([created.body.id]);
+      expect((await api.admin.delete(`/v1/coupon-codes/${created.body.id}`)).status).toBe(200);
+    });
+
     it('takes the same code on an offer of another advertiser', async () => {
       const other = await api.admin.post('/v1/coupon-codes', { code: 'Save10', affiliateId: ids.affiliateY, offerId: ids.offerB });
       expect([other.status, other.body.offerId]).toEqual([201, ids.offerB]);

@@ -9,7 +9,8 @@
 CREATE TABLE coupon_codes (
   id            serial PRIMARY KEY,
   code          text NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
-  code_key      text NOT NULL CHECK (length(code_key) BETWEEN 1 AND 64),
+  -- No upper bound: lower-casing may lengthen a code ('İ' becomes two code points).
+  code_key      text NOT NULL CHECK (length(code_key) >= 1),
   affiliate_id  integer NOT NULL REFERENCES affiliates (id),
   offer_id      integer REFERENCES offers (id),
   -- The offer's advertiser (NULL with the offer), so codes are unique per advertiser.
