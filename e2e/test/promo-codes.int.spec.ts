@@ -1,6 +1,7 @@
 import { dataOf, managementClient, ManagementClient, reportingClient, ReportingClient } from '@tracklane/api-client';
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
+import { createSaleOffer, redirectedClick } from '../support/network';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 interface ConversionRow {
@@ -45,19 +46,7 @@ describe('promo codes end to end', () => {
     admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
     reports = reportingClient({ baseUrl: world.url('reporting'), apiKey: world.adminKey });
 
-    const advertiser = dataOf(await admin.POST('/v1/advertisers', { body: { name: 'Acme Shoes' } }));
-    token = advertiser.postbackToken;
-    offerId = dataOf(
-      await admin.POST('/v1/offers', {
-        body: { advertiserId: advertiser.id, name: 'Running shoes', destinationUrl: 'https://shop.example/?cid={click_id}', currency: 'USD' },
-      }),
-    ).id;
-    dataOf(
-      await admin.POST('/v1/offers/{offerId}/goals', {
-        params: { path: { offerId } },
-        body: { code: 'sale', name: 'Sale', revenue: { type: 'percent', percent: '10' }, payout: { type: 'fixed', amount: '2.50' } },
-      }),
-    );
+    ({ token, id: offerId } = await createSaleOffer(admin));
     linkAffiliate = dataOf(await admin.POST('/v1/affiliates', { body: { name: 'Link Traffic' } })).id;
     codeAffiliate = dataOf(
       await admin.POST('/v1/affiliates', {
@@ -86,18 +75,6 @@ describe('promo codes end to end', () => {
       },
       { timeoutMs: 30_000, what: `conversion ${conversionId} in the reports` },
     );
-  }
-
-  async function clickOf(affiliateId: number): Promise<string> {
-    const location = await waitFor(
-      async () => {
-        const response = await fetch(`${world.url('click-ingest')}/c/${offerId}?aff_id=${affiliateId}`, { redirect: 'manual' });
-        await response.arrayBuffer();
-        return response.status === 302 ? (response.headers.get('location') ?? undefined) : undefined;
-      },
-      { timeoutMs: 30_000, what: 'a 302 to the offer' },
-    );
-    return new URL(location).searchParams.get('cid') ?? '';
   }
 
   it('creates codes in bulk for one affiliate, and refuses the batch whole when one code is taken', async () => {
@@ -136,7 +113,8 @@ describe('promo codes end to end', () => {
   });
 
   it("gives the click's affiliate the sale by default, and the code's once the offer says codes win", async () => {
-    const byClick = await postback({ click_id: await clickOf(linkAffiliate), coupon_code: 'summer-20', order_id: 'C-3' });
+    const linkClick = () => redirectedClick(world.url('click-ingest'), offerId, linkAffiliate);
+    const byClick = await postback({ click_id: await linkClick(), coupon_code: 'summer-20', order_id: 'C-3' });
     expect(byClick.status).toBe(200);
     expect(await conversion((await answerOf(byClick)).conversionId)).toMatchObject({
       affiliate_id: linkAffiliate,
@@ -150,7 +128,7 @@ describe('promo codes end to end', () => {
     let order = 0;
     const won = await waitFor(
       async () => {
-        const response = await postback({ click_id: await clickOf(linkAffiliate), coupon_code: 'SUMMER-20', order_id: `C-4-${++order}` });
+        const response = await postback({ click_id: await linkClick(), coupon_code: 'SUMMER-20', order_id: `C-4-${++order}` });
         const row = await conversion((await answerOf(response)).conversionId);
         return row.reason === 'coupon' ? row : undefined;
       },

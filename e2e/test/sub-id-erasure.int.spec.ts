@@ -1,6 +1,7 @@
 import { dataOf, managementClient, ManagementClient, reportingClient, ReportingClient } from '@tracklane/api-client';
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
+import { createSaleOffer, redirectedClick } from '../support/network';
 import { startWholePlatform, WholePlatform } from '../support/whole-platform';
 
 interface SubRow {
@@ -39,19 +40,7 @@ describe('erasing a sub id end to end', () => {
     admin = managementClient({ baseUrl: world.url('management'), apiKey: world.adminKey });
     reports = reportingClient({ baseUrl: world.url('reporting'), apiKey: world.adminKey });
     pool = new Pool({ connectionString: world.stack.database.url, max: 2 });
-    const advertiser = dataOf(await admin.POST('/v1/advertisers', { body: { name: 'Acme Shoes' } }));
-    token = advertiser.postbackToken;
-    offerId = dataOf(
-      await admin.POST('/v1/offers', {
-        body: { advertiserId: advertiser.id, name: 'Running shoes', destinationUrl: 'https://shop.example/?cid={click_id}', currency: 'USD' },
-      }),
-    ).id;
-    dataOf(
-      await admin.POST('/v1/offers/{offerId}/goals', {
-        params: { path: { offerId } },
-        body: { code: 'sale', name: 'Sale', revenue: { type: 'fixed', amount: '10' }, payout: { type: 'fixed', amount: '2.50' } },
-      }),
-    );
+    ({ token, id: offerId } = await createSaleOffer(admin));
     affiliateId = dataOf(await admin.POST('/v1/affiliates', { body: { name: 'Publisher' } })).id;
     dataOf(await admin.PUT('/v1/approvals/{offerId}/{affiliateId}', { params: { path: { offerId, affiliateId } }, body: { status: 'approved' } }));
   });
@@ -59,18 +48,6 @@ describe('erasing a sub id end to end', () => {
     await pool?.end();
     await world?.stop();
   });
-
-  async function click(sub1: string): Promise<string> {
-    const location = await waitFor(
-      async () => {
-        const response = await fetch(`${world.url('click-ingest')}/c/${offerId}?aff_id=${affiliateId}&sub1=${sub1}&sub2=spring`, { redirect: 'manual' });
-        await response.arrayBuffer();
-        return response.status === 302 ? (response.headers.get('location') ?? undefined) : undefined;
-      },
-      { timeoutMs: 30_000, what: 'a 302 to the offer' },
-    );
-    return new URL(location).searchParams.get('cid') ?? '';
-  }
 
   const postback = async (query: Record<string, string>) => {
     const response = await fetch(`${world.url('postback-ingest')}/postback?${new URLSearchParams({ token, goal: 'sale', ...query })}`);
@@ -97,6 +74,7 @@ describe('erasing a sub id end to end', () => {
   }
 
   it("replaces the value everywhere, keeps every figure under (erased), and a later refund lands on the rewritten rows", async () => {
+    const click = (sub1: string) => redirectedClick(world.url('click-ingest'), offerId, affiliateId, { sub1, sub2: 'spring' });
     const [first, second] = [await click('user-4711'), await click('user-4711')];
     await click('user-4712');
     await postback({ click_id: first, order_id: 'E-1' });
