@@ -371,6 +371,34 @@ describe('the operator console in a browser', () => {
     await page.getByRole('cell', { name: 'SAVE20', exact: true }).waitFor();
   });
 
+  it('lets the admin set how long visitor data is kept (naming the field the API refused) and erase the visitor of a click', async () => {
+    await signOut();
+    await signIn(keys.admin);
+    await open('Privacy');
+    const postbackLogDays = page.getByLabel('Inbound postback log kept (days)');
+    await postbackLogDays.fill('14');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(page.getByRole('status'), /^Saved at /);
+    expect(await postbackLogDays.inputValue()).toBe('14');
+    expect(dataOf(await admin.GET('/v1/network-settings')).postbackLogRetentionDays).toBe(14);
+
+    // The offer attributes conversions to clicks days old: keeping clicks one day is refused, on its field.
+    const clickDays = page.getByLabel('Clicks kept (days)');
+    await clickDays.fill('1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(page.locator('.field', { has: clickDays }).locator('.field-error'), new RegExp(`^must be at least \\d+: offer ${ids.offer} attributes conversions`));
+    expect(await clickDays.getAttribute('aria-invalid')).toBe('true');
+    expect(dataOf(await admin.GET('/v1/network-settings')).clickRetentionDays).toBeNull();
+
+    await expand('Erase a visitor');
+    await page.getByLabel('Click id').fill(clickId);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Erase' }).click();
+    // One click, its row in reports, and the two postbacks that named it (the sale and its refund).
+    await expectText(page.getByTestId('erasure-counts'), /^Clicks found1Click rows changed1Report click rows changed1Inbound postbacks changed2/);
+    await screenshot('privacy');
+  });
+
   it('fits a phone’s width: the menu folds away and tables show each cell with its column', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(consoleUrl);

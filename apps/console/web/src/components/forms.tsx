@@ -29,7 +29,7 @@ export function Field({
   hint,
   ...input
 }: { label: string; name: string; error?: unknown; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
-  const refused = error instanceof ApiError ? error.fieldErrors.filter((entry) => entry.field === name || entry.field.startsWith(`${name}.`)) : [];
+  const refused = refusedFields(error, name);
   const id = useId();
   return (
     <div className="field">
@@ -44,20 +44,48 @@ export function Field({
   );
 }
 
-export function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: Array<[string, string]>; onChange: (value: string) => void }) {
+/** A labelled choice; like Field, it shows a hint, or the API's reason when it refused this field. */
+export function Select({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+  error,
+  hint,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  options: Array<[string, string]>;
+  onChange: (value: string) => void;
+  error?: unknown;
+  hint?: ReactNode;
+}) {
+  const refused = refusedFields(error, name);
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} value={value} onChange={(event) => onChange(event.target.value)}>
+      <select id={id} name={name} value={value} onChange={(event) => onChange(event.target.value)} aria-invalid={refused.length > 0 || undefined} aria-describedby={hint || refused.length ? `${id}-note` : undefined}>
         {options.map(([optionValue, text]) => (
           <option key={optionValue} value={optionValue}>
             {text}
           </option>
         ))}
       </select>
+      {(hint || refused.length > 0) && (
+        <div id={`${id}-note`} className={refused.length ? 'field-error' : 'hint'}>
+          {refused.length ? refused.map((entry) => entry.reason).join('; ') : hint}
+        </div>
+      )}
     </div>
   );
+}
+
+/** What the API refused of one field (or of the fields inside it). */
+function refusedFields(error: unknown, name: string): Array<{ field: string; reason: string }> {
+  return error instanceof ApiError ? error.fieldErrors.filter((entry) => entry.field === name || entry.field.startsWith(`${name}.`)) : [];
 }
 
 /** A form that creates something: its fields, a submit button, and the API's answer when it refused. */

@@ -12,6 +12,7 @@ import { LinkBuilderPage } from './link-builder';
 import { OffersPage } from './offers';
 import { PayoutOverridesPage } from './payout-overrides';
 import { PostbackSetupPage } from './postback-setup';
+import { PrivacyPage } from './privacy';
 import { PromoCodesPage } from './promo-codes';
 import { ReconciliationPage } from './reconciliation';
 import { ReportsPage } from './reports';
@@ -45,6 +46,7 @@ export const PAGES: Page[] = [
   { path: '/deliveries', title: 'Deliveries', roles: ['admin', 'affiliate'], component: DeliveriesPage },
   { path: '/reconciliation', title: 'Reconciliation', roles: ['admin'], component: ReconciliationPage },
   { path: '/api-keys', title: 'API keys', roles: ALL, component: ApiKeysPage },
+  { path: '/privacy', title: 'Privacy', roles: ['admin'], component: PrivacyPage },
   { path: '/audit-log', title: 'Audit log', roles: ['admin'], component: AuditLogPage },
 ];
 
