@@ -43,7 +43,8 @@ describe('attribution', () => {
       `INSERT INTO payout_overrides (offer_id, affiliate_id, goal_id, payout_type, payout_percent) VALUES (10, 8, NULL, 'percent', 5)`,
     );
     await harness.pool.query(
-      `INSERT INTO coupon_codes (code, code_key, affiliate_id, offer_id, advertiser_id) VALUES ('SAVE10', 'save10', 8, 10, 1)`,
+      `INSERT INTO coupon_codes (code, code_key, affiliate_id, offer_id, advertiser_id) VALUES ('SAVE10', 'save10', 8, 10, 1), ('NOPE', 'nope', 7, 10, 1);
+       INSERT INTO offer_affiliates (offer_id, affiliate_id, status) VALUES (10, 8, 'approved')`,
     );
     await harness.start({ CONVERSION_RETRY_MAX_MS: 4_000 });
   });
@@ -227,16 +228,13 @@ describe('attribution', () => {
       expect(rows.get(lostClick.conversionId)).toMatchObject({ click_id: null, reported_click_id: lostClick.clickId, affiliate_id: 8, reason: 'coupon' });
     });
 
-    it('rejects a code nobody holds, with no money', async () => {
-      const [, conversion] = coupon({ clickId: null, couponCode: 'NOBODY' });
-      await harness.publishConversions([conversion]);
-      expect((await harness.booked([conversion.conversionId])).get(conversion.conversionId)).toMatchObject({
-        affiliate_id: null,
-        status: 'rejected',
-        reason: 'coupon_not_found',
-        payout: '0.0000',
-        coupon_code: 'NOBODY',
-      });
+    it('rejects a code nobody holds, and one whose affiliate may not run its offer, with no money', async () => {
+      const [, unknown] = coupon({ clickId: null, couponCode: 'NOBODY' });
+      const [, notApproved] = coupon({ clickId: null, couponCode: 'nope' });
+      await harness.publishConversions([unknown, notApproved]);
+      const rows = await harness.booked([unknown.conversionId, notApproved.conversionId]);
+      expect(rows.get(unknown.conversionId)).toMatchObject({ affiliate_id: null, status: 'rejected', reason: 'coupon_not_found', payout: '0.0000', coupon_code: 'NOBODY' });
+      expect(rows.get(notApproved.conversionId)).toMatchObject({ affiliate_id: null, status: 'rejected', reason: 'coupon_not_allowed', coupon_code: 'nope' });
     });
   });
 

@@ -127,6 +127,8 @@ describe('management API: erasing visitor data', () => {
     [{ orderId: 'order-1' }, 'advertiserId'],
     [{ subId: 'user-1' }, 'affiliateId'],
     [{ affiliateId: 1, subId: 'user-1', clickId: newId() }, 'clickId'],
+    // What erased ids read as: erasing it would merge every earlier erasure's report rows.
+    [{ affiliateId: 1, subId: '(erased)' }, 'subId'],
     // Text no store could hold is refused like everywhere else (the storable-text rule).
     [{ advertiserId: 1, orderId: 'order\u0000-1' }, 'orderId'],
   ])('refuses %j with a 400 naming the field', async (body, field) => {

@@ -29,15 +29,22 @@ describe('promo codes in the catalogue', () => {
   const affiliates = [affiliate(7), affiliate(8), affiliate(9, 'suspended')];
 
   it("finds an offer code among the posting advertiser's offers only", () => {
-    const catalog = snapshot({ offers, affiliates, approvals: [], coupons: [coupon(1, 'SAVE10', 7, 10), coupon(2, 'SAVE10', 8, 20)] });
+    const catalog = snapshot({ offers, affiliates, approvals: [approval(10, 7), approval(20, 8)], coupons: [coupon(1, 'SAVE10', 7, 10), coupon(2, 'SAVE10', 8, 20)] });
     expect(catalog.coupon(1, 'save10')).toEqual({ coupon: expect.objectContaining({ id: 1 }), offer: offers[0] });
     expect(catalog.coupon(2, 'save10')).toEqual({ coupon: expect.objectContaining({ id: 2 }), offer: offers[2] });
     expect(catalog.coupon(3, 'save10')).toEqual({ miss: 'coupon_not_found' });
   });
 
   it('prefers an offer code to a network-wide code of the same key', () => {
-    const catalog = snapshot({ offers, affiliates, approvals: [approval(10, 8)], coupons: [coupon(1, 'Spring', 7, 10), coupon(2, 'SPRING', 8, null)] });
+    const catalog = snapshot({ offers, affiliates, approvals: [approval(10, 7), approval(10, 8)], coupons: [coupon(1, 'Spring', 7, 10), coupon(2, 'SPRING', 8, null)] });
     expect(catalog.coupon(1, 'spring')).toMatchObject({ coupon: { id: 1 }, offer: { id: 10 } });
+  });
+
+  it('counts an offer code only while its affiliate may run the offer, as a click would have to', () => {
+    const codes = [coupon(1, 'A', 7, 10), coupon(2, 'B', 9, 10), coupon(3, 'C', 8, 11)];
+    const catalog = snapshot({ offers, affiliates, approvals: [approval(10, 9), approval(11, 8, 'blocked')], coupons: codes });
+    // Not approved on an approval-required offer; suspended; blocked from a public offer.
+    expect([catalog.coupon(1, 'a'), catalog.coupon(1, 'b'), catalog.coupon(1, 'c')]).toEqual(Array(3).fill({ miss: 'coupon_not_allowed' }));
   });
 
   it("gives a network-wide code the advertiser's only active offer its affiliate may run, and none when it runs several", () => {

@@ -164,13 +164,17 @@ export class CatalogSnapshot {
 
   /**
    * The affiliate and offer a promo code posted by the advertiser stands for
-   * (key: couponCodeOf's). An offer code of the advertiser comes first; a
-   * network-wide code stands for the advertiser's only active offer its
+   * (key: couponCodeOf's). An offer code of the advertiser comes first, and
+   * counts while its affiliate may run the offer (as a click would have to);
+   * a network-wide code stands for the advertiser's only active offer its
    * affiliate may run, and for none when there are several.
    */
   coupon(advertiserId: number, key: string): CouponResolution {
     const offerCoupon = this.offerCoupons.get(`${advertiserId}:${key}`);
-    if (offerCoupon) return { coupon: offerCoupon, offer: this.offers.get(offerCoupon.offerId as number) as CatalogOffer };
+    if (offerCoupon) {
+      const offer = this.offers.get(offerCoupon.offerId as number) as CatalogOffer;
+      return this.mayRun(offer, offerCoupon.affiliateId) ? { coupon: offerCoupon, offer } : { miss: 'coupon_not_allowed' };
+    }
     const coupon = this.networkCoupons.get(key);
     if (!coupon) return { miss: 'coupon_not_found' };
     const runnable = [...this.offers.values()].filter(

@@ -119,7 +119,7 @@ export interface CatalogCoupon {
 /** The affiliate and offer a posted code stands for, or why none. */
 export type CouponResolution =
   | { coupon: CatalogCoupon; offer: CatalogOffer }
-  | { miss: 'coupon_not_found' | 'coupon_offer_ambiguous' };
+  | { miss: 'coupon_not_found' | 'coupon_not_allowed' | 'coupon_offer_ambiguous' };
 
 export interface AffiliatePostback {
   affiliateId: number;

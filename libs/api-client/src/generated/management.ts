@@ -1633,7 +1633,7 @@ export interface components {
             userAgentStorage?: "full" | "normalised";
             /** @description Days of clicks kept (attribution drops older day partitions; null: its CLICK_RETENTION_DAYS). Refused when shorter than the longest attribution window of an offer needs; an offer's window cannot then grow past it. A conversion of a click no longer kept is click_expired */
             clickRetentionDays?: number | null;
-            /** @description Days postback receipts are kept (null: for ever). They are how a copy of a postback, and a later status change (a refund) of an order, are recognised: past them, a copy is no second conversion (attribution still refuses the order twice) but a refund of an older order is no longer applied to it. Keep it above your advertisers' refund period; at least 30 days, the longest replay window */
+            /** @description Days postback receipts are kept (null: for ever). They are how a copy of a postback, and a later status change (a refund) of an order, are recognised: past them, a copy with an order id is still never booked twice (attribution refuses the order again), but one known only by its Idempotency-Key, conversion key or content may be, and a refund of an older order is no longer applied to it. Keep it above your advertisers' refund and retry periods; at least 30 days, the longest replay window */
             receiptRetentionDays?: number | null;
             /** @description Days of the inbound postback log (null: postback-ingest's POSTBACK_LOG_RETENTION_DAYS) */
             postbackLogRetentionDays?: number | null;
@@ -1649,7 +1649,7 @@ export interface components {
             orderId?: string;
             /** @description With subId: the affiliate whose id for the visitor it is */
             affiliateId?: number;
-            /** @description With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" wherever it was stored. Not written to the audit log */
+            /** @description With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" in clicks, conversions and reports (affiliate postbacks already sent keep their URL). Not written to the audit log; "(erased)" itself is refused */
             subId?: string;
         };
         ErasureResponse: {

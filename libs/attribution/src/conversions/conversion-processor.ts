@@ -122,7 +122,9 @@ export class ConversionProcessor {
       // Booked as the catalogue spells a known code, so reports group "save10" and "SAVE10" as one.
       const conversion = matched ? { ...message.value, couponCode: matched.coupon.code } : message.value;
       const click = conversion.clickId === null ? undefined : clicks.get(conversion.clickId);
-      if (conversion.clickId === null || matched?.offer.couponPrecedence === 'coupon') {
+      // A code wins over a click of its own offer when the offer says so (not over a click of another offer).
+      const codeWins = matched?.offer.couponPrecedence === 'coupon' && (click === undefined || click.offerId === matched.offer.id);
+      if (conversion.clickId === null || codeWins) {
         // Only a code, or a code whose offer lets it win over the click.
         if (matched) toDecide.push({ conversion, by: matched });
         else unattributed.push(unattributedRecord(conversion, coupon !== null && 'miss' in coupon ? coupon.miss : 'coupon_not_found', now));
@@ -229,7 +231,8 @@ export class ConversionProcessor {
     const lacking = conversions.some(({ value }) => {
       const click = value.clickId === null ? undefined : clicks.get(value.clickId);
       if (click !== undefined && !snapshot.goal(click.offerId, value.goal)) return true;
-      const coupon = couponOf(value, snapshot);
+      // Only where the code is all there is: advertisers post site-wide codes no affiliate holds beside click ids.
+      const coupon = value.clickId === null ? couponOf(value, snapshot) : null;
       return coupon !== null && 'miss' in coupon;
     });
     if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return snapshot;

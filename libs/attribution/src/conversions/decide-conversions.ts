@@ -141,7 +141,7 @@ function claimRequestOf({ conversion, by, assessment }: ConversionToDecide & { a
 /** A conversion with no click (or promo code) to attribute it to: rejected, no money. */
 export function unattributedRecord(
   conversion: ConversionV1,
-  reason: Extract<DecisionReason, 'click_not_found' | 'click_expired' | 'coupon_not_found' | 'coupon_offer_ambiguous'>,
+  reason: Extract<DecisionReason, 'click_not_found' | 'click_expired' | 'coupon_not_found' | 'coupon_not_allowed' | 'coupon_offer_ambiguous'>,
   decidedAt: number,
 ): ConversionRecord {
   return conversionRecord(conversion, null, { offer: undefined, goal: undefined, status: 'rejected', reason, amounts: null, decidedAt });

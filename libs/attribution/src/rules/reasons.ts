@@ -7,8 +7,10 @@ export const DECISION_REASONS = [
   'attributed',
   // Attributed by a promo code to its affiliate (no click, or the offer lets the code win).
   'coupon',
-  // A promo code and no click: the code is unknown, or network-wide and its affiliate runs several offers of the advertiser.
+  // A promo code and no click: the code is unknown, its affiliate may not run its offer (suspended, not approved,
+  // blocked), or it is network-wide and its affiliate runs several offers of the advertiser.
   'coupon_not_found',
+  'coupon_not_allowed',
   'coupon_offer_ambiguous',
   // No click to attribute to.
   'click_not_found',

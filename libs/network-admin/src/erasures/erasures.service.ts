@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { REDIS } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { PrismaService } from '@tracklane/db';
-import { ERASED_SUB_ID, subIdErasureStatements } from '@tracklane/reporting';
+import { LOGGER, Logger } from '@tracklane/observability';
+import { ERASED_SUB_ID, holdsSubId, replacingSubId, subIdErasureStatements } from '@tracklane/reporting';
 import type { Redis } from 'ioredis';
-import { Actor, forbidden, isAdmin } from '../access';
+import { Actor, forbidden, invalid, isAdmin } from '../access';
 import { ChangeLog, Tx } from '../changes';
 
 /**
@@ -55,10 +56,12 @@ export class ErasuresService {
     private readonly prisma: PrismaService,
     private readonly changes: ChangeLog,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async erase(actor: Actor, request: ErasureRequest): Promise<ErasureResult> {
     if (!isAdmin(actor)) throw forbidden('only admin keys erase visitor data');
+    if ('subId' in request && request.subId === ERASED_SUB_ID) throw invalid('subId', `${ERASED_SUB_ID} is what erased ids read as; there is nothing to erase`);
     const result = await this.changes.apply(actor, async (tx, trail) => {
       const byOrder = 'orderId' in request;
       const clickIds = await clicksOf(tx, request);
@@ -93,28 +96,30 @@ export class ErasuresService {
       return result;
     });
     // After the commit; a copy left behind (Redis down) is gone within attribution's cache time anyway.
-    if ('subId' in request && result.clickIds.length > 0) await this.redis.del(...result.clickIds.map(cachedClickKey));
+    if ('subId' in request && result.clickIds.length > 0) {
+      await this.redis.del(...result.clickIds.map(cachedClickKey)).catch((error: unknown) => this.logger.warn({ err: error }, 'cached click copies not deleted'));
+    }
     return result;
   }
 }
 
 /** Replaces the value wherever the affiliate's rows hold it as a sub id or aff_click_id (see ErasuresService). */
 async function eraseSubId(tx: Tx, affiliateId: number, value: string, clickIds: string[], times: string[]): Promise<number> {
-  const columns = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'aff_click_id'];
-  const set = columns.map((column) => `${column} = CASE WHEN ${column} = $2 THEN $3 ELSE ${column} END`).join(', ');
-  const holds = `affiliate_id = $1 AND $2 IN (${columns.join(', ')})`;
   let rows = await tx.$executeRawUnsafe(
-    `UPDATE clicks SET ${set} WHERE click_id = ANY($4::text[]) AND clicked_at = ANY($5::timestamptz[]) AND ${holds}`,
+    `UPDATE clicks c SET ${replacingSubId()} WHERE c.click_id = ANY($4::text[]) AND c.clicked_at = ANY($5::timestamptz[]) AND ${holdsSubId('c')}`,
     affiliateId,
     value,
     ERASED_SUB_ID,
     clickIds,
     times,
   );
-  rows += await tx.$executeRawUnsafe(`UPDATE conversions SET ${set} WHERE ${holds}`, affiliateId, value, ERASED_SUB_ID);
-  for (const { sql, values, replaces } of subIdErasureStatements(affiliateId, value)) {
-    const changed = await tx.$executeRawUnsafe(sql, ...values);
-    if (replaces) rows += changed;
+  rows += await tx.$executeRawUnsafe(`UPDATE conversions c SET ${replacingSubId()} WHERE ${holdsSubId('c')}`, affiliateId, value, ERASED_SUB_ID);
+  for (const { sql, values, counted } of subIdErasureStatements(affiliateId, value)) {
+    if (counted === 'moved') rows += (await tx.$queryRawUnsafe<{ moved: number }[]>(sql, ...values))[0].moved;
+    else {
+      const changed = await tx.$executeRawUnsafe(sql, ...values);
+      if (counted === 'rowCount') rows += changed;
+    }
   }
   return rows;
 }

@@ -20,9 +20,9 @@ export const FIELD_ALIASES: Readonly<Record<StandardField, readonly string[]>> =
   adv_sub3: ['adv_sub3'],
   adv_sub4: ['adv_sub4'],
   adv_sub5: ['adv_sub5'],
-  // Everflow coupon_code, Affise and TUNE promo_code, Tapfiliate and CJ coupon, impact PromoCode, Partnerize
-  // voucher, Awin vc (its conversion tag's voucher code).
-  coupon_code: ['coupon_code', 'coupon', 'promo_code', 'promocode', 'voucher', 'voucher_code', 'vc'],
+  // Everflow coupon_code, Affise and TUNE promo_code, Tapfiliate and CJ coupon, impact PromoCode. Others
+  // (Partnerize's voucher, Awin's vc) are short or general names a partner may use for something else: map them.
+  coupon_code: ['coupon_code', 'coupon', 'promo_code', 'promocode'],
 };
 
 const FIELD_BY_NAME: ReadonlyMap<string, StandardField> = new Map(

@@ -107,13 +107,14 @@ export class ConversionUpload implements OnModuleInit {
         params,
       });
       const table = readTable(utf8(body));
-      const answer = await this.book(advertiser.id, table, mapping, snapshot);
+      const { answer, failed } = await this.book(advertiser.id, table, mapping, snapshot);
       this.logger.info(
         { advertiserId: advertiser.id, rows: answer.rows, accepted: answer.accepted, duplicates: answer.duplicates, refused: answer.refused, notTried: answer.notTried },
         'conversion file uploaded',
       );
-      if (answer.notTried > 0) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      await reply.code(answer.notTried > 0 ? 503 : 200).header('content-type', JSON_TYPE).send(answer);
+      // Unavailable: 503, upload again later. A fault of ours: 500 with the rows' results, no Retry-After (it would fail again).
+      if (answer.notTried > 0 && !failed) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      await reply.code(failed ? 500 : answer.notTried > 0 ? 503 : 200).header('content-type', JSON_TYPE).send(answer);
     } catch (error) {
       if (!(error instanceof PostbackRefusal)) throw error;
       sendRefusal(reply, 'json', error, header(request, 'accept'));
@@ -125,9 +126,10 @@ export class ConversionUpload implements OnModuleInit {
     table: Table,
     mapping: PartnerMapping,
     snapshot: CatalogSnapshot,
-  ): Promise<UploadAnswer> {
+  ): Promise<{ answer: UploadAnswer; failed: boolean }> {
     const results: UploadRowResult[] = new Array(table.rows.length);
     let unavailable = false;
+    let failed = false;
     let next = 0;
     const bookRow = async (index: number): Promise<UploadRowResult> => {
       const row = table.rows[index];
@@ -149,6 +151,7 @@ export class ConversionUpload implements OnModuleInit {
         if (error instanceof PostbackUnavailable) {
           this.logger.warn({ advertiserId, line: row.line, reason: error.reason, err: error.cause }, 'uploaded conversion not recorded; the rest of the file is not tried');
         } else {
+          failed = true;
           this.logger.error({ advertiserId, line: row.line, err: error }, 'uploaded conversion failed unexpectedly; the rest of the file is not tried');
         }
         return { line: row.line, orderId, outcome: 'not_tried' };
@@ -163,7 +166,7 @@ export class ConversionUpload implements OnModuleInit {
     await Promise.all(Array.from({ length: ROWS_AT_ONCE }, worker));
     const count = (outcome: UploadRowResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
     for (const outcome of ['accepted', 'duplicate', 'refused', 'not_tried'] as const) this.rowsTotal.inc({ outcome }, count(outcome));
-    return {
+    const answer = {
       ok: count('not_tried') === 0,
       rows: results.length,
       accepted: count('accepted'),
@@ -172,6 +175,7 @@ export class ConversionUpload implements OnModuleInit {
       notTried: count('not_tried'),
       results,
     };
+    return { answer, failed };
   }
 }
 

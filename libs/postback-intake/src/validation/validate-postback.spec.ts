@@ -57,13 +57,21 @@ describe('validatePostback', () => {
     });
   });
 
-  it.each(['coupon_code', 'Coupon', 'PROMO_CODE', 'promocode', 'voucher', 'voucher_code', 'vc'])(
+  it.each(['coupon_code', 'Coupon', 'PROMO_CODE', 'PromoCode'])(
     'takes a promo code (%s) instead of a click id, with an order id, kept as posted but trimmed',
     (name) => {
       const postback = validatePostback(readPostback([[name, ' Save10 '], ['order_id', 'A-1']], NO_MAPPING), undefined);
       expect(postback).toMatchObject({ clickId: null, couponCode: 'Save10', orderId: 'A-1', conversionKey: null });
     },
   );
+
+  it("keeps what is no code beside a good click id as a raw parameter: a partner's own 'coupon' never costs the sale", () => {
+    expect(validatePostback(readPostback([['click_id', clickId], ['coupon', 'SUMMER SALE']], NO_MAPPING), undefined)).toMatchObject({
+      clickId,
+      couponCode: null,
+      raw: { coupon: 'SUMMER SALE' },
+    });
+  });
 
   it('keeps both a click id and a promo code when both arrive', () => {
     expect(validatePostback(readPostback([['click_id', clickId], ['coupon', 'SAVE10']], NO_MAPPING), undefined)).toMatchObject({
@@ -82,6 +90,10 @@ describe('validatePostback', () => {
     }
     expect(problemsWithout([['promo_code', 'BAD\u0001'], ['order_id', 'A-1']])).toEqual([
       expect.objectContaining({ field: 'coupon_code', param: 'promo_code' }),
+    ]);
+    // A code does not excuse a click id that is no click id.
+    expect(problemsWithout([['click_id', 'not-an-id'], ['coupon', 'SAVE10'], ['order_id', 'A-1']])).toEqual([
+      expect.objectContaining({ field: 'click_id', rule: 'isClickId' }),
     ]);
     // A blank code is no code: the click id is missing.
     expect(problemsWithout([['coupon_code', '   '], ['order_id', 'A-1']])).toEqual([expect.objectContaining({ field: 'click_id', rule: 'isDefined' })]);

@@ -70,9 +70,19 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
     idempotency_key: idempotencyKey,
   };
 
-  const problems = problemsOf(values, params).filter((problem) => !(problem.field === 'click_id' && values.coupon_code !== undefined));
+  const found = problemsOf(values, params);
+  const couponRefused = found.some((problem) => problem.field === 'coupon_code');
+  const clickAbsent = values.click_id === undefined;
+  // A code may stand in for a missing click id. Beside a good click id, a code that is no code (a partner's
+  // "coupon" meaning something else) is kept as a raw parameter rather than refusing the sale.
+  const raw = !clickAbsent && couponRefused && !found.some((problem) => problem.field === 'click_id') ? withRawCoupon(params) : params.raw;
+  const problems = found.filter(
+    (problem) =>
+      !(problem.field === 'click_id' && problem.rule === 'isDefined' && values.coupon_code !== undefined) &&
+      !(problem.field === 'coupon_code' && raw !== params.raw),
+  );
   // Without a click, only the order (or the mapping's own key) tells a copy from a second sale.
-  if (values.click_id === undefined && values.coupon_code !== undefined && values.order_id === undefined && params.identity?.source !== 'param') {
+  if (clickAbsent && values.coupon_code !== undefined && values.order_id === undefined && params.identity?.source !== 'param') {
     problems.push({ field: 'order_id', rule: 'isDefined', reason: 'order_id is required when a promo code stands in for the click id' });
   }
   if (problems.length > 0) throw PostbackRefusal.invalid(problems);
@@ -80,7 +90,7 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
   const clickId = values.click_id === undefined ? null : normaliseId(values.click_id);
   return {
     clickId,
-    couponCode: values.coupon_code === undefined ? null : (couponCodeOf(values.coupon_code)?.code ?? null),
+    couponCode: values.coupon_code === undefined || raw !== params.raw ? null : (couponCodeOf(values.coupon_code)?.code ?? null),
     goal: values.goal ?? null,
     amount: values.amount ?? null,
     currency: values.currency ?? null,
@@ -91,10 +101,16 @@ export function validatePostback(params: PostbackParams, idempotencyKey: string 
     advSub3: values.adv_sub3 ?? null,
     advSub4: values.adv_sub4 ?? null,
     advSub5: values.adv_sub5 ?? null,
-    raw: params.raw,
+    raw,
     idempotencyKey: values.idempotency_key ?? null,
     conversionKey: conversionKeyOf(params.identity, clickId),
   };
+}
+
+/** The raw parameters with the unusable code kept under the name it came as. */
+function withRawCoupon(params: PostbackParams): Record<string, string> {
+  const coupon = params.fields.coupon_code as { value: string; param: string };
+  return { ...params.raw, [coupon.param]: coupon.value };
 }
 
 function conversionKeyOf(identity: ConversionIdentity | null, clickId: string | null): string | null {

@@ -37,7 +37,8 @@ export class EraseVisitorDataDto {
   @ApiPropertyOptional({
     description:
       "With affiliateId: the affiliate's own id for the visitor, as its links carried it in sub1–sub5 or aff_click_id; " +
-      'every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" wherever it was stored. Not written to the audit log',
+      'every click of that affiliate carrying it is erased, and the value itself becomes "(erased)" in clicks, conversions and reports ' +
+      '(affiliate postbacks already sent keep their URL). Not written to the audit log; "(erased)" itself is refused',
   })
   @ValidateIf(bySubId)
   @IsString()

@@ -94,8 +94,9 @@ export class UpdateNetworkSettingsDto implements NetworkSettingsPatch {
     maximum: 3650,
     description:
       'Days postback receipts are kept (null: for ever). They are how a copy of a postback, and a later status change (a refund) of an order, are ' +
-      'recognised: past them, a copy is no second conversion (attribution still refuses the order twice) but a refund of an older order is no longer ' +
-      "applied to it. Keep it above your advertisers' refund period; at least 30 days, the longest replay window",
+      'recognised: past them, a copy with an order id is still never booked twice (attribution refuses the order again), but one known only by ' +
+      "its Idempotency-Key, conversion key or content may be, and a refund of an older order is no longer applied to it. Keep it above your " +
+      "advertisers' refund and retry periods; at least 30 days, the longest replay window",
   })
   @OptionalNullable()
   @IsInt()
