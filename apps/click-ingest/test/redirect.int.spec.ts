@@ -372,6 +372,24 @@ describe('click-ingest redirects', () => {
     expect(await response.text()).toBe('Offer not found.\n');
   });
 
+  it('finds an offer whose announcement it never heard within a second: a link to an unknown offer reloads the catalogue', async () => {
+    pool ??= new Pool({ connectionString: stack.database.url });
+    // Written as management would, but never announced: only the request itself can tell click-ingest.
+    await pool.query(`INSERT INTO offers (id, advertiser_id, name, destination_url, visibility) VALUES (60, 1, 'Unannounced', 'https://late.example/?cid={click_id}', 'public')`);
+    expect((await visit('/c/60?aff_id=7')).status).toBe(404);
+    const started = Date.now();
+    const { location } = await waitFor(
+      async () => {
+        const response = await visit('/c/60?aff_id=7');
+        return response.status === 302 ? clickBehind(response) : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 200, what: 'the unannounced offer redirected' },
+    );
+    expect(location.host).toBe('late.example');
+    // Well before the periodic reload (a minute): the miss itself reloaded it.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('answers HEAD without counting a click', async () => {
     const marker = `head-${Date.now()}`;
     const head = await visit(`/c/10?aff_id=7&sub1=${marker}`, { method: 'HEAD' });

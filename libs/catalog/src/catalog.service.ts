@@ -57,6 +57,15 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
     return this.snapshot;
   }
 
+  /**
+   * Reloads unless the snapshot is younger than `minAgeMs`: for a request that names something the catalogue
+   * lacks (an offer created a moment ago, or whose announcement was missed), so it is found within a second
+   * instead of at the next periodic reload, while a flood of unknown ids costs at most one load a second.
+   */
+  reloadIfOlderThan(minAgeMs: number): void {
+    if (this.loading === null && Date.now() - this.snapshot.loadedAt >= minAgeMs) void this.reload().catch(() => undefined);
+  }
+
   /** Loads the catalogue again (coalescing concurrent requests into at most one extra load). */
   reload(): Promise<void> {
     if (this.loading) {
