@@ -90,7 +90,8 @@ describe('erasing a sub id end to end', () => {
 
     const erasure = await admin.POST('/v1/erasures', { body: { affiliateId, subId: 'user-4711' } });
     const erased = dataOf(erasure);
-    expect(erased.clickIds).toEqual([first, second].sort());
+    // A visit answered "not available" before click-ingest had the approval is the visitor's click too.
+    expect(erased.clickIds).toEqual(expect.arrayContaining([first, second]));
     expect(erased.subIdRows).toBeGreaterThanOrEqual(2 + 2 + 1 + 1); // clicks, report clicks, the conversion in the ledger and the read model, rollup rows
 
     for (const range of [period, window()]) {
@@ -123,7 +124,7 @@ describe('erasing a sub id end to end', () => {
       },
       { timeoutMs: 30_000, what: 'the refund in the report' },
     );
-    expect(refunded.get('(erased)')).toEqual({ clicks: 2, conversions: 0, refunded_conversions: 1, payout: '0.0000' });
+    expect(refunded.get('(erased)')).toEqual({ clicks: before.get('user-4711')?.clicks, conversions: 0, refunded_conversions: 1, payout: '0.0000' });
     expect(await strayRollupRows()).toBe(0);
     const reconciliation = dataOf(await reports.GET('/v1/reconciliation', { params: { query: period } }));
     expect(reconciliation.balanced).toBe(true);
