@@ -113,6 +113,7 @@ describe('management API: roles and tenancy', () => {
         ['GET', '/v1/payout-overrides'],
         ['GET', '/v1/audit-log'],
         ['GET', '/v1/network-settings'],
+        ['GET', `/v1/offers/${ids.offerA}/direct-link`],
       ]) {
         expect([method, path, (await affiliateX.request(method, path, method === 'GET' ? undefined : {})).status]).toEqual([method, path, 403]);
       }
@@ -138,6 +139,14 @@ describe('management API: roles and tenancy', () => {
       expect((await advertiserA.get(`/v1/offers/${ids.offerB}`)).status).toBe(404);
       expect((await advertiserA.get(`/v1/offers/${ids.offerB}/goals`)).status).toBe(404);
       expect((await advertiserA.delete(`/v1/offers/${ids.offerA}`)).status).toBe(403);
+    });
+
+    it("gets its own offer's direct-link script, naming the landing page's host, never another advertiser's", async () => {
+      await advertiserA.patch(`/v1/offers/${ids.offerA}`, { destinationUrl: 'https://www.a.example/new?c={click_id}' });
+      const own = await advertiserA.get(`/v1/offers/${ids.offerA}/direct-link`);
+      expect(own.body).toMatchObject({ offerId: ids.offerA, scriptUrl: 'http://127.0.0.1:8080/dl.js', landingHost: 'a.example' });
+      expect(own.body.parameters).toHaveProperty('aff_id');
+      expect((await advertiserA.get(`/v1/offers/${ids.offerB}/direct-link`)).status).toBe(404);
     });
 
     it("may not change the network's commercial terms of its offers", async () => {

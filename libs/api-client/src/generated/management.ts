@@ -428,6 +428,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{offerId}/direct-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The script an offer's advertiser puts on its landing page, so that affiliates may link to that page directly */
+        get: operations["DirectLinksController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversions": {
         parameters: {
             query?: never;
@@ -1454,6 +1471,23 @@ export interface components {
              * @enum {string|null}
              */
             approvalStatus: "approved" | "pending" | "rejected" | "blocked" | null;
+            parameters: {
+                [key: string]: string;
+            };
+        };
+        DirectLinkResponse: {
+            offerId: number;
+            /**
+             * @description click-ingest's landing-page script, at the base URL tracking links start with
+             * @example http://127.0.0.1:8080/dl.js
+             */
+            scriptUrl: string;
+            /**
+             * @description The host of the offer's destination (without www.): only its pages, and its subdomains', may record the offer's clicks
+             * @example shop.example
+             */
+            landingHost: string | null;
+            /** @description The landing page's URL parameters an affiliate sends, and what each means */
             parameters: {
                 [key: string]: string;
             };
@@ -5274,6 +5308,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrackingLinkResponse"];
+                };
+            };
+            /** @description A parameter or field is invalid; `errors` names each with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one; `reason` says which */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key may not do this (its role, another tenant, a read-only key) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed API key attempts from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DirectLinksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectLinkResponse"];
                 };
             };
             /** @description A parameter or field is invalid; `errors` names each with the reason */

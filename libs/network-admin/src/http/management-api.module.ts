@@ -18,6 +18,7 @@ import { GoalsController } from './goals/goals.controller';
 import { NetworkSettingsController } from './network-settings/network-settings.controller';
 import { OffersController } from './offers/offers.controller';
 import { PayoutOverridesController } from './payout-overrides/payout-overrides.controller';
+import { DirectLinksController } from './tracking-links/direct-links.controller';
 import { TrackingLinksController } from './tracking-links/tracking-links.controller';
 
 const CONTROLLERS: Type<unknown>[] = [
@@ -31,6 +32,7 @@ const CONTROLLERS: Type<unknown>[] = [
   PayoutOverridesController,
   CouponCodesController,
   TrackingLinksController,
+  DirectLinksController,
   ConversionsController,
   ApiKeysController,
   MeController,

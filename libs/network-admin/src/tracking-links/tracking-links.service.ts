@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@tracklane/db';
-import { Actor, affiliateOf, forbidden, invalid, isAdmin, notFound } from '../access';
+import { Actor, advertiserOf, affiliateOf, forbidden, invalid, isAdmin, notFound } from '../access';
 import { ApprovalStatus } from '../approvals/approval.view';
 import { NETWORK_ADMIN_OPTIONS, NetworkAdminOptions } from '../network-admin.options';
 import { offerScope } from '../offers/offer-scope';
+import { directLink, DirectLinkView } from './direct-link';
 import { TRACKING_LINK_PARAMETERS, trackingLink, TrackingLinkValues } from './tracking-link';
 
 export interface TrackingLinkView {
@@ -49,5 +50,13 @@ export class TrackingLinksService {
       approvalStatus: (approval?.status as ApprovalStatus | undefined) ?? null,
       parameters: TRACKING_LINK_PARAMETERS,
     };
+  }
+
+  /** The landing-page script of an offer, for its advertiser (or an admin) to put on the offer's landing page. */
+  async directLinkForOffer(actor: Actor, offerId: number): Promise<DirectLinkView> {
+    if (!isAdmin(actor) && advertiserOf(actor) === null) throw forbidden('direct-link scripts are for admin and advertiser keys');
+    const offer = await this.prisma.offer.findFirst({ where: { AND: [offerScope(actor), { id: offerId }] }, select: { id: true, destinationUrl: true } });
+    if (!offer) throw notFound('offer', offerId);
+    return directLink(this.options.clickIngestUrl, offer.id, offer.destinationUrl);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApprovalStatus } from '../../approvals/approval.view';
+import { DirectLinkView } from '../../tracking-links/direct-link';
 import { TrackingLinkView } from '../../tracking-links/tracking-links.service';
 import { Optional } from '../../validation/presence';
 import { IsString, MaxLength } from 'class-validator';
@@ -35,4 +36,19 @@ export class TrackingLinkResponse implements TrackingLinkView {
   @ApiProperty({ enum: ['approved', 'pending', 'rejected', 'blocked'], nullable: true, description: 'null: a public offer without an explicit approval' })
   approvalStatus!: ApprovalStatus | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) parameters!: Record<string, string>;
+}
+
+export class DirectLinkResponse implements DirectLinkView {
+  @ApiProperty() offerId!: number;
+  @ApiProperty({ example: 'http://127.0.0.1:8080/dl.js', description: "click-ingest's landing-page script, at the base URL tracking links start with" })
+  scriptUrl!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'shop.example',
+    description: "The host of the offer's destination (without www.): only its pages, and its subdomains', may record the offer's clicks",
+  })
+  landingHost!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: "The landing page's URL parameters an affiliate sends, and what each means" })
+  parameters!: Record<string, string>;
 }
