@@ -82,8 +82,8 @@ export async function startWholePlatform(options: WholePlatformOptions = {}): Pr
       attribution: { PORT: ports.attribution, CONVERSION_RETRY_MAX_BACKOFF_MS: '3000' },
       'postback-dispatch': { PORT: ports['postback-dispatch'], POSTBACK_ALLOWED_TARGETS: affiliateTarget, POSTBACK_RETRY_BASE_MS: '200' },
       reporting: { PORT: ports.reporting },
-      // The operator console, which reaches both APIs through its own origin.
-      console: { PORT: ports.console, MANAGEMENT_URL: local('management'), REPORTING_URL: local('reporting'), CONSOLE_ASSETS_DIR: options.console?.assetsDir ?? '' },
+      // The operator console, which reaches both APIs (and postback-ingest's conversion upload) through its own origin.
+      console: { PORT: ports.console, MANAGEMENT_URL: local('management'), REPORTING_URL: local('reporting'), POSTBACK_URL: local('postback-ingest'), CONSOLE_ASSETS_DIR: options.console?.assetsDir ?? '' },
     },
   });
 

@@ -1,4 +1,4 @@
-import { forwardedHeaders, returnedHeaders, upstreamPath } from './api-proxy';
+import { forwardedHeaders, returnedHeaders, takes, upstreamPath } from './api-proxy';
 
 describe('upstreamPath', () => {
   it('keeps a /v1/ path and its query exactly as the browser sent them', () => {
@@ -85,5 +85,24 @@ describe('returnedHeaders', () => {
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
+  });
+});
+
+describe('takes', () => {
+  const upload = { name: 'postback-ingest', baseUrl: 'http://127.0.0.1:8081', only: ['POST /v1/conversions/upload'] };
+
+  it('passes any call to an API that names none, only the named ones to one that does', () => {
+    expect(takes({ name: 'management', baseUrl: 'http://127.0.0.1:8082' }, 'DELETE', '/v1/offers/7')).toBe(true);
+    expect(takes(upload, 'POST', '/v1/conversions/upload')).toBe(true);
+    expect(takes(upload, 'POST', '/v1/conversions/upload?signature=abc&timestamp=1')).toBe(true);
+  });
+
+  it.each([
+    ['another method', 'GET', '/v1/conversions/upload'],
+    ['the postback endpoint', 'POST', '/v1/postback'],
+    ['a longer path', 'POST', '/v1/conversions/upload/x'],
+    ['a trailing slash', 'POST', '/v1/conversions/upload/'],
+  ])('refuses %s', (_what, method, path) => {
+    expect(takes(upload, method, path)).toBe(false);
   });
 });

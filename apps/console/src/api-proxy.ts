@@ -16,6 +16,12 @@ export interface Upstream {
   name: string;
   /** Its base URL, e.g. http://127.0.0.1:8082. */
   baseUrl: string;
+  /**
+   * The only calls passed on, as "METHOD /v1/path" (the query is free); left
+   * out, every /v1/ path is. postback-ingest's upload is the one call of that
+   * service a browser makes: its postback endpoint stays closed to the page.
+   */
+  only?: readonly string[];
 }
 
 export interface Client {
@@ -46,6 +52,13 @@ export function upstreamPath(rest: string): string | undefined {
   }
   if (climbsOut(decoded)) return undefined;
   return rest;
+}
+
+/** Whether an upstream takes a call: any /v1/ path (already checked by upstreamPath), or one it names. */
+export function takes(upstream: Upstream, method: string | undefined, path: string): boolean {
+  if (!upstream.only) return true;
+  const queryAt = path.indexOf('?');
+  return upstream.only.includes(`${method ?? 'GET'} ${queryAt < 0 ? path : path.slice(0, queryAt)}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '@tracklane/observability';
 import type { FastifyInstance } from 'fastify';
-import { forward, problem, upstreamPath, type Upstream } from './api-proxy';
+import { forward, problem, takes, upstreamPath, type Upstream } from './api-proxy';
 import type { ConsoleEnv } from './console.env';
 import { isFresh, representationFor, StaticAssets } from './static-assets';
 
@@ -15,7 +15,8 @@ export const SECURITY_HEADERS = {
 
 /**
  * The console's routes: the built web app, and its two APIs under its own
- * origin (/api/management/v1/…, /api/reporting/v1/…), so that the browser
+ * origin (/api/management/v1/…, /api/reporting/v1/…), with postback-ingest's
+ * conversion upload (/api/postback/v1/conversions/upload), so that the browser
  * needs no CORS and the API key goes only where the page itself was loaded from.
  * Throws when CONSOLE_ASSETS_DIR holds no built app, so the service does not start.
  */
@@ -24,6 +25,8 @@ export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv, logger: 
   const apis: Array<[string, Upstream]> = [
     ['/api/management', { name: 'management', baseUrl: env.MANAGEMENT_URL }],
     ['/api/reporting', { name: 'reporting', baseUrl: env.REPORTING_URL }],
+    // An advertiser's offline conversions file, sent with its postback token; nothing else of postback-ingest.
+    ['/api/postback', { name: 'postback-ingest', baseUrl: env.POSTBACK_URL, only: ['POST /v1/conversions/upload'] }],
   ];
 
   // Before any body parser runs: bodies are passed on as they came, never parsed or re-serialised here.
@@ -33,8 +36,8 @@ export function consoleRoutes(server: FastifyInstance, env: ConsoleEnv, logger: 
     reply.hijack();
     const api = apis.find(([prefix]) => url.startsWith(`${prefix}/`));
     const path = api && upstreamPath(url.slice(api[0].length));
-    if (!api || !path) {
-      problem(reply.raw, 404, 'Not Found', 'The console passes on /api/management/v1/… and /api/reporting/v1/… only');
+    if (!api || !path || !takes(api[1], request.raw.method, path)) {
+      problem(reply.raw, 404, 'Not Found', 'The console passes on /api/management/v1/…, /api/reporting/v1/… and POST /api/postback/v1/conversions/upload only');
     } else {
       forward(api[1], path, { address: request.ip, protocol: request.protocol }, request.raw, reply.raw, logger);
     }

@@ -102,6 +102,7 @@ describe('the console server', () => {
   let service: RunningService<ConsoleEnv>;
   let management: Awaited<ReturnType<typeof upstream>>;
   let reporting: Awaited<ReturnType<typeof upstream>>;
+  let postback: Awaited<ReturnType<typeof upstream>>;
   const bigCsv = Buffer.from('day,clicks\n' + '2026-12-06,1\n'.repeat(400_000));
   const indexHtml = '<!doctype html><title>Tracklane console</title><script type="module" src="/assets/index-abc123.js"></script>';
   const script = `console.log(${JSON.stringify('x'.repeat(4000))});`;
@@ -168,13 +169,25 @@ describe('the console server', () => {
       response.writeHead(200, { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="stats.csv"' });
       response.end(bigCsv);
     });
-    const env = loadEnv(ConsoleEnv, { LOG_LEVEL: 'silent', MANAGEMENT_URL: management.url, REPORTING_URL: reporting.url, CONSOLE_ASSETS_DIR: assets });
+    postback = await upstream((_received, response) => {
+      // Kafka was down halfway: the answer names every row, and says when to upload the same file again.
+      response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' });
+      response.end('{"ok":false,"rows":2,"accepted":1,"duplicates":0,"refused":0,"notTried":1,"results":[]}');
+    });
+    const env = loadEnv(ConsoleEnv, {
+      LOG_LEVEL: 'silent',
+      MANAGEMENT_URL: management.url,
+      REPORTING_URL: reporting.url,
+      POSTBACK_URL: postback.url,
+      CONSOLE_ASSETS_DIR: assets,
+    });
     service = await startService(consoleService, env);
   });
 
   afterAll(async () => {
     await management?.close();
     await reporting?.close();
+    await postback?.close();
     await service?.close();
     if (assets) rmSync(join(assets, '..'), { recursive: true, force: true });
   });
@@ -405,6 +418,37 @@ describe('the console server', () => {
       expect(management.received.length + reporting.received.length).toBe(before);
     });
 
+    it('passes an uploaded conversions file to postback-ingest byte for byte with its token, and its answer back with Retry-After', async () => {
+      const file = Buffer.from('\ufeffclick_id;order_id;amount\r\nabc;"TILL-1";49.90\r\n', 'utf8');
+      const response = await raw(service.url, '/api/postback/v1/conversions/upload', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'x-tracklane-token': 'adv-token', authorization: 'Bearer tl_test_key', cookie: 'console=1' },
+        body: [file.subarray(0, 7), file.subarray(7)],
+      });
+      const arrived = postback.received.at(-1);
+      expect(arrived).toMatchObject({ method: 'POST', url: '/v1/conversions/upload' });
+      expect(arrived?.body.equals(file)).toBe(true);
+      expect(arrived?.headers).toMatchObject({ 'content-type': 'text/csv', 'x-tracklane-token': 'adv-token', 'x-forwarded-for': '127.0.0.1' });
+      expect(arrived?.headers.cookie).toBeUndefined();
+      expect(response.status).toBe(503);
+      expect(response.headers).toMatchObject({ 'retry-after': '5', 'content-type': 'application/json; charset=utf-8' });
+      expect(JSON.parse(response.body.toString())).toMatchObject({ rows: 2, notTried: 1 });
+    });
+
+    it.each([
+      ['GET', '/api/postback/v1/conversions/upload'],
+      ['POST', '/api/postback/v1/postback?token=adv-token&click_id=abc'],
+      ['GET', '/api/postback/postback?token=adv-token'],
+      ['POST', '/api/postback/v1/conversions/upload/'],
+      ['POST', '/api/postback/v1/conversions/%2e%2e/upload'],
+      ['GET', '/api/postback/metrics'],
+    ])('refuses %s %s of postback-ingest with a 404 problem, reaching it not', async (method, path) => {
+      const before = postback.received.length;
+      const response = await raw(service.url, path, { method, headers: { 'content-type': 'text/csv' }, body: method === 'POST' ? 'order_id\nA-1\n' : undefined });
+      expect([response.status, response.headers['content-type']]).toEqual([404, 'application/problem+json']);
+      expect(postback.received.length).toBe(before);
+    });
+
     it('answers 502 naming the API when it drops the connection without an answer', async () => {
       const response = await raw(service.url, '/api/management/v1/drop', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(response.status).toBe(502);
@@ -414,11 +458,15 @@ describe('the console server', () => {
 
     it('answers 502 naming the API when nothing listens at its address', async () => {
       const nowhere = await closedPortUrl();
-      const env = loadEnv(ConsoleEnv, { LOG_LEVEL: 'silent', MANAGEMENT_URL: nowhere, REPORTING_URL: nowhere, CONSOLE_ASSETS_DIR: assets });
+      const env = loadEnv(ConsoleEnv, { LOG_LEVEL: 'silent', MANAGEMENT_URL: nowhere, REPORTING_URL: nowhere, POSTBACK_URL: nowhere, CONSOLE_ASSETS_DIR: assets });
       const offline = await startService(consoleService, env);
       try {
-        for (const name of ['management', 'reporting']) {
-          const response = await raw(offline.url, `/api/${name}/v1/offers`);
+        for (const [name, method, path] of [
+          ['management', 'GET', '/api/management/v1/offers'],
+          ['reporting', 'GET', '/api/reporting/v1/offers'],
+          ['postback-ingest', 'POST', '/api/postback/v1/conversions/upload'],
+        ]) {
+          const response = await raw(offline.url, path, { method, headers: { 'content-type': 'text/csv' }, body: method === 'POST' ? 'order_id\nA-1\n' : undefined });
           expect(response.status).toBe(502);
           expect(JSON.parse(response.body.toString())).toEqual({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: `${name} did not answer` });
         }
@@ -428,6 +476,10 @@ describe('the console server', () => {
         await offline.close();
       }
     });
+  });
+
+  it('refuses an API address that is no http(s) base URL, naming the setting', () => {
+    expect(() => loadEnv(ConsoleEnv, { LOG_LEVEL: 'silent', POSTBACK_URL: '127.0.0.1:8081' })).toThrow(/POSTBACK_URL must be an http\(s\) base URL/);
   });
 
   it('refuses to start without a built web app, naming the setting', async () => {
