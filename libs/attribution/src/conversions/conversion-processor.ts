@@ -65,10 +65,10 @@ export class ConversionProcessor {
       conversions.flatMap((message) => message.value.clickId ?? []),
       now,
     );
-    const catalog = await this.catalogFor(conversions, clicks);
+    const { catalog, coupons } = await this.catalogFor(conversions, clicks);
     const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
     const booked = await inTransaction(this.pool, async (client) => {
-      const { decided, laterStatuses } = await this.bookConversions(client, conversions, clicks, catalog, now, batch);
+      const { decided, laterStatuses } = await this.bookConversions(client, conversions, clicks, { catalog, coupons }, now, batch);
       const allChanges = [...changes, ...laterStatuses];
       const changeOutcomes = allChanges.length > 0 ? await this.bookStatusChanges(client, allChanges, now, batch) : [];
       return { decided, changeOutcomes };
@@ -103,7 +103,7 @@ export class ConversionProcessor {
     client: PoolClient,
     messages: Message[],
     clicks: Map<string, ClickRecord>,
-    catalog: CatalogSnapshot,
+    { catalog, coupons }: BatchCatalog,
     now: number,
     batch: ProcessedBatch,
   ): Promise<{ decided: ConversionRecord[]; laterStatuses: Message[] }> {
@@ -117,7 +117,7 @@ export class ConversionProcessor {
     for (const message of messages) {
       if (seen.has(message.value.conversionId)) continue;
       seen.add(message.value.conversionId);
-      const coupon = couponOf(message.value, catalog);
+      const coupon = coupons.get(message.value.eventId) ?? null;
       const matched = coupon !== null && 'offer' in coupon ? coupon : null;
       // Booked as the catalogue spells a known code, so reports group "save10" and "SAVE10" as one.
       const conversion = matched ? { ...message.value, couponCode: matched.coupon.code } : message.value;
@@ -226,23 +226,35 @@ export class ConversionProcessor {
    * before the catalogue heard of it: reload (at most once a second) rather
    * than reject it.
    */
-  private async catalogFor(conversions: Message[], clicks: Map<string, ClickRecord>): Promise<CatalogSnapshot> {
+  private async catalogFor(conversions: Message[], clicks: Map<string, ClickRecord>): Promise<BatchCatalog> {
     const snapshot = this.catalog.current();
+    const coupons = couponsOf(conversions, snapshot);
     const lacking = conversions.some(({ value }) => {
       const click = value.clickId === null ? undefined : clicks.get(value.clickId);
       if (click !== undefined && !snapshot.goal(click.offerId, value.goal)) return true;
       // Only where the code is all there is: advertisers post site-wide codes no affiliate holds beside click ids.
-      const coupon = value.clickId === null ? couponOf(value, snapshot) : null;
-      return coupon !== null && 'miss' in coupon;
+      const coupon = value.clickId === null ? coupons.get(value.eventId) : undefined;
+      return coupon !== undefined && 'miss' in coupon;
     });
-    if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return snapshot;
+    if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return { catalog: snapshot, coupons };
     await this.catalog.reload();
-    return this.catalog.current();
+    const reloaded = this.catalog.current();
+    return { catalog: reloaded, coupons: couponsOf(conversions, reloaded) };
   }
 }
 
-/** What the conversion's promo code stands for; null when it was posted without one. */
-function couponOf(conversion: ConversionV1, catalog: CatalogSnapshot): CouponResolution | null {
-  const code = conversion.couponCode ? couponCodeOf(conversion.couponCode) : null;
-  return code === null ? null : catalog.coupon(conversion.advertiserId, code.key);
+/** The catalogue a batch is decided with, and what each conversion's promo code stands for in it (by event id). */
+interface BatchCatalog {
+  catalog: CatalogSnapshot;
+  coupons: Map<string, CouponResolution>;
+}
+
+/** What each conversion's promo code stands for, resolved once per snapshot; conversions posted without one are absent. */
+function couponsOf(conversions: Message[], catalog: CatalogSnapshot): Map<string, CouponResolution> {
+  const coupons = new Map<string, CouponResolution>();
+  for (const { value } of conversions) {
+    const code = value.couponCode ? couponCodeOf(value.couponCode) : null;
+    if (code !== null) coupons.set(value.eventId, catalog.coupon(value.advertiserId, code.key));
+  }
+  return coupons;
 }
