@@ -1,4 +1,5 @@
 import { clickDaysFor } from '@tracklane/catalog';
+import { networkRetention } from '@tracklane/db';
 import { Pool } from 'pg';
 
 const DAY_MS = 86_400_000;
@@ -57,12 +58,11 @@ export class ClickPartitions {
 
   /** Creates today's and upcoming partitions and drops those past retention. */
   async maintain(now: number): Promise<MaintenanceReport> {
-    const { rows } = await this.pool.query<{ longest: number; configured: number | null }>(
-      `SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest,
-              (SELECT click_retention_days FROM network_settings WHERE id = 1) AS configured
-       FROM offers`,
+    const { clickRetentionDays } = await networkRetention(this.pool);
+    const { rows } = await this.pool.query<{ longest: number }>(
+      'SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest FROM offers',
     );
-    this.retentionDays = Math.max(rows[0].configured ?? this.retention.retentionDays, clickDaysFor(rows[0].longest));
+    this.retentionDays = Math.max(clickRetentionDays ?? this.retention.retentionDays, clickDaysFor(rows[0].longest));
     const upcoming = Array.from({ length: this.retention.aheadDays + 1 }, (_, ahead) => utcDay(now + ahead * DAY_MS));
     const created = await this.pool.query<{ created: number }>('SELECT attribution_ensure_click_partitions($1::date[]) AS created', [
       upcoming,
