@@ -83,20 +83,21 @@ export class ChangeLog {
     return result;
   }
 
-  /** Every service reloads its whole catalogue on any announcement: one per entity is enough (a bulk of codes is one; id null when several). */
+  /**
+   * Every service reloads its whole catalogue on any announcement, so one per commit is enough (a bulk of 1,000
+   * codes is one publish). It names the first change; its id only when that was all that changed.
+   */
   private async announce(trail: AuditTrail): Promise<void> {
-    const changed = new Map<CatalogEntity, number | string | null>();
-    for (const { entity, entityId } of trail.entries) {
-      if (!isCatalogEntity(entity)) continue;
-      changed.set(entity, changed.has(entity) && changed.get(entity) !== entityId ? null : entityId);
-    }
-    for (const [entity, entityId] of changed) {
-      try {
-        await announceCatalogChange(this.bus, entity, entityId);
-      } catch (error) {
-        this.announceFailures.inc();
-        this.logger.error({ err: error, entity, entityId }, 'catalogue change committed but not announced');
-      }
+    const changes = trail.entries.filter((entry) => isCatalogEntity(entry.entity));
+    if (changes.length === 0) return;
+    const [first] = changes;
+    const entity = first.entity as CatalogEntity;
+    const entityId = changes.every((change) => change.entity === entity && change.entityId === first.entityId) ? first.entityId : null;
+    try {
+      await announceCatalogChange(this.bus, entity, entityId);
+    } catch (error) {
+      this.announceFailures.inc();
+      this.logger.error({ err: error, entity, entityId }, 'catalogue change committed but not announced');
     }
   }
 }
