@@ -1,7 +1,8 @@
 import type { Redis } from '@tracklane/cache';
 import { ClickRecord, packClick, unpackClick } from './click-record';
 
-const key = (clickId: string) => `attr:click:${clickId}`;
+/** The Redis key of a click's copy; management's erasure deletes copies by it. */
+export const cachedClickKey = (clickId: string) => `attr:click:${clickId}`;
 
 /**
  * Clicks in Redis for the join, each until its attribution window closes
@@ -25,7 +26,7 @@ export class ClickCache {
     for (const { click, ttlSeconds } of clicks) {
       const seconds = Math.min(ttlSeconds, this.keepSeconds - (now - click.clickedAt) / 1000);
       if (seconds < 1) continue;
-      pipeline.set(key(click.clickId), packClick(click), 'EX', Math.ceil(seconds));
+      pipeline.set(cachedClickKey(click.clickId), packClick(click), 'EX', Math.ceil(seconds));
       queued++;
     }
     if (queued === 0) return;
@@ -37,7 +38,7 @@ export class ClickCache {
   async get(clickIds: string[]): Promise<Map<string, ClickRecord>> {
     const found = new Map<string, ClickRecord>();
     if (clickIds.length === 0) return found;
-    const values = await this.redis.mget(clickIds.map(key));
+    const values = await this.redis.mget(clickIds.map(cachedClickKey));
     values.forEach((value, index) => {
       if (value !== null) found.set(clickIds[index], unpackClick(clickIds[index], value));
     });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { cachedClickKey } from '@tracklane/attribution';
 import { REDIS } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { PrismaService } from '@tracklane/db';
@@ -29,9 +30,6 @@ export interface ErasureResult {
    */
   subIdRows: number;
 }
-
-/** Attribution's copies of clicks in Redis (attr:click:<id>, click-cache.ts): they hold sub ids. */
-const cachedClickKey = (clickId: string) => `attr:click:${clickId}`;
 
 /**
  * Erases a visitor's personal data where the platform keeps it: the IP,
