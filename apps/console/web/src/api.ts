@@ -1,4 +1,5 @@
 import { isProblem, managementClient, reportingClient, type ProblemDetails } from '@tracklane/api-client';
+import { uploadOutcome, type UploadOutcome } from './conversion-upload';
 import { storedKey } from './session';
 
 /**
@@ -30,4 +31,20 @@ export function answer<T>(result: { data?: T; error?: unknown; response: Respons
     throw new ApiError(result.response.status, isProblem(result.error) ? result.error : undefined);
   }
   return result.data;
+}
+
+/**
+ * An advertiser's offline conversions file, to postback-ingest through the
+ * console's origin (/api/postback, which passes this call only). It
+ * authenticates as the advertiser's postbacks do, with its postback token; the
+ * signed-in key is not sent, postback-ingest takes none.
+ */
+export async function uploadConversions(postbackToken: string, file: Blob): Promise<UploadOutcome> {
+  const response = await fetch(`${location.origin}/api/postback/v1/conversions/upload`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', 'x-tracklane-token': postbackToken, accept: 'application/json' },
+    body: file,
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  return uploadOutcome(response.status, response.headers.get('retry-after'), body);
 }

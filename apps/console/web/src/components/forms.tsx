@@ -1,4 +1,4 @@
-import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api';
 import { ErrorNotice } from './feedback';
 
@@ -80,6 +80,71 @@ export function Select({
         </div>
       )}
     </div>
+  );
+}
+
+/** A labelled text box for many values (one a line); like Field, it shows a hint, or the API's reason when it refused this field. */
+export function TextArea({
+  label,
+  name,
+  error,
+  hint,
+  ...textarea
+}: { label: string; name: string; error?: unknown; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const refused = refusedFields(error, name);
+  const id = useId();
+  return (
+    <div className="field wide">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} name={name} aria-invalid={refused.length > 0 || undefined} aria-describedby={hint || refused.length ? `${id}-note` : undefined} {...textarea} />
+      {(hint || refused.length > 0) && (
+        <div id={`${id}-note`} className={refused.length ? 'field-error' : 'hint'}>
+          {refused.length ? refused.map((entry) => entry.reason).join('; ') : hint}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A group of checkboxes for a list of values; the API's reason is shown under the group when it refused the list. */
+export function Choices({
+  legend,
+  name,
+  values,
+  chosen,
+  onChange,
+  error,
+}: {
+  legend: string;
+  name: string;
+  values: readonly string[];
+  chosen: readonly string[];
+  onChange: (chosen: string[]) => void;
+  error?: unknown;
+}) {
+  const refused = refusedFields(error, name);
+  const id = useId();
+  return (
+    <fieldset className="choices" aria-invalid={refused.length > 0 || undefined} aria-describedby={refused.length ? `${id}-note` : undefined}>
+      <legend>{legend}</legend>
+      {values.map((value) => (
+        <label key={value} className="check">
+          <input
+            type="checkbox"
+            name={name}
+            value={value}
+            checked={chosen.includes(value)}
+            onChange={(event) => onChange(event.target.checked ? [...chosen, value] : chosen.filter((entry) => entry !== value))}
+          />{' '}
+          {value}
+        </label>
+      ))}
+      {refused.length > 0 && (
+        <div id={`${id}-note`} className="field-error">
+          {refused.map((entry) => entry.reason).join('; ')}
+        </div>
+      )}
+    </fieldset>
   );
 }
 

@@ -4,9 +4,11 @@ import { AdvertisersPage } from './advertisers';
 import { ApiKeysPage } from './api-keys';
 import { ApprovalsPage } from './approvals';
 import { AuditLogPage } from './audit-log';
+import { ConversionUploadPage } from './conversion-upload';
 import { ConversionsPage } from './conversions';
 import { DashboardPage } from './dashboard';
 import { DeliveriesPage } from './deliveries';
+import { DirectLinkingPage } from './direct-linking';
 import { AffiliatesPage } from './affiliates';
 import { LinkBuilderPage } from './link-builder';
 import { OffersPage } from './offers';
@@ -40,6 +42,8 @@ export const PAGES: Page[] = [
   { path: '/promo-codes', title: 'Promo codes', roles: ALL, component: PromoCodesPage },
   { path: '/advertisers', title: 'Advertisers', roles: ['admin'], component: AdvertisersPage },
   { path: '/postback-setup', title: 'Postback setup', roles: ['admin', 'advertiser'], component: PostbackSetupPage },
+  { path: '/direct-linking', title: 'Direct linking', roles: ['admin', 'advertiser'], component: DirectLinkingPage },
+  { path: '/conversion-upload', title: 'Offline conversions', roles: ['admin', 'advertiser'], component: ConversionUploadPage },
   { path: '/affiliates', title: 'Affiliates', roles: ['admin'], component: AffiliatesPage },
   { path: '/approvals', title: 'Approvals', roles: ['admin', 'affiliate'], component: ApprovalsPage },
   { path: '/payout-overrides', title: 'Payout overrides', roles: ['admin'], component: PayoutOverridesPage },
