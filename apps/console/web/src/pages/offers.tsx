@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { ManagementComponents } from '@tracklane/api-client';
-import { answer, management } from '../api';
+import { answer, ApiError, management } from '../api';
 import { ErrorNotice, Loading } from '../components/feedback';
-import { CreateForm, Field, optionalNumber, Select, useAction } from '../components/forms';
+import { Choices, CreateForm, Field, optionalNumber, Select, useAction } from '../components/forms';
 import { Table, when } from '../components/table';
 import { useLoad } from '../hooks';
+import { describeTargeting, TARGETING_CHOICES, targetingForm, targetingOf, targetingRefusals } from '../offer-targeting';
 import { moneyRule } from '../report-query';
 import type { PageProps } from './index';
 
@@ -70,6 +71,13 @@ export function OffersPage({ principal }: PageProps) {
                     </p>
                   )}
                   <Goals offer={offer} canEdit={canEdit} />
+                  {canEdit ? (
+                    <TargetingEditor offer={offer} offers={offers.data ?? []} onSaved={offers.reload} />
+                  ) : (
+                    <p>
+                      Takes: <span data-testid="targeting">{describeTargeting(offer.targeting)}</span>
+                    </p>
+                  )}
                   {canEdit && (
                     <Select
                       label="A postback with both a click and a promo code goes to"
@@ -213,5 +221,76 @@ function Goals({ offer, canEdit }: { offer: Offer; canEdit: boolean }) {
         </CreateForm>
       )}
     </div>
+  );
+}
+
+/**
+ * Which visitors an offer takes, and where the others go: another offer that
+ * takes them (one step, as its own clicks) or, with none, the fallback.
+ * A refusal is shown on the list it names.
+ */
+function TargetingEditor({ offer, offers, onSaved }: { offer: Offer; offers: Offer[]; onSaved: () => void }) {
+  const [form, setForm] = useState(() => targetingForm(offer.targeting));
+  const [alternative, setAlternative] = useState(offer.alternativeOfferId ? String(offer.alternativeOfferId) : '');
+  const [saved, setSaved] = useState(false);
+  const save = useAction();
+  const others: Array<[string, string]> = offers.filter((other) => other.id !== offer.id && other.status !== 'archived').map((other) => [String(other.id), `${other.id} · ${other.name}`]);
+
+  return (
+    <form
+      className="targeting"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSaved(false);
+        const targeting = targetingOf(form);
+        void save.run(async () => {
+          try {
+            const changed = answer(
+              await management.PATCH('/v1/offers/{offerId}', { params: { path: { offerId: offer.id } }, body: { targeting, alternativeOfferId: alternative ? Number(alternative) : null } }),
+            );
+            setForm(targetingForm(changed.targeting));
+            setSaved(true);
+            onSaved();
+          } catch (failure) {
+            if (!(failure instanceof ApiError) || !failure.problem) throw failure;
+            throw new ApiError(failure.status, { ...failure.problem, errors: targetingRefusals(failure.fieldErrors, targeting) });
+          }
+        });
+      }}
+    >
+      <h3>Targeting</h3>
+      <p className="hint">Lists left empty do not restrict. A visitor of unknown country or device does not match a list of allowed ones.</p>
+      <Field
+        label="Countries it takes"
+        name="targeting.countries"
+        value={form.countries}
+        placeholder="DE, AT"
+        onChange={(event) => setForm({ ...form, countries: event.target.value })}
+        error={save.error}
+        hint="ISO 3166-1 alpha-2 codes, separated by commas or spaces."
+      />
+      <Field label="Countries it never takes" name="targeting.excludedCountries" value={form.excludedCountries} placeholder="RU" onChange={(event) => setForm({ ...form, excludedCountries: event.target.value })} error={save.error} />
+      <Choices legend="Devices" name="targeting.devices" values={TARGETING_CHOICES.devices} chosen={form.devices} onChange={(devices) => setForm({ ...form, devices })} error={save.error} />
+      <Choices legend="Operating systems" name="targeting.operatingSystems" values={TARGETING_CHOICES.operatingSystems} chosen={form.operatingSystems} onChange={(operatingSystems) => setForm({ ...form, operatingSystems })} error={save.error} />
+      <Choices legend="Browsers" name="targeting.browsers" values={TARGETING_CHOICES.browsers} chosen={form.browsers} onChange={(browsers) => setForm({ ...form, browsers })} error={save.error} />
+      <Select
+        label="Visitors it does not take go to"
+        name="alternativeOfferId"
+        value={alternative}
+        options={[['', 'the fallback URL'], ...others]}
+        onChange={setAlternative}
+        error={save.error}
+        hint="Another offer takes them as its own clicks when it is live, the affiliate may run it and they match its targeting; otherwise they go to the fallback (targeting_mismatch)."
+      />
+      <button type="submit" disabled={save.busy}>
+        Save targeting
+      </button>
+      <ErrorNotice error={save.error} />
+      {saved && (
+        <p className="notice success" role="status">
+          Saved: takes {describeTargeting(targetingOf(form))}.
+        </p>
+      )}
+    </form>
   );
 }
