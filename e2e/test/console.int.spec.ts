@@ -399,6 +399,92 @@ describe('the operator console in a browser', () => {
     await screenshot('privacy');
   });
 
+  it('lets the admin target the offer and send the visitors it does not take to another offer, naming the list the API refused', async () => {
+    const trail = dataOf(
+      await admin.POST('/v1/offers', { body: { advertiserId: ids.advertiser, name: 'Trail shoes', destinationUrl: 'https://shop.example/trail?cid={click_id}' } }),
+    );
+    await open('Offers');
+    // By its name cell: the other offer's row names this one among its alternatives.
+    const offer = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Running shoes', exact: true }) });
+    await expand('Goals and actions', offer);
+    const countries = offer.getByLabel('Countries it takes');
+    await countries.fill('de, XX');
+    await offer.getByRole('group', { name: 'Devices' }).getByLabel('mobile').check();
+    await offer.getByLabel('Visitors it does not take go to').selectOption(String(trail.id));
+    await offer.getByRole('button', { name: 'Save targeting' }).click();
+    await expectText(offer.locator('.field', { has: page.getByLabel('Countries it takes') }).locator('.field-error'), /^"XX" must be an ISO 3166-1 alpha-2 country code/);
+    expect(await countries.getAttribute('aria-invalid')).toBe('true');
+    expect(dataOf(await admin.GET('/v1/offers/{offerId}', { params: { path: { offerId: ids.offer } } })).targeting).toBeNull();
+
+    await countries.fill('de, at');
+    await offer.getByRole('button', { name: 'Save targeting' }).click();
+    await expectText(offer.getByRole('status'), /^Saved: takes countries DE, AT; mobile\.$/);
+    const saved = dataOf(await admin.GET('/v1/offers/{offerId}', { params: { path: { offerId: ids.offer } } }));
+    expect(saved.targeting).toEqual({ countries: ['DE', 'AT'], devices: ['mobile'] });
+    expect(saved.alternativeOfferId).toBe(trail.id);
+    await screenshot('offers-targeting');
+  });
+
+  it('shows the advertiser its landing-page script at click-ingest’s address, and lets the admin register an affiliate’s referrer domains', async () => {
+    await signOut();
+    await signIn(keys.advertiser);
+    await open('Direct linking');
+    await page.getByLabel('Offer', { exact: true }).selectOption(String(ids.offer));
+    const script = `${world.url('click-ingest')}/dl.js`;
+    await expectText(page.getByTestId('direct-link-snippet'), new RegExp(`^${escape(`<script async src="${script}" data-offer="${ids.offer}"></script>`)}$`));
+    const days = page.getByLabel('Cookie lifetime in days (data-days)');
+    await days.fill('0');
+    await expectText(page.locator('.field', { has: days }).locator('.field-error'), /^a whole number of days/);
+    await days.fill('90');
+    await expectText(page.getByTestId('direct-link-snippet'), /data-offer="\d+" data-days="90"><\/script>$/);
+    await page.getByLabel('Affiliate id').fill(String(ids.affiliate));
+    await page.getByLabel('sub1').fill('summer');
+    await expectText(page.getByTestId('landing-page-example'), new RegExp(`^https://shop\\.example/…\\?aff_id=${ids.affiliate}&sub1=summer$`));
+    // The script the snippet names is click-ingest's own.
+    const served = await fetch(script);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, expect.stringMatching(/javascript/)]);
+    expect(await served.text()).toContain('/v1/direct-clicks');
+    expect(await page.getByText('Affiliates’ referrer domains').count()).toBe(0);
+    await screenshot('direct-linking');
+
+    await signOut();
+    await signIn(keys.admin);
+    await open('Direct linking');
+    await page.getByLabel('Affiliate', { exact: true }).selectOption(String(ids.affiliate));
+    const domains = page.getByLabel('Referrer domains of Coupon Heroes, one a line');
+    await domains.fill('coupons.example\nnot a host');
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await expectText(page.locator('.field', { has: domains }).locator('.field-error'), /host names such as coupons\.example/);
+    await domains.fill('coupons.example\n\nblog.example');
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await expectText(page.getByRole('status'), /^Saved\.$/);
+    await page.getByRole('cell', { name: 'coupons.example, blog.example' }).waitFor();
+    expect(dataOf(await admin.GET('/v1/affiliates/{affiliateId}', { params: { path: { affiliateId: ids.affiliate } } })).referrerDomains).toEqual(['coupons.example', 'blog.example']);
+  });
+
+  it('uploads an advertiser’s offline conversions file and shows each row’s answer by its line', async () => {
+    await open('Offline conversions');
+    await page.getByLabel('Advertiser').selectOption(String(ids.advertiser));
+    const file = `click_id,order_id,amount,currency,goal\n${clickId},TILL-1,49.90,USD,sale\n${clickId},TILL-2,ten,USD,sale\n`;
+    await page.getByLabel('Conversions file (CSV)').setInputFiles({ name: 'till.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expectText(page.getByTestId('upload-summary'), /^2 rows: 1 accepted, 0 duplicates, 1 refused, 0 not tried\.$/);
+    const line = (n: number) => page.getByRole('row').filter({ has: page.locator('[data-label="Line"]', { hasText: new RegExp(`^${n}$`) }) });
+    await expectText(line(2).locator('[data-label="Outcome"]'), /^accepted$/);
+    await expectText(line(2).locator('[data-label="Order id"]'), /^TILL-1$/);
+    await expectText(line(3).locator('[data-label="Outcome"]'), /^refused$/);
+    await expectText(line(3).locator('[data-label="Conversion, or field and reason"]'), /^amount: must be a decimal number/);
+    await screenshot('conversion-upload');
+    await waitFor(async () => dataOf(await admin.GET('/v1/conversions', { params: { query: { offer_id: ids.offer } } })).data.some((conversion) => conversion.orderId === 'TILL-1'), {
+      timeoutMs: 30_000,
+      what: 'the uploaded conversion booked',
+    });
+
+    // The same file again books nothing twice.
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expectText(page.getByTestId('upload-summary'), /^2 rows: 0 accepted, 1 duplicate, 1 refused, 0 not tried\.$/);
+  });
+
   it('fits a phone’s width: the menu folds away and tables show each cell with its column', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(consoleUrl);
@@ -409,6 +495,11 @@ describe('the operator console in a browser', () => {
     await screenshot('dashboard-phone');
   });
 });
+
+/** A literal string as a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 /** Waits until a locator's text matches (Playwright's locators wait; this adds the match). */
 async function expectText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
