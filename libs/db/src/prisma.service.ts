@@ -17,7 +17,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 
   constructor(url: string, poolSize: number) {
     const pool = createPool(url, poolSize);
-    super({ adapter: new PrismaPg(pool) });
+    // A consumer's batch may wait on another instance's row locks, and an erasure rewrites a large affiliate's rows:
+    // Prisma's 5 s would roll back (and retry) work that is only slow.
+    super({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 10_000, timeout: 60_000 } });
     this.pool = pool;
   }
 

@@ -1,4 +1,4 @@
-import { isDataError, isMissingPartition } from './data-error';
+import { isDataError, isMissingPartition, sqlStateOf } from './data-error';
 import { beginStatement } from './transaction';
 
 const pgError = (code: string) => Object.assign(new Error(code), { code });
@@ -32,6 +32,21 @@ describe('isDataError', () => {
     expect(isMissingPartition(missing)).toBe(true);
     expect(isDataError(missing)).toBe(false);
     expect(isMissingPartition(pgError('23514'))).toBe(false);
+  });
+
+  it("reads Postgres' SQLSTATE from Prisma's errors, not Prisma's own code", () => {
+    const prismaError = (sqlState: string, message: string) =>
+      Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), {
+        code: 'P2010',
+        meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: sqlState, originalMessage: message } } },
+      });
+    expect(sqlStateOf(prismaError('23505', 'duplicate key'))).toBe('23505');
+    expect(isDataError(prismaError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'))).toBe(true);
+    expect(isDataError(prismaError('40P01', 'deadlock detected'))).toBe(false);
+    const missing = prismaError('23514', 'no partition of relation "clicks" found for row');
+    expect(isMissingPartition(missing)).toBe(true);
+    expect(isDataError(missing)).toBe(false);
+    expect(sqlStateOf(Object.assign(new Error('Transaction already closed'), { code: 'P2028' }))).toBe('P2028');
   });
 
   it('calls errors without a SQLSTATE transient', () => {

@@ -15,9 +15,20 @@
  */
 const DATA_ERROR_CODES = new Set(['23502', '23514']);
 
+/**
+ * The SQLSTATE of a failed statement, from pg's error or from Prisma's: a
+ * Prisma error names its own code (P2010 "raw query failed", P2002 …) and
+ * carries Postgres' in meta.driverAdapterError.cause.originalCode. A Prisma
+ * error raised before any statement ran has none, and keeps its own code.
+ */
 export function sqlStateOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  const original = (error as PrismaDriverError | null)?.meta?.driverAdapterError?.cause?.originalCode;
+  const code = typeof original === 'string' ? original : (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+interface PrismaDriverError {
+  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
 }
 
 /**

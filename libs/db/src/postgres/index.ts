@@ -1,3 +1,4 @@
+export * from './bulk-rows';
 export * from './data-error';
 export * from './poison-isolation';
 export * from './transaction';
