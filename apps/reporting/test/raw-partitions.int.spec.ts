@@ -1,6 +1,7 @@
 import { attributionsV1, clicksV1, topicNames } from '@tracklane/contracts';
+import { PrismaService } from '@tracklane/db';
 import { RawPartitions, utcMonthStart } from '@tracklane/reporting';
-import { startService } from '@tracklane/observability';
+import { RunningService, startService } from '@tracklane/observability';
 import { TestStack, createTestStack, readTopic, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { ReportingEnv } from '../src/reporting.env';
@@ -22,7 +23,7 @@ describe('the read model by month', () => {
   let stack: TestStack;
   let pool: Pool;
   let admin: string;
-  let service: { url: string; close(): Promise<void> };
+  let service: RunningService<ReportingEnv>;
   let publisher: Publisher;
 
   const partitionsOf = async (table: string) =>
@@ -77,7 +78,7 @@ describe('the read model by month', () => {
     }
 
     // Months later, retention has dropped last month's clicks and events (and, in this test, this month's too).
-    const later = await new RawPartitions(pool, { months: RETENTION_MONTHS }).maintain(utcMonthStart(now, RETENTION_MONTHS + 1));
+    const later = await new RawPartitions(service.app.get(PrismaService), { months: RETENTION_MONTHS }).maintain(utcMonthStart(now, RETENTION_MONTHS + 1));
     expect(later.dropped).toEqual(expect.arrayContaining([`rep_clicks_${monthName(lastMonth)}`, `rep_attribution_events_${monthName(lastMonth)}`]));
     expect(later.dropped.filter((name) => name.startsWith('rep_conversions'))).toEqual([]);
     expect(await counts()).toEqual({ clicks: 0, events: 0 });
@@ -118,7 +119,7 @@ describe('the read model by month', () => {
 
   it("keeps the months the network sets (raw_report_retention_months), read at each maintenance, else its own", async () => {
     const now = Date.now();
-    const partitions = new RawPartitions(pool, { months: RETENTION_MONTHS });
+    const partitions = new RawPartitions(service.app.get(PrismaService), { months: RETENTION_MONTHS });
     await pool.query('UPDATE network_settings SET raw_report_retention_months = 5 WHERE id = 1');
     await partitions.maintain(now);
     expect(partitions.keptSince(now)).toBe(utcMonthStart(now, -5));

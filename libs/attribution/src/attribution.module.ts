@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { REDIS, Redis } from '@tracklane/cache';
 import { Catalog, CatalogModule } from '@tracklane/catalog';
+import { PrismaService } from '@tracklane/db';
 import { MESSAGE_PRODUCER, MessageProducer, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { ATTRIBUTION_OPTIONS, AttributionOptions } from './attribution.options';
 import { AttributionWorkers } from './attribution.workers';
@@ -31,9 +31,9 @@ export class AttributionModule {
       providers: [
         { provide: ATTRIBUTION_OPTIONS, useValue: options },
         { provide: AttributionMetrics, inject: [Registry], useFactory: (registry: Registry) => new AttributionMetrics(registry) },
-        { provide: ClickRepository, inject: [Pool], useFactory: (pool: Pool) => new ClickRepository(pool) },
+        { provide: ClickRepository, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ClickRepository(prisma) },
         { provide: ClickCache, inject: [REDIS], useFactory: (redis: Redis) => new ClickCache(redis, options.clickCacheSeconds) },
-        { provide: ClickPartitions, inject: [Pool], useFactory: (pool: Pool) => new ClickPartitions(pool, options.clickRetention) },
+        { provide: ClickPartitions, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ClickPartitions(prisma, options.clickRetention) },
         { provide: LedgerRepository, useValue: new LedgerRepository() },
         {
           provide: ClickIngestion,
@@ -47,16 +47,16 @@ export class AttributionModule {
         },
         {
           provide: ConversionProcessor,
-          inject: [Pool, LedgerRepository, ClickLookup, ClickPartitions, Catalog, AttributionMetrics, LOGGER],
+          inject: [PrismaService, LedgerRepository, ClickLookup, ClickPartitions, Catalog, AttributionMetrics, LOGGER],
           useFactory: (
-            pool: Pool,
+            prisma: PrismaService,
             ledger: LedgerRepository,
             clicks: ClickLookup,
             partitions: ClickPartitions,
             catalog: Catalog,
             metrics: AttributionMetrics,
             logger: Logger,
-          ) => new ConversionProcessor(pool, ledger, clicks, partitions, catalog, options.retry, metrics, logger),
+          ) => new ConversionProcessor(prisma, ledger, clicks, partitions, catalog, options.retry, metrics, logger),
         },
         {
           provide: ConversionConsumers,

@@ -1,7 +1,7 @@
 import { createRedis } from '@tracklane/cache';
 import { idTime } from '@tracklane/contracts';
 import { createTestDatabase, createTestRedis, TestDatabase, TestRedis } from '@tracklane/testing';
-import { createPool } from '@tracklane/db';
+import { PrismaService } from '@tracklane/db';
 import type { Pool } from 'pg';
 import { ClickCache } from '../src/clicks/click-cache';
 import { ClickPartitions, utcDay } from '../src/clicks/click-partitions';
@@ -14,16 +14,19 @@ const DAY = 86_400_000;
 describe('click store', () => {
   let database: TestDatabase;
   let redis: TestRedis;
+  let prisma: PrismaService;
+  /** The test's own look at the tables. */
   let pool: Pool;
   let repository: ClickRepository;
 
   beforeAll(async () => {
     [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    pool = createPool(database.url, 4);
-    repository = new ClickRepository(pool);
+    prisma = new PrismaService(database.url, 4);
+    pool = prisma.pool;
+    repository = new ClickRepository(prisma);
   });
   afterAll(async () => {
-    await pool?.end();
+    await prisma?.onApplicationShutdown();
     await Promise.all([database?.drop(), redis?.drop()]);
   });
 
@@ -36,7 +39,7 @@ describe('click store', () => {
     ).rows.map((row) => row.name);
 
   it('creates partitions ahead, keeps the longest window of any offer, and drops what is past retention', async () => {
-    const store = new ClickPartitions(pool, { retentionDays: 3, aheadDays: 2 });
+    const store = new ClickPartitions(prisma, { retentionDays: 3, aheadDays: 2 });
     const now = Date.parse('2030-06-15T12:00:00Z');
     await store.ensureFor([now - 10 * DAY, now - 4 * DAY, now - 3 * DAY]);
     await store.maintain(now);
@@ -65,7 +68,7 @@ describe('click store', () => {
   it('stores a batch in one statement, on the day of the click id, and skips replays', async () => {
     const at = Date.now() - 2 * DAY;
     const clicks = [clickFixture({ at }), clickFixture({ at: at + 1, params: { lp: 'a' }, flags: ['bot', 'rate_limited'] }), clickFixture()];
-    const store = new ClickPartitions(pool, { retentionDays: 30, aheadDays: 1 });
+    const store = new ClickPartitions(prisma, { retentionDays: 30, aheadDays: 1 });
     await store.ensureFor(clicks.map((click) => idTime(click.clickId)));
     expect(await repository.insert(clicks)).toBe(3);
     expect(await repository.insert(clicks)).toBe(0);
@@ -77,7 +80,7 @@ describe('click store', () => {
 
   it('finds clicks by id across days, with the fields conversions copy', async () => {
     const clicks = [clickFixture({ at: Date.now() - 5 * DAY }), clickFixture({ sub2: 'two', unique: false })];
-    await new ClickPartitions(pool, { retentionDays: 30, aheadDays: 1 }).ensureFor(clicks.map((click) => idTime(click.clickId)));
+    await new ClickPartitions(prisma, { retentionDays: 30, aheadDays: 1 }).ensureFor(clicks.map((click) => idTime(click.clickId)));
     await repository.insert(clicks);
     const found = await repository.find([...clicks.map((click) => click.clickId), clickFixture().clickId]);
     expect([...found.values()]).toEqual(expect.arrayContaining(clicks.map(clickRecordOf)));

@@ -1,23 +1,22 @@
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
-import { createPool, inTransaction } from '@tracklane/db';
-import type { Pool } from 'pg';
+import { PrismaService } from '@tracklane/db';
 import { PgDecisionStore } from '../src/conversions/decision-store';
 import { capChecks } from '../src/rules/caps';
 
 describe('decision store (claims and caps in Postgres)', () => {
   let database: TestDatabase;
-  let pool: Pool;
+  let prisma: PrismaService;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = createPool(database.url, 12);
+    prisma = new PrismaService(database.url, 12);
   });
   afterAll(async () => {
-    await pool?.end();
+    await prisma?.onApplicationShutdown();
     await database?.drop();
   });
 
-  const claim = (requests: Parameters<PgDecisionStore['claim']>[0]) => inTransaction(pool, (client) => new PgDecisionStore(client).claim(requests));
+  const claim = (requests: Parameters<PgDecisionStore['claim']>[0]) => prisma.$transaction((tx) => new PgDecisionStore(tx).claim(requests));
 
   it('gives each click and goal, and each order id, to its first claimant, in order', async () => {
     const outcomes = await claim([
@@ -42,8 +41,8 @@ describe('decision store (claims and caps in Postgres)', () => {
 
   it('takes nothing when the transaction rolls back', async () => {
     await expect(
-      inTransaction(pool, async (client) => {
-        await new PgDecisionStore(client).claim([{ conversionId: 'i', clickId: 'k5', goalId: 1, advertiserId: 1, orderId: 'o20' }]);
+      prisma.$transaction(async (tx) => {
+        await new PgDecisionStore(tx).claim([{ conversionId: 'i', clickId: 'k5', goalId: 1, advertiserId: 1, orderId: 'o20' }]);
         throw new Error('crash before commit');
       }),
     ).rejects.toThrow('crash before commit');
@@ -56,10 +55,10 @@ describe('decision store (claims and caps in Postgres)', () => {
     const requests = Array.from({ length: 24 }, (_, index) => ({ id: `r${index}`, checks: capChecks(offer, undefined, 1 + (index % 4), at) }));
     const results = await Promise.all(
       requests.map((request) =>
-        inTransaction(pool, async (client) => {
-          const refused = await new PgDecisionStore(client).takeCapSlots([request]);
+        prisma.$transaction(async (tx) => {
+          const refused = await new PgDecisionStore(tx).takeCapSlots([request]);
           // Hold the locks a moment, as a batch booking its conversions would.
-          await client.query('SELECT pg_sleep(0.01)');
+          await tx.$executeRaw`SELECT pg_sleep(0.01)`;
           return refused.get(request.id) ?? 'granted';
         }),
       ),
@@ -71,7 +70,7 @@ describe('decision store (claims and caps in Postgres)', () => {
     expect(refusals).toHaveLength(24 - 7);
     expect(refusals.filter((reason) => reason !== 'daily_cap_reached' && reason !== 'affiliate_monthly_cap_reached')).toEqual([]);
     expect(refusals).toContain('daily_cap_reached');
-    const { rows } = await pool.query(
+    const { rows } = await prisma.pool.query(
       `SELECT affiliate_id, period, to_char(period_start, 'YYYY-MM-DD') AS start, used FROM attribution_cap_counters ORDER BY 1, 2`,
     );
     expect(rows.find((row) => row.affiliate_id === 0 && row.period === 'day')).toEqual({ affiliate_id: 0, period: 'day', start: '2030-02-01', used: 7 });
@@ -84,8 +83,8 @@ describe('decision store (claims and caps in Postgres)', () => {
   it('counts a batch of requests in order, all or nothing per request', async () => {
     const offer = { id: 2, timeZone: 'UTC', dailyCap: 2, monthlyCap: null, affiliateDailyCap: 1, affiliateMonthlyCap: null };
     const at = Date.now();
-    const refused = await inTransaction(pool, (client) =>
-      new PgDecisionStore(client).takeCapSlots([
+    const refused = await prisma.$transaction((tx) =>
+      new PgDecisionStore(tx).takeCapSlots([
         { id: 'a', checks: capChecks(offer, undefined, 1, at) },
         { id: 'b', checks: capChecks(offer, undefined, 1, at) },
         { id: 'c', checks: capChecks(offer, undefined, 2, at) },

@@ -3,6 +3,7 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { Redis, REDIS } from '@tracklane/cache';
 import { Catalog, CatalogModule } from '@tracklane/catalog';
 import { conversionsV1 } from '@tracklane/contracts';
+import { PrismaService } from '@tracklane/db';
 import { MESSAGE_PRODUCER, MessageProducer, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
@@ -76,9 +77,9 @@ export class PostbackIntakeModule {
         },
         {
           provide: PostbackRetention,
-          inject: [Pool, InboundPostbackLog, PostbackReceipts, LOGGER],
-          useFactory: (pool: Pool, log: InboundPostbackLog, receipts: PostbackReceipts, logger: Logger) =>
-            new PostbackRetention(pool, log, receipts, options.retention, logger),
+          inject: [PrismaService, InboundPostbackLog, PostbackReceipts, LOGGER],
+          useFactory: (prisma: PrismaService, log: InboundPostbackLog, receipts: PostbackReceipts, logger: Logger) =>
+            new PostbackRetention(prisma, log, receipts, options.retention, logger),
         },
         {
           provide: PostbackEndpoint,

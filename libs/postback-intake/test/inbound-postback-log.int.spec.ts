@@ -1,4 +1,5 @@
 import { CatalogSnapshot } from '@tracklane/catalog';
+import { PrismaService } from '@tracklane/db';
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
 import pino from 'pino';
 import { Pool } from 'pg';
@@ -77,7 +78,8 @@ describe('the inbound postback log on Postgres', () => {
   it("purges the log and the receipts past the network's retention, never a receipt still to publish", async () => {
     const log = new InboundPostbackLog(pool, { queueSize: 100, queueBytes: 1_000_000, batchSize: 100, flushIntervalMs: 10 }, pino({ level: 'silent' }), new Registry());
     const receipts = new PostbackReceipts(pool, { leaseMs: 1_000, maxConcurrentBatches: 1 });
-    const retention = new PostbackRetention(pool, log, receipts, { postbackLogDays: 30, intervalMs: 3_600_000 }, pino({ level: 'silent' }));
+    const prisma = new PrismaService(database.url, 1);
+    const retention = new PostbackRetention(prisma, log, receipts, { postbackLogDays: 30, intervalMs: 3_600_000 }, pino({ level: 'silent' }));
     const now = new Date();
     const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
     log.record(entry('old', daysAgo(31)));
@@ -105,5 +107,6 @@ describe('the inbound postback log on Postgres', () => {
     expect([await count('recent'), await count('today')]).toEqual([0, 1]);
     expect(await receiptsLeft()).toEqual(['r-old-unpublished', 'r-recent']);
     await pool.query('UPDATE network_settings SET postback_log_retention_days = NULL, receipt_retention_days = NULL WHERE id = 1');
+    await prisma.onApplicationShutdown();
   });
 });

@@ -1,6 +1,5 @@
 import { clickDaysFor } from '@tracklane/catalog';
-import { networkRetention } from '@tracklane/db';
-import { Pool } from 'pg';
+import { networkRetention, PrismaService } from '@tracklane/db';
 
 const DAY_MS = 86_400_000;
 
@@ -32,7 +31,7 @@ export class ClickPartitions {
   private retentionDays: number;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     private readonly retention: ClickRetention,
   ) {
     this.retentionDays = retention.retentionDays;
@@ -47,7 +46,7 @@ export class ClickPartitions {
   async ensureFor(instants: number[]): Promise<void> {
     const missing = [...new Set(instants.map(utcDay))].filter((day) => !this.known.has(day));
     if (missing.length === 0) return;
-    await this.pool.query('SELECT attribution_ensure_click_partitions($1::date[])', [missing]);
+    await this.prisma.$queryRaw`SELECT attribution_ensure_click_partitions(${missing}::date[])`;
     for (const day of missing) this.known.add(day);
   }
 
@@ -58,19 +57,15 @@ export class ClickPartitions {
 
   /** Creates today's and upcoming partitions and drops those past retention. */
   async maintain(now: number): Promise<MaintenanceReport> {
-    const { clickRetentionDays } = await networkRetention(this.pool);
-    const { rows } = await this.pool.query<{ longest: number }>(
-      'SELECT coalesce(max(attribution_window_seconds), 0)::int AS longest FROM offers',
-    );
-    this.retentionDays = Math.max(clickRetentionDays ?? this.retention.retentionDays, clickDaysFor(rows[0].longest));
+    const { clickRetentionDays } = await networkRetention(this.prisma);
+    const longest = await this.prisma.offer.aggregate({ _max: { attributionWindowSeconds: true } });
+    this.retentionDays = Math.max(clickRetentionDays ?? this.retention.retentionDays, clickDaysFor(longest._max.attributionWindowSeconds ?? 0));
     const upcoming = Array.from({ length: this.retention.aheadDays + 1 }, (_, ahead) => utcDay(now + ahead * DAY_MS));
-    const created = await this.pool.query<{ created: number }>('SELECT attribution_ensure_click_partitions($1::date[]) AS created', [
-      upcoming,
-    ]);
-    const dropped = await this.pool.query<{ dropped: string[] }>('SELECT attribution_drop_click_partitions($1::date) AS dropped', [
-      utcDay(this.keptSince(now)),
-    ]);
+    // The partitions are made and dropped by SQL functions (migration 0301): DDL Prisma's models do not express.
+    const [{ created }] = await this.prisma.$queryRaw<[{ created: number }]>`SELECT attribution_ensure_click_partitions(${upcoming}::date[]) AS created`;
+    const [{ dropped }] = await this.prisma.$queryRaw<[{ dropped: string[] }]>`
+      SELECT attribution_drop_click_partitions(${utcDay(this.keptSince(now))}::date) AS dropped`;
     this.known.clear();
-    return { created: created.rows[0].created, dropped: dropped.rows[0].dropped, retentionDays: this.retentionDays };
+    return { created, dropped, retentionDays: this.retentionDays };
   }
 }

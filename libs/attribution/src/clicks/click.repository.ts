@@ -1,9 +1,8 @@
 import { ClickV1, idTime } from '@tracklane/contracts';
-import { Pool } from 'pg';
-import { columnNames, columnsOf, selectList, unnestOf } from '../postgres/unnest';
+import { columnList, ColumnSpec, PrismaService, selectList, unnestRows } from '@tracklane/db';
 import { ClickRecord } from './click-record';
 
-const COLUMNS = [
+const COLUMNS: ColumnSpec = [
   ['click_id', 'text'],
   ['clicked_at', 'timestamptz'],
   ['offer_id', 'int'],
@@ -26,20 +25,7 @@ const COLUMNS = [
   ['flags', 'text', "string_to_array(flags, ',')"],
   ['disposition', 'text'],
   ['params', 'text', 'params::jsonb'],
-] as const;
-
-const INSERT = `
-  INSERT INTO clicks (${columnNames(COLUMNS)})
-  SELECT ${selectList(COLUMNS)}
-  FROM ${unnestOf(COLUMNS)}
-  ON CONFLICT DO NOTHING`;
-
-// Both halves of the key are known from the ids, so each lookup prunes to the partitions of those days.
-const FIND = `
-  SELECT click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, sub2, sub3, sub4, sub5, source, aff_click_id,
-         country, device, is_unique, flags, disposition
-  FROM clicks
-  WHERE click_id = ANY($1::text[]) AND clicked_at = ANY($2::timestamptz[])`;
+];
 
 type ClickRow = {
   click_id: string;
@@ -61,13 +47,20 @@ type ClickRow = {
   disposition: ClickRecord['disposition'];
 };
 
+/**
+ * The clicks table, through Prisma's raw calls. The insert is one unnest
+ * statement a batch with ON CONFLICT for replays: createMany would send a
+ * parameter per value (21 a click, split into several statements past
+ * Postgres' 65,535). The lookup names both halves of the key as arrays, so
+ * it prunes to the partitions of those days.
+ */
 export class ClickRepository {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   /** Stores clicks, skipping those already stored (a replay); returns how many were new. */
   async insert(clicks: ClickV1[]): Promise<number> {
     if (clicks.length === 0) return 0;
-    const columns = columnsOf(clicks, COLUMNS.length, (click) => [
+    const rows = unnestRows(COLUMNS, clicks, (click) => [
       click.clickId,
       new Date(idTime(click.clickId)).toISOString(),
       click.offerId,
@@ -90,15 +83,18 @@ export class ClickRepository {
       click.disposition,
       Object.keys(click.params).length > 0 ? JSON.stringify(click.params) : null,
     ]);
-    const result = await this.pool.query(INSERT, columns);
-    return result.rowCount ?? 0;
+    return this.prisma.$executeRaw`INSERT INTO clicks (${columnList(COLUMNS)}) SELECT ${selectList(COLUMNS)} FROM ${rows} ON CONFLICT DO NOTHING`;
   }
 
   async find(clickIds: string[]): Promise<Map<string, ClickRecord>> {
     const found = new Map<string, ClickRecord>();
     if (clickIds.length === 0) return found;
     const clickedAts = clickIds.map((id) => new Date(idTime(id)).toISOString());
-    const { rows } = await this.pool.query<ClickRow>(FIND, [clickIds, clickedAts]);
+    const rows = await this.prisma.$queryRaw<ClickRow[]>`
+      SELECT click_id, clicked_at, offer_id, advertiser_id, affiliate_id, sub1, sub2, sub3, sub4, sub5, source, aff_click_id,
+             country, device, is_unique, flags, disposition
+      FROM clicks
+      WHERE click_id = ANY(${clickIds}::text[]) AND clicked_at = ANY(${clickedAts}::timestamptz[])`;
     for (const row of rows) {
       found.set(row.click_id, {
         clickId: row.click_id,

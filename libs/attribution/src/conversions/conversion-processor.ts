@@ -1,8 +1,7 @@
 import { Catalog, CatalogSnapshot, CouponResolution } from '@tracklane/catalog';
 import { AttributionV1, ConversionV1, couponCodeOf, idTime } from '@tracklane/contracts';
-import { inTransaction } from '@tracklane/db';
+import { Prisma, PrismaService } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
-import { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { ClickLookup } from '../clicks/click-lookup';
 import { ClickPartitions } from '../clicks/click-partitions';
@@ -47,7 +46,7 @@ const CATALOG_RELOAD_AFTER_MS = 1_000;
  */
 export class ConversionProcessor {
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     private readonly ledger: LedgerRepository,
     private readonly clicks: ClickLookup,
     private readonly partitions: ClickPartitions,
@@ -67,10 +66,10 @@ export class ConversionProcessor {
     );
     const { catalog, coupons } = await this.catalogFor(conversions, clicks);
     const batch: ProcessedBatch = { events: [], retries: [], deadLetters: [] };
-    const booked = await inTransaction(this.pool, async (client) => {
-      const { decided, laterStatuses } = await this.bookConversions(client, conversions, clicks, { catalog, coupons }, now, batch);
+    const booked = await this.prisma.$transaction(async (tx) => {
+      const { decided, laterStatuses } = await this.bookConversions(tx, conversions, clicks, { catalog, coupons }, now, batch);
       const allChanges = [...changes, ...laterStatuses];
-      const changeOutcomes = allChanges.length > 0 ? await this.bookStatusChanges(client, allChanges, now, batch) : [];
+      const changeOutcomes = allChanges.length > 0 ? await this.bookStatusChanges(tx, allChanges, now, batch) : [];
       return { decided, changeOutcomes };
     });
     this.observe(booked.decided, booked.changeOutcomes, batch);
@@ -100,7 +99,7 @@ export class ConversionProcessor {
   }
 
   private async bookConversions(
-    client: PoolClient,
+    tx: Prisma.TransactionClient,
     messages: Message[],
     clicks: Map<string, ClickRecord>,
     { catalog, coupons }: BatchCatalog,
@@ -108,7 +107,7 @@ export class ConversionProcessor {
     batch: ProcessedBatch,
   ): Promise<{ decided: ConversionRecord[]; laterStatuses: Message[] }> {
     const records = await this.ledger.findConversions(
-      client,
+      tx,
       messages.map((message) => message.value.conversionId),
     );
     const toDecide: ConversionToDecide[] = [];
@@ -139,12 +138,12 @@ export class ConversionProcessor {
       }
     }
 
-    const decisions = await decideConversions(toDecide, catalog, new PgDecisionStore(client), now);
+    const decisions = await decideConversions(toDecide, catalog, new PgDecisionStore(tx), now);
     const decided = [...decisions.records, ...unattributed];
-    const inserted = await this.ledger.insertConversions(client, decided);
+    const inserted = await this.ledger.insertConversions(tx, decided);
     if (inserted !== decided.length) throw new ConcurrentBookingError('conversions', decided.length, inserted);
     await this.ledger.insertEntries(
-      client,
+      tx,
       decided.flatMap((record) => decisionEntries(record, record.status)),
     );
 
@@ -163,12 +162,12 @@ export class ConversionProcessor {
     return { decided, laterStatuses };
   }
 
-  private async bookStatusChanges(client: PoolClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<ChangeOutcome[]> {
+  private async bookStatusChanges(tx: Prisma.TransactionClient, messages: Message[], now: number, batch: ProcessedBatch): Promise<ChangeOutcome[]> {
     const applied = await this.ledger.findStatusChanges(
-      client,
+      tx,
       messages.map((message) => message.value.eventId),
     );
-    const states = await this.ledger.lockConversionStates(client, [...new Set(messages.map((message) => message.value.conversionId))]);
+    const states = await this.ledger.lockConversionStates(tx, [...new Set(messages.map((message) => message.value.conversionId))]);
     // Once each: a change already booked, or repeated within the batch, is not applied again.
     const fresh = [
       ...new Map(messages.filter(({ value }) => !applied.has(value.eventId)).map((message) => [message.value.eventId, message])).values(),
@@ -179,11 +178,11 @@ export class ConversionProcessor {
       now,
     );
     const inserted = await this.ledger.insertStatusChanges(
-      client,
+      tx,
       outcome.applied.map(({ change }) => change),
     );
     if (inserted !== outcome.applied.length) throw new ConcurrentBookingError('status changes', outcome.applied.length, inserted);
-    await this.ledger.insertEntries(client, outcome.entries);
+    await this.ledger.insertEntries(tx, outcome.entries);
     for (const { change } of outcome.applied) applied.set(change.eventId, change);
     const byEvent = new Map(fresh.map((message) => [message.value.eventId, message]));
     const messageOf = (eventId: string) => byEvent.get(eventId) as Message;

@@ -1,12 +1,11 @@
 import { AttributionStatus } from '@tracklane/contracts';
-import { PoolClient } from 'pg';
+import { columnList, ColumnSpec, Conversion, Prisma, selectList, unnestRows } from '@tracklane/db';
 import { LedgerEntry } from '../money/ledger-entries';
-import { columnNames, columnsOf, selectList, unnestOf } from '../postgres/unnest';
 import { StatusChangeRecord } from './attribution-events';
 import { ConversionRecord } from './conversion-record';
 import { ConversionState } from './status-changes';
 
-const CONVERSION_COLUMNS = [
+const CONVERSION_COLUMNS: ColumnSpec = [
   ['conversion_id', 'text'],
   ['click_id', 'text'],
   ['reported_click_id', 'text'],
@@ -41,15 +40,9 @@ const CONVERSION_COLUMNS = [
   ['adv_sub5', 'text'],
   ['raw', 'text', 'raw::jsonb'],
   ['coupon_code', 'text'],
-] as const;
+];
 
-const INSERT_CONVERSIONS = `
-  INSERT INTO conversions (${columnNames(CONVERSION_COLUMNS)})
-  SELECT ${selectList(CONVERSION_COLUMNS)}
-  FROM ${unnestOf(CONVERSION_COLUMNS)}
-  ON CONFLICT DO NOTHING`;
-
-const ENTRY_COLUMNS = [
+const ENTRY_COLUMNS: ColumnSpec = [
   ['conversion_id', 'text'],
   ['event_id', 'text'],
   ['account', 'text'],
@@ -57,83 +50,59 @@ const ENTRY_COLUMNS = [
   ['kind', 'text'],
   ['amount', 'numeric'],
   ['currency', 'text'],
-] as const;
+];
 
-const INSERT_ENTRIES = `
-  INSERT INTO ledger_entries (${columnNames(ENTRY_COLUMNS)})
-  SELECT * FROM ${unnestOf(ENTRY_COLUMNS)}`;
-
-const CHANGE_COLUMNS = [
+const CHANGE_COLUMNS: ColumnSpec = [
   ['event_id', 'text'],
   ['conversion_id', 'text'],
   ['from_status', 'text'],
   ['to_status', 'text'],
   ['reason', 'text'],
   ['changed_at', 'timestamptz'],
-] as const;
+];
 
-const INSERT_CHANGES = `
-  INSERT INTO conversion_status_changes (${columnNames(CHANGE_COLUMNS)})
-  SELECT * FROM ${unnestOf(CHANGE_COLUMNS)}
-  ON CONFLICT DO NOTHING`;
-
-const SELECT_CONVERSIONS = `SELECT * FROM conversions WHERE conversion_id = ANY($1::text[])`;
-
-// Locked in id order, so that two deciders changing the same conversions queue instead of deadlocking.
-const LOCK_CONVERSION_STATES = `
-  SELECT c.*,
-         (SELECT s.to_status FROM conversion_status_changes s
-          WHERE s.conversion_id = c.conversion_id ORDER BY s.seq DESC LIMIT 1) AS current_status
-  FROM conversions c
-  WHERE c.conversion_id = ANY($1::text[])
-  ORDER BY c.conversion_id
-  FOR UPDATE OF c`;
-
-const SELECT_CHANGES = `
-  SELECT event_id, conversion_id, from_status, to_status, reason, changed_at
-  FROM conversion_status_changes WHERE event_id = ANY($1::text[])`;
-
-type Row = Record<string, unknown>;
+type Tx = Prisma.TransactionClient;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const time = (value: unknown) => (value instanceof Date ? value.getTime() : null);
+const money = (amount: Prisma.Decimal) => amount.toFixed(4);
 
-function recordOf(row: Row): ConversionRecord {
+/** A conversion as the model reads it; amounts as numeric(18, 4) prints them ("12.3400"), as they were booked. */
+function recordOf(row: Conversion): ConversionRecord {
   return {
-    conversionId: row.conversion_id as string,
-    clickId: row.click_id as string | null,
-    reportedClickId: row.reported_click_id as string | null,
-    advertiserId: row.advertiser_id as number,
-    offerId: row.offer_id as number | null,
-    affiliateId: row.affiliate_id as number | null,
-    goalId: row.goal_id as number | null,
-    goalCode: row.goal_code as string | null,
-    orderId: row.order_id as string | null,
+    conversionId: row.conversionId,
+    clickId: row.clickId,
+    reportedClickId: row.reportedClickId,
+    advertiserId: row.advertiserId,
+    offerId: row.offerId,
+    affiliateId: row.affiliateId,
+    goalId: row.goalId,
+    goalCode: row.goalCode,
+    orderId: row.orderId,
     status: row.status as ConversionRecord['status'],
-    reason: row.reason as string,
-    saleAmount: row.sale_amount as string | null,
-    revenue: row.revenue as string,
-    payout: row.payout as string,
-    currency: row.currency as string,
-    clickedAt: time(row.clicked_at),
-    convertedAt: time(row.converted_at) as number,
-    decidedAt: time(row.decided_at) as number,
-    sub1: row.sub1 as string | null,
-    sub2: row.sub2 as string | null,
-    sub3: row.sub3 as string | null,
-    sub4: row.sub4 as string | null,
-    sub5: row.sub5 as string | null,
-    source: row.source as string | null,
-    affClickId: row.aff_click_id as string | null,
-    country: row.country as string | null,
-    device: row.device as string | null,
-    advSub1: row.adv_sub1 as string | null,
-    advSub2: row.adv_sub2 as string | null,
-    advSub3: row.adv_sub3 as string | null,
-    advSub4: row.adv_sub4 as string | null,
-    advSub5: row.adv_sub5 as string | null,
+    reason: row.reason,
+    saleAmount: row.saleAmount === null ? null : money(row.saleAmount),
+    revenue: money(row.revenue),
+    payout: money(row.payout),
+    currency: row.currency,
+    clickedAt: row.clickedAt?.getTime() ?? null,
+    convertedAt: row.convertedAt.getTime(),
+    decidedAt: row.decidedAt.getTime(),
+    sub1: row.sub1,
+    sub2: row.sub2,
+    sub3: row.sub3,
+    sub4: row.sub4,
+    sub5: row.sub5,
+    source: row.source,
+    affClickId: row.affClickId,
+    country: row.country,
+    device: row.device,
+    advSub1: row.advSub1,
+    advSub2: row.advSub2,
+    advSub3: row.advSub3,
+    advSub4: row.advSub4,
+    advSub5: row.advSub5,
     raw: row.raw as Record<string, string>,
-    couponCode: row.coupon_code as string | null,
+    couponCode: row.couponCode,
   };
 }
 
@@ -144,46 +113,60 @@ function recordOf(row: Row): ConversionRecord {
  * tell a concurrent booking from its own.
  */
 export class LedgerRepository {
-  async findConversions(client: PoolClient, conversionIds: string[]): Promise<Map<string, ConversionRecord>> {
+  /** A model call: a lookup by key, in the transaction's snapshot. */
+  async findConversions(tx: Tx, conversionIds: string[]): Promise<Map<string, ConversionRecord>> {
     if (conversionIds.length === 0) return new Map();
-    const { rows } = await client.query<Row>(SELECT_CONVERSIONS, [conversionIds]);
-    return new Map(rows.map((row) => [row.conversion_id as string, recordOf(row)]));
+    const rows = await tx.conversion.findMany({ where: { conversionId: { in: conversionIds } } });
+    return new Map(rows.map((row) => [row.conversionId, recordOf(row)]));
   }
 
-  /** The conversions with their current status, locked until the transaction ends. */
-  async lockConversionStates(client: PoolClient, conversionIds: string[]): Promise<Map<string, ConversionState>> {
+  /**
+   * The conversions with their current status, locked until the transaction ends: raw SQL for FOR UPDATE, which
+   * Prisma's models do not take, in id order, so that two deciders changing the same conversions queue instead of
+   * deadlocking. The locked rows are then read by the model call.
+   */
+  async lockConversionStates(tx: Tx, conversionIds: string[]): Promise<Map<string, ConversionState>> {
     if (conversionIds.length === 0) return new Map();
-    const { rows } = await client.query<Row>(LOCK_CONVERSION_STATES, [conversionIds]);
+    const locked = await tx.$queryRaw<{ conversion_id: string; current_status: AttributionStatus }[]>`
+      SELECT c.conversion_id,
+             coalesce((SELECT s.to_status FROM conversion_status_changes s
+                       WHERE s.conversion_id = c.conversion_id ORDER BY s.seq DESC LIMIT 1), c.status) AS current_status
+      FROM conversions c
+      WHERE c.conversion_id = ANY(${conversionIds}::text[])
+      ORDER BY c.conversion_id
+      FOR UPDATE OF c`;
+    const records = await this.findConversions(tx, locked.map((row) => row.conversion_id));
     return new Map(
-      rows.map((row) => [
-        row.conversion_id as string,
-        { record: recordOf(row), current: (row.current_status ?? row.status) as AttributionStatus },
-      ]),
+      locked.map((row) => [row.conversion_id, { record: records.get(row.conversion_id) as ConversionRecord, current: row.current_status }]),
     );
   }
 
-  async findStatusChanges(client: PoolClient, eventIds: string[]): Promise<Map<string, StatusChangeRecord>> {
+  /** A model call: a lookup by key. */
+  async findStatusChanges(tx: Tx, eventIds: string[]): Promise<Map<string, StatusChangeRecord>> {
     if (eventIds.length === 0) return new Map();
-    const { rows } = await client.query<Row>(SELECT_CHANGES, [eventIds]);
+    const rows = await tx.conversionStatusChange.findMany({ where: { eventId: { in: eventIds } } });
     return new Map(
       rows.map((row) => [
-        row.event_id as string,
+        row.eventId,
         {
-          eventId: row.event_id as string,
-          conversionId: row.conversion_id as string,
-          fromStatus: row.from_status as AttributionStatus,
-          toStatus: row.to_status as AttributionStatus,
-          reason: row.reason as string,
-          changedAt: time(row.changed_at) as number,
+          eventId: row.eventId,
+          conversionId: row.conversionId,
+          fromStatus: row.fromStatus as AttributionStatus,
+          toStatus: row.toStatus as AttributionStatus,
+          reason: row.reason,
+          changedAt: row.changedAt.getTime(),
         },
       ]),
     );
   }
 
-  /** Returns how many were new. */
-  async insertConversions(client: PoolClient, records: ConversionRecord[]): Promise<number> {
+  /**
+   * Raw SQL, one unnest statement a batch: createMany would send 34 parameters a conversion. ON CONFLICT skips
+   * what is booked; returns how many were new.
+   */
+  async insertConversions(tx: Tx, records: ConversionRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const columns = columnsOf(records, CONVERSION_COLUMNS.length, (record) => [
+    const rows = unnestRows(CONVERSION_COLUMNS, records, (record) => [
       record.conversionId,
       record.clickId,
       record.reportedClickId,
@@ -219,13 +202,14 @@ export class LedgerRepository {
       JSON.stringify(record.raw),
       record.couponCode,
     ]);
-    return (await client.query(INSERT_CONVERSIONS, columns)).rowCount ?? 0;
+    return tx.$executeRaw`
+      INSERT INTO conversions (${columnList(CONVERSION_COLUMNS)}) SELECT ${selectList(CONVERSION_COLUMNS)} FROM ${rows} ON CONFLICT DO NOTHING`;
   }
 
-  /** Returns how many were new. */
-  async insertStatusChanges(client: PoolClient, changes: StatusChangeRecord[]): Promise<number> {
+  /** Raw SQL for the same reasons as the conversions; returns how many were new. */
+  async insertStatusChanges(tx: Tx, changes: StatusChangeRecord[]): Promise<number> {
     if (changes.length === 0) return 0;
-    const columns = columnsOf(changes, CHANGE_COLUMNS.length, (change) => [
+    const rows = unnestRows(CHANGE_COLUMNS, changes, (change) => [
       change.eventId,
       change.conversionId,
       change.fromStatus,
@@ -233,12 +217,14 @@ export class LedgerRepository {
       change.reason,
       iso(change.changedAt),
     ]);
-    return (await client.query(INSERT_CHANGES, columns)).rowCount ?? 0;
+    return tx.$executeRaw`
+      INSERT INTO conversion_status_changes (${columnList(CHANGE_COLUMNS)}) SELECT ${selectList(CHANGE_COLUMNS)} FROM ${rows} ON CONFLICT DO NOTHING`;
   }
 
-  async insertEntries(client: PoolClient, entries: LedgerEntry[]): Promise<void> {
+  /** Raw SQL, one unnest statement: a booking writes two to six entries a conversion. */
+  async insertEntries(tx: Tx, entries: LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const columns = columnsOf(entries, ENTRY_COLUMNS.length, (entry) => [
+    const rows = unnestRows(ENTRY_COLUMNS, entries, (entry) => [
       entry.conversionId,
       entry.eventId,
       entry.account,
@@ -247,6 +233,6 @@ export class LedgerRepository {
       entry.amount,
       entry.currency,
     ]);
-    await client.query(INSERT_ENTRIES, columns);
+    await tx.$executeRaw`INSERT INTO ledger_entries (${columnList(ENTRY_COLUMNS)}) SELECT ${selectList(ENTRY_COLUMNS)} FROM ${rows}`;
   }
 }

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { PrismaClient } from '../generated/prisma/client';
 
 /** How long the network keeps each data family (network_settings, migration 0920); null: the service's own default. */
 export interface NetworkRetention {
@@ -9,13 +10,12 @@ export interface NetworkRetention {
 }
 
 /** Read by each maintenance job when it runs, so a change applies at the next run without a restart. */
-export async function networkRetention(pool: Pool): Promise<NetworkRetention> {
-  const { rows } = await pool.query<NetworkRetention>(
-    `SELECT click_retention_days AS "clickRetentionDays", receipt_retention_days AS "receiptRetentionDays",
-            postback_log_retention_days AS "postbackLogRetentionDays", raw_report_retention_months AS "rawReportRetentionMonths"
-     FROM network_settings WHERE id = 1`,
-  );
-  return rows[0] ?? { clickRetentionDays: null, receiptRetentionDays: null, postbackLogRetentionDays: null, rawReportRetentionMonths: null };
+export async function networkRetention(prisma: Pick<PrismaClient, 'networkSettings'>): Promise<NetworkRetention> {
+  const settings = await prisma.networkSettings.findUnique({
+    where: { id: 1 },
+    select: { clickRetentionDays: true, receiptRetentionDays: true, postbackLogRetentionDays: true, rawReportRetentionMonths: true },
+  });
+  return settings ?? { clickRetentionDays: null, receiptRetentionDays: null, postbackLogRetentionDays: null, rawReportRetentionMonths: null };
 }
 
 /** The instant `days` days before `now`: what is older is past a retention of that many days. */

@@ -1,7 +1,6 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { daysBefore, networkRetention } from '@tracklane/db';
+import { daysBefore, networkRetention, PrismaService } from '@tracklane/db';
 import type { Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { InboundPostbackLog } from '../inbound-log/inbound-postback-log';
 import { PostbackReceipts } from '../receipts/postback-receipts.repository';
 
@@ -22,7 +21,7 @@ export class PostbackRetention implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     private readonly log: InboundPostbackLog,
     private readonly receipts: PostbackReceipts,
     private readonly options: RetentionOptions,
@@ -39,7 +38,7 @@ export class PostbackRetention implements OnModuleInit, OnApplicationShutdown {
   }
 
   async run(now = new Date()): Promise<{ log: number; receipts: number }> {
-    const retention = await networkRetention(this.pool);
+    const retention = await networkRetention(this.prisma);
     const log = await this.log.purge(daysBefore(now, retention.postbackLogRetentionDays ?? this.options.postbackLogDays));
     const receipts = retention.receiptRetentionDays === null ? 0 : await this.receipts.purge(daysBefore(now, retention.receiptRetentionDays));
     if (log + receipts > 0) this.logger.info({ log, receipts }, 'purged postbacks past their retention');

@@ -1,5 +1,4 @@
-import { networkRetention } from '@tracklane/db';
-import { Pool } from 'pg';
+import { networkRetention, PrismaService } from '@tracklane/db';
 
 /** The first instant of the UTC month `ahead` months after the one of `instant`. */
 export function utcMonthStart(instant: number, ahead = 0): number {
@@ -35,7 +34,7 @@ export class RawPartitions {
   private months: number;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     private readonly retention: RawRetention,
   ) {
     this.months = retention.months;
@@ -49,7 +48,7 @@ export class RawPartitions {
       if (!this.known.has(month) && !missing.has(month)) missing.set(month, `${month}-01T00:00:00Z`);
     }
     if (missing.size === 0) return;
-    await this.pool.query('SELECT reporting_ensure_raw_partitions($1::timestamptz[])', [[...missing.values()]]);
+    await this.prisma.$queryRaw`SELECT reporting_ensure_raw_partitions(${[...missing.values()]}::timestamptz[])`;
     for (const month of missing.keys()) this.known.add(month);
   }
 
@@ -65,14 +64,13 @@ export class RawPartitions {
 
   /** Creates this month's and next month's partitions and drops the months of clicks and events past retention. */
   async maintain(now: number): Promise<RawMaintenanceReport> {
-    this.months = (await networkRetention(this.pool)).rawReportRetentionMonths ?? this.retention.months;
-    const created = await this.pool.query<{ created: number }>('SELECT reporting_ensure_raw_partitions($1::timestamptz[]) AS created', [
-      [new Date(utcMonthStart(now)).toISOString(), new Date(utcMonthStart(now, 1)).toISOString()],
-    ]);
-    const dropped = await this.pool.query<{ dropped: string[] }>('SELECT reporting_drop_raw_partitions($1::date) AS dropped', [
-      new Date(this.keptSince(now)).toISOString().slice(0, 10),
-    ]);
+    this.months = (await networkRetention(this.prisma)).rawReportRetentionMonths ?? this.retention.months;
+    // Partitions are made and dropped by SQL functions (migration 0850): DDL Prisma's models do not express.
+    const months = [new Date(utcMonthStart(now)).toISOString(), new Date(utcMonthStart(now, 1)).toISOString()];
+    const [{ created }] = await this.prisma.$queryRaw<[{ created: number }]>`SELECT reporting_ensure_raw_partitions(${months}::timestamptz[]) AS created`;
+    const before = new Date(this.keptSince(now)).toISOString().slice(0, 10);
+    const [{ dropped }] = await this.prisma.$queryRaw<[{ dropped: string[] }]>`SELECT reporting_drop_raw_partitions(${before}::date) AS dropped`;
     this.known.clear();
-    return { created: created.rows[0].created, dropped: dropped.rows[0].dropped };
+    return { created, dropped };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AttributionV1, ClickV1, attributionsV1, clicksV1, idTime } from '@tracklane/contracts';
 import { ServiceEnv } from '@tracklane/config';
-import { isDataError, isMissingPartition, isolatePoison } from '@tracklane/db';
+import { isDataError, isMissingPartition, isolatePoison, PrismaService } from '@tracklane/db';
 import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
 import { Pool } from 'pg';
@@ -53,6 +53,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly pool: Pool,
+    prisma: PrismaService,
     private readonly consumers: ConsumerFactory,
     private readonly topics: Topics,
     private readonly env: ServiceEnv,
@@ -74,7 +75,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
     });
     this.clickTopic = topics.of(clicksV1).main;
     this.window = new ProjectionWindow((batches) => this.project(batches), options.window);
-    this.partitions = new RawPartitions(pool, { months: options.rawRetentionMonths });
+    this.partitions = new RawPartitions(prisma, { months: options.rawRetentionMonths });
   }
 
   async onApplicationBootstrap(): Promise<void> {
