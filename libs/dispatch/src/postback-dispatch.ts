@@ -2,10 +2,10 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AddressPolicy } from '@tracklane/address-policy';
 import { Catalog } from '@tracklane/catalog';
 import { ServiceEnv } from '@tracklane/config';
+import { PrismaService } from '@tracklane/db';
 import { attributionsV1, AttributionV1 } from '@tracklane/contracts';
 import { ConsumerFactory, MESSAGE_PRODUCER, MessageProducer, Topics } from '@tracklane/messaging';
 import { HealthRegistry, LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { AffiliateHealthRepository, PausePolicy } from './delivery/affiliate-health.repository';
 import { registerBacklogGauges } from './delivery/backlog-gauges';
@@ -38,11 +38,11 @@ export class PostbackDispatch implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(MESSAGE_PRODUCER) producer: MessageProducer,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly healthChecks: HealthRegistry,
-    pool: Pool,
+    prisma: PrismaService,
     metrics: Registry,
   ) {
-    this.deliveries = new DeliveryRepository(pool);
-    const health = new AffiliateHealthRepository(pool, options.pause);
+    this.deliveries = new DeliveryRepository(prisma);
+    const health = new AffiliateHealthRepository(prisma, options.pause);
     const deadLetterTopic = topics.of(attributionsV1).deadLetter;
     this.dispatcher = new DeliveryDispatcher(
       {

@@ -1,3 +1,4 @@
+import { PrismaService } from '@tracklane/db';
 import { createTestDatabase, TestDatabase } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { AffiliateHealthRepository, ClaimedDelivery, DeliveryRepository, NewDelivery } from '../src';
@@ -28,6 +29,8 @@ function delivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
 
 describe('DeliveryRepository', () => {
   let database: TestDatabase;
+  let prisma: PrismaService;
+  /** The test's own look at the tables. */
   let pool: Pool;
   let deliveries: DeliveryRepository;
   let health: AffiliateHealthRepository;
@@ -39,12 +42,13 @@ describe('DeliveryRepository', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new Pool({ connectionString: database.url, max: 4 });
-    deliveries = new DeliveryRepository(pool);
-    health = new AffiliateHealthRepository(pool, { afterFailures: 3, baseMs: 60_000, maxMs: 200_000 });
+    prisma = new PrismaService(database.url, 4);
+    pool = prisma.pool;
+    deliveries = new DeliveryRepository(prisma);
+    health = new AffiliateHealthRepository(prisma, { afterFailures: 3, baseMs: 60_000, maxMs: 200_000 });
   });
   afterAll(async () => {
-    await pool?.end();
+    await prisma?.onApplicationShutdown();
     await database?.drop();
   });
   beforeEach(async () => {
