@@ -86,6 +86,17 @@ describe('the operator console in a browser', () => {
     if ((await details.getAttribute('open')) === null) await details.locator('summary').first().click();
   }
 
+  /** An offer's row and the details row under it (the table groups each offer's two rows in a rowgroup of its own). */
+  function offerRows(name: string): Locator {
+    return page.getByRole('rowgroup').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  }
+
+  /** Opens a row's details (a disclosure button in the row, its content in the row under it) unless they are open already. */
+  async function disclose(name: string, within: Locator) {
+    const toggle = within.getByRole('button', { name });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  }
+
   async function screenshot(name: string) {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
@@ -163,11 +174,11 @@ describe('the operator console in a browser', () => {
 
     await destination.fill('https://shop.example/landing?cid={click_id}&s1={sub1}');
     await page.getByRole('button', { name: 'Create' }).click();
-    const row = page.getByRole('row').filter({ hasText: 'Running shoes' });
+    const row = offerRows('Running shoes');
     await row.waitFor();
     ids.offer = Number(await row.getByRole('cell').first().textContent());
 
-    await expand('Goals and actions', row);
+    await disclose('Goals and actions', row);
     await expand('New goal', row);
     await row.getByLabel('Code (what postbacks send as goal=)').fill('sale');
     await row.getByLabel('Name', { exact: true }).fill('Sale');
@@ -351,8 +362,8 @@ describe('the operator console in a browser', () => {
     await screenshot('promo-codes');
 
     await open('Offers');
-    const offer = page.getByRole('row').filter({ hasText: 'Running shoes' });
-    await expand('Goals and actions', offer);
+    const offer = offerRows('Running shoes');
+    await disclose('Goals and actions', offer);
     await offer.getByLabel('A postback with both a click and a promo code goes to').selectOption('coupon');
     await waitFor(async () => dataOf(await admin.GET('/v1/offers/{offerId}', { params: { path: { offerId: ids.offer } } })).couponPrecedence === 'coupon', {
       timeoutMs: 10_000,
@@ -404,9 +415,9 @@ describe('the operator console in a browser', () => {
       await admin.POST('/v1/offers', { body: { advertiserId: ids.advertiser, name: 'Trail shoes', destinationUrl: 'https://shop.example/trail?cid={click_id}' } }),
     );
     await open('Offers');
-    // By its name cell: the other offer's row names this one among its alternatives.
-    const offer = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Running shoes', exact: true }) });
-    await expand('Goals and actions', offer);
+    // By its name cell: the other offer's details name this one among its alternatives.
+    const offer = offerRows('Running shoes');
+    await disclose('Goals and actions', offer);
     const countries = offer.getByLabel('Countries it takes');
     await countries.fill('de, XX');
     await offer.getByRole('group', { name: 'Devices' }).getByLabel('mobile').check();

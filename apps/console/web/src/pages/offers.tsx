@@ -59,48 +59,52 @@ export function OffersPage({ principal }: PageProps) {
             { key: 'dailyCap', label: 'Daily cap', numeric: true },
             { key: 'visibility', label: 'Visibility' },
             { key: 'updatedAt', label: 'Updated', render: (offer) => when(offer.updatedAt) },
-            {
-              key: 'details',
-              label: 'Goals and actions',
-              render: (offer) => (
-                <details>
-                  <summary>Goals{canEdit ? ' and actions' : ''}</summary>
-                  {offer.destinationUrl && (
-                    <p className="wrap">
-                      Destination: <code>{offer.destinationUrl}</code>
-                    </p>
-                  )}
-                  <Goals offer={offer} canEdit={canEdit} />
-                  {canEdit ? (
-                    <TargetingEditor offer={offer} offers={offers.data ?? []} onSaved={offers.reload} />
-                  ) : (
-                    <p>
-                      Takes: <span data-testid="targeting">{describeTargeting(offer.targeting)}</span>
-                    </p>
-                  )}
-                  {canEdit && (
-                    <Select
-                      label="A postback with both a click and a promo code goes to"
-                      name={`couponPrecedence-${offer.id}`}
-                      value={offer.couponPrecedence ?? 'click'}
-                      options={COUPON_PRECEDENCE}
-                      onChange={(value) => update(offer, { couponPrecedence: value as CouponPrecedence })}
-                    />
-                  )}
-                  {canEdit && offer.status === 'active' && (
-                    <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'paused' })}>
-                      Pause offer
-                    </button>
-                  )}
-                  {canEdit && offer.status === 'paused' && (
-                    <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'active' })}>
-                      Activate offer
-                    </button>
-                  )}
-                </details>
-              ),
-            },
           ]}
+          details={{
+            label: 'Goals and actions',
+            toggle: (offer) => (
+              <>
+                Goals{canEdit ? ' and actions' : ''}
+                <span className="visually-hidden"> of offer {offer.id} · {offer.name}</span>
+              </>
+            ),
+            render: (offer) => (
+              <>
+                {offer.destinationUrl && (
+                  <p className="wrap">
+                    Destination: <code>{offer.destinationUrl}</code>
+                  </p>
+                )}
+                <Goals offer={offer} canEdit={canEdit} />
+                {canEdit ? (
+                  <TargetingEditor offer={offer} offers={offers.data ?? []} onSaved={offers.reload} />
+                ) : (
+                  <p>
+                    Takes: <span data-testid="targeting">{describeTargeting(offer.targeting)}</span>
+                  </p>
+                )}
+                {canEdit && (
+                  <Select
+                    label="A postback with both a click and a promo code goes to"
+                    name={`couponPrecedence-${offer.id}`}
+                    value={offer.couponPrecedence ?? 'click'}
+                    options={COUPON_PRECEDENCE}
+                    onChange={(value) => update(offer, { couponPrecedence: value as CouponPrecedence })}
+                  />
+                )}
+                {canEdit && offer.status === 'active' && (
+                  <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'paused' })}>
+                    Pause offer
+                  </button>
+                )}
+                {canEdit && offer.status === 'paused' && (
+                  <button type="button" className="secondary" disabled={change.busy} onClick={() => update(offer, { status: 'active' })}>
+                    Activate offer
+                  </button>
+                )}
+              </>
+            ),
+          }}
         />
       )}
     </section>
