@@ -1,5 +1,5 @@
 import { issueApiKey } from '@tracklane/api-keys';
-import { migrate } from '@tracklane/db';
+import { migrate, PrismaService } from '@tracklane/db';
 import { startService } from '@tracklane/observability';
 import { StatsReports, Visibility, inReadModelTransaction, parseStatsRequest, rebuildRollups, visibilityOf } from '@tracklane/reporting';
 import { loadavg } from 'node:os';
@@ -68,16 +68,17 @@ async function prepareDatabase(url: string): Promise<void> {
   await migrate(url);
 }
 
-async function load(pool: Pool): Promise<void> {
+async function load(pool: Pool, url: string): Promise<void> {
   let started = performance.now();
   await loadBenchData(pool, shape, log);
   log(`raw rows loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   started = performance.now();
   await pool.query(`INSERT INTO rep_day_zones (zone) VALUES ('UTC')`);
-  await inReadModelTransaction(pool, 'exclusive', async (client) => {
-    await client.query(`SET LOCAL work_mem = '256MB'`);
-    await rebuildRollups(client, (table) => log(`rollup ${table} built`));
-  });
+  const prisma = new PrismaService(url, 1);
+  await inReadModelTransaction(prisma, 'exclusive', async (tx) => {
+    await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
+    await rebuildRollups(tx, (table) => log(`rollup ${table} built`));
+  }).finally(() => prisma.onApplicationShutdown());
   log(`rollups built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   await pool.query('VACUUM ANALYZE');
 }
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     log(`loading ${shape.clicks.toLocaleString('en')} clicks and ${shape.conversions.toLocaleString('en')} conversions over ${shape.days} days into ${url}`);
     await prepareDatabase(url);
     const pool = new Pool({ connectionString: url, max: 2 });
-    await load(pool);
+    await load(pool, url);
     await pool.end();
   }
 

@@ -1,4 +1,5 @@
 import { RunningService, startService } from '@tracklane/observability';
+import { PrismaService } from '@tracklane/db';
 import { TestStack, createTestStack } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { ReportingEnv } from '../src/reporting.env';
@@ -177,7 +178,8 @@ describe('time zones', () => {
     };
     const maintained = await snapshot();
     expect(maintained.rep_daily_offer.length).toBeGreaterThan(0);
-    await inReadModelTransaction(pool, 'exclusive', (client) => rebuildRollups(client));
+    const prisma = new PrismaService(stack.database.url, 1);
+    await inReadModelTransaction(prisma, 'exclusive', (tx) => rebuildRollups(tx)).finally(() => prisma.onApplicationShutdown());
     expect(await snapshot()).toEqual(maintained);
   });
 });

@@ -38,6 +38,9 @@ export function columnArrays<T>(columns: ColumnSpec, rows: readonly T[], valuesO
   );
 }
 
+/** One array as its Postgres literal, for a statement that names its own `$n::type[]` parameters. */
+export const arrayLiteral = (values: readonly unknown[]): string => `{${values.map(arrayElement).join(',')}}`;
+
 /**
  * One element of an array literal: NULL, or the value's text in double
  * quotes with `"` and `\` escaped — quoted always, so "NULL", "" and text with

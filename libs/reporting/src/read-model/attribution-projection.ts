@@ -1,6 +1,7 @@
 import { AttributionV1 } from '@tracklane/contracts';
-import { PoolClient } from 'pg';
+import { arrayLiteral } from '@tracklane/db';
 import { Anomaly, ConversionRow, applyAttributions } from './conversion-states';
+import type { ReadModelTx } from './projection-transaction';
 
 const EVENT_COLUMNS: [name: string, type: string, value: (event: AttributionV1) => unknown][] = [
   ['event_id', 'text', (event) => event.eventId],
@@ -55,9 +56,9 @@ const STATE_COLUMNS: [name: keyof ConversionRow, type: string][] = [
 
 const stateNames = STATE_COLUMNS.map(([name]) => name);
 
-// Times as text keep their microseconds on the way back to Postgres.
+// Times as text keep their microseconds on the way back to Postgres; amounts as text stay exact strings.
 const LOCK_STATES = `
-SELECT ${STATE_COLUMNS.map(([name, type]) => (type === 'timestamptz' ? `${name}::text AS ${name}` : name)).join(', ')}
+SELECT ${STATE_COLUMNS.map(([name, type]) => (type === 'timestamptz' || type === 'numeric' ? `${name}::text AS ${name}` : name)).join(', ')}
 FROM rep_conversions WHERE conversion_id = ANY($1::text[])
 ORDER BY conversion_id
 FOR UPDATE`;
@@ -86,7 +87,7 @@ saved_states AS (
 )`;
 }
 
-export function stateParameters(states: readonly ConversionRow[]): unknown[] {
+export function stateParameters(states: readonly ConversionRow[]): unknown[][] {
   return STATE_COLUMNS.map(([name]) => states.map((state) => state[name]));
 }
 
@@ -103,19 +104,17 @@ export interface DecidedConversions {
  * already recorded are skipped), locks the conversions they touch and works
  * out those conversions' new states, in event order.
  */
-export async function decideConversions(client: PoolClient, events: readonly AttributionV1[]): Promise<DecidedConversions> {
+export async function decideConversions(tx: ReadModelTx, events: readonly AttributionV1[]): Promise<DecidedConversions> {
   if (events.length === 0) return { applied: 0, anomalies: [], states: [] };
-  const recorded = await client.query<{ event_id: string }>(
-    RECORD_EVENTS,
-    EVENT_COLUMNS.map(([, , value]) => events.map(value)),
-  );
-  const fresh = new Set(recorded.rows.map((row) => row.event_id));
+  // Built from constants with numbered parameters, as the window's statement (window-projection.ts).
+  const recorded = await tx.$queryRawUnsafe<{ event_id: string }[]>(RECORD_EVENTS, ...EVENT_COLUMNS.map(([, , value]) => arrayLiteral(events.map(value))));
+  const fresh = new Set(recorded.map((row) => row.event_id));
   if (fresh.size === 0) return { applied: 0, anomalies: [], states: [] };
 
   // A batch may repeat an event; only its first copy counts.
   const toApply = events.filter((event) => fresh.delete(event.eventId));
   const ids = [...new Set(toApply.map((event) => event.conversionId))];
-  const { rows } = await client.query<ConversionRow>(LOCK_STATES, [ids]);
+  const rows = await tx.$queryRawUnsafe<ConversionRow[]>(LOCK_STATES, arrayLiteral(ids));
   const { states, anomalies } = applyAttributions(new Map(rows.map((row) => [row.conversion_id, row])), toApply);
   return { applied: toApply.length, anomalies, states };
 }

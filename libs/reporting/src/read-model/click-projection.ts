@@ -69,6 +69,6 @@ inserted_clicks AS (
 )`;
 }
 
-export function clickParameters(clicks: readonly ClickV1[]): unknown[] {
+export function clickParameters(clicks: readonly ClickV1[]): unknown[][] {
   return COLUMNS.map(([, , value]) => clicks.map(value));
 }

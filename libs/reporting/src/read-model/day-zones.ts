@@ -1,15 +1,16 @@
-import { Pool, PoolClient } from 'pg';
-import { inReadModelTransaction } from './projection-transaction';
+import { PrismaService } from '@tracklane/db';
+import { inReadModelTransaction, ReadModelTx } from './projection-transaction';
 import { fillDailyRollups } from './rollup-rebuild';
 
 /** IANA names Postgres knows (pg_timezone_names): the only zones reports accept. */
-export async function knownTimeZones(pool: Pool): Promise<Set<string>> {
-  const { rows } = await pool.query<{ name: string }>('SELECT name FROM pg_timezone_names');
+export async function knownTimeZones(prisma: PrismaService): Promise<Set<string>> {
+  const rows = await prisma.$queryRaw<{ name: string }[]>`SELECT name FROM pg_timezone_names`;
   return new Set(rows.map((row) => row.name));
 }
 
-export async function registeredDayZones(client: Pool | PoolClient): Promise<Set<string>> {
-  const { rows } = await client.query<{ zone: string }>('SELECT zone FROM rep_day_zones');
+/** A model call. */
+export async function registeredDayZones(prisma: PrismaService | ReadModelTx): Promise<Set<string>> {
+  const rows = await prisma.reportingDayZone.findMany({ select: { zone: true } });
   return new Set(rows.map((row) => row.zone));
 }
 
@@ -18,14 +19,14 @@ export async function registeredDayZones(client: Pool | PoolClient): Promise<Set
  * batch is being written (the read-model lock, exclusive).
  * Returns the zones this call added; zones already there are left alone.
  */
-export async function registerDayZones(pool: Pool, zones: readonly string[]): Promise<string[]> {
-  const present = await registeredDayZones(pool);
+export async function registerDayZones(prisma: PrismaService, zones: readonly string[]): Promise<string[]> {
+  const present = await registeredDayZones(prisma);
   const added: string[] = [];
   for (const zone of zones.filter((candidate) => !present.has(candidate))) {
-    const isNew = await inReadModelTransaction(pool, 'exclusive', async (client) => {
-      const { rowCount } = await client.query('INSERT INTO rep_day_zones (zone) VALUES ($1) ON CONFLICT DO NOTHING', [zone]);
-      if (rowCount === 0) return false; // another instance registered it first
-      await fillDailyRollups(client, zone);
+    const isNew = await inReadModelTransaction(prisma, 'exclusive', async (tx) => {
+      const { count } = await tx.reportingDayZone.createMany({ data: [{ zone }], skipDuplicates: true });
+      if (count === 0) return false; // another instance registered it first
+      await fillDailyRollups(tx, zone);
       return true;
     });
     if (isNew) added.push(zone);

@@ -4,7 +4,6 @@ import { ServiceEnv } from '@tracklane/config';
 import { isDataError, isMissingPartition, isolatePoison, PrismaService } from '@tracklane/db';
 import { ConsumedMessage, ConsumerFactory, DeadLetter, Topics } from '@tracklane/messaging';
 import { LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { clickTime } from './click-projection';
 import { inReadModelTransaction } from './projection-transaction';
@@ -52,8 +51,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
   private maintenance?: NodeJS.Timeout;
 
   constructor(
-    private readonly pool: Pool,
-    prisma: PrismaService,
+    private readonly prisma: PrismaService,
     private readonly consumers: ConsumerFactory,
     private readonly topics: Topics,
     private readonly env: ServiceEnv,
@@ -75,7 +73,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
     });
     this.clickTopic = topics.of(clicksV1).main;
     this.window = new ProjectionWindow((batches) => this.project(batches), options.window);
-    this.partitions = new RawPartitions(prisma, { months: options.rawRetentionMonths });
+    this.partitions = new RawPartitions(this.prisma, { months: options.rawRetentionMonths });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -147,7 +145,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnModuleDestr
       ...events.flatMap((event) => [event.decidedAt, event.convertedAt]),
     ]);
     const done = this.windows.startTimer();
-    const recorded = await inReadModelTransaction(this.pool, 'shared', (client) => recordWindow(client, clicks, events)).catch((error: unknown) => {
+    const recorded = await inReadModelTransaction(this.prisma, 'shared', (tx) => recordWindow(tx, clicks, events)).catch((error: unknown) => {
       // Another instance dropped a month this one thought was there: the window is retried and makes it again.
       if (isMissingPartition(error)) this.partitions.forget();
       throw error;

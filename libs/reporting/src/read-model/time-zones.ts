@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PrismaService } from '@tracklane/db';
 import { LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { knownTimeZones, registerDayZones, registeredDayZones } from './day-zones';
 import { READ_MODEL_OPTIONS, ReadModelOptions } from './read-model.options';
 
@@ -19,21 +19,21 @@ export class TimeZones implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     @Inject(READ_MODEL_OPTIONS) private readonly options: ReadModelOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.known = await knownTimeZones(this.pool);
+    this.known = await knownTimeZones(this.prisma);
     const unknown = this.options.dayZones.filter((zone) => !this.known.has(zone));
     if (unknown.length > 0) throw new Error(`REPORTING_DAY_ZONES: unknown time zone ${unknown.join(', ')}`);
     const started = Date.now();
-    const added = await registerDayZones(this.pool, this.options.dayZones);
+    const added = await registerDayZones(this.prisma, this.options.dayZones);
     if (added.length > 0) this.logger.info({ zones: added, ms: Date.now() - started }, 'daily rollups added and backfilled');
-    this.daily = await registeredDayZones(this.pool);
+    this.daily = await registeredDayZones(this.prisma);
     this.timer = setInterval(() => {
-      registeredDayZones(this.pool).then(
+      registeredDayZones(this.prisma).then(
         (zones) => (this.daily = zones),
         (error) => this.logger.warn({ err: error }, 'could not refresh the day zones'),
       );

@@ -1,8 +1,9 @@
 import { AttributionV1, ClickV1 } from '@tracklane/contracts';
-import { PoolClient } from 'pg';
+import { arrayLiteral } from '@tracklane/db';
 import { decideConversions, stateCtes, stateParameters } from './attribution-projection';
 import { CLICK_PARAMETERS, clickCtes, clickParameters } from './click-projection';
 import { Anomaly } from './conversion-states';
+import { ReadModelTx } from './projection-transaction';
 import { clickFacts, conversionFacts, negatedFacts } from './raw-facts';
 import { rollupWriteCtes } from './rollup-sql';
 
@@ -40,14 +41,16 @@ export interface WindowRecorded {
  * skipped, the rest changes the raw tables and the rollups together. Events
  * keep their order per conversion (the order they are given in).
  */
-export async function recordWindow(client: PoolClient, clicks: readonly ClickV1[], events: readonly AttributionV1[]): Promise<WindowRecorded> {
+export async function recordWindow(tx: ReadModelTx, clicks: readonly ClickV1[], events: readonly AttributionV1[]): Promise<WindowRecorded> {
   // Planned costs of this statement pass JIT's thresholds, and compiling it took seconds per batch (see the README's profile).
-  await client.query('SET LOCAL jit = off');
-  const decided = await decideConversions(client, events);
+  await tx.$executeRaw`SET LOCAL jit = off`;
+  const decided = await decideConversions(tx, events);
   if (clicks.length === 0 && decided.states.length === 0) return { clicks: 0, attributions: decided.applied, anomalies: decided.anomalies };
-  const parameters = [...clickParameters(clicks), ...stateParameters(decided.states)];
-  // Unnamed, planned on every window (about 2 ms): a named statement lives on one server connection, and behind
-  // PgBouncer in transaction mode the next window's transaction may get another one, where it does not exist.
-  const { rows } = await client.query<{ clicks: number }>(RECORD_WINDOW, parameters);
-  return { clicks: rows[0].clicks, attributions: decided.applied, anomalies: decided.anomalies };
+  const parameters = [...clickParameters(clicks), ...stateParameters(decided.states)].map(arrayLiteral);
+  // The statement is built once from constants, its CTEs numbering their own $n::type[] parameters, so it is
+  // Prisma's "unsafe" raw call; every value is bound, never spliced in. Unnamed, planned on every window (about
+  // 2 ms): a named statement lives on one server connection, and behind PgBouncer in transaction mode the next
+  // window's transaction may get another one, where it does not exist.
+  const [recorded] = await tx.$queryRawUnsafe<[{ clicks: number }]>(RECORD_WINDOW, ...parameters);
+  return { clicks: recorded.clicks, attributions: decided.applied, anomalies: decided.anomalies };
 }
