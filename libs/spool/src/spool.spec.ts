@@ -50,6 +50,23 @@ describe('Spool', () => {
     expect(batch[0].topic).toBe('clicks.v1');
   });
 
+  it('never names a new segment after one it deleted, even when replay never read the deleted ones', async () => {
+    const spool = await openSpool();
+    const names: string[] = [];
+    for (const key of ['a', 'b', 'c']) {
+      // Delivered by its own send: its segment is deleted once the delivery is written, before any replay.
+      await spool.append(message(key), Promise.resolve());
+      names.push(...segmentFiles(dir));
+      await spool.written();
+      await spool.written();
+      expect(segmentFiles(dir)).toEqual([]);
+    }
+    // A replay position left in a deleted segment would otherwise point into its namesake at a random offset.
+    expect(new Set(names).size).toBe(3);
+    await spool.append(message('d'));
+    expect(keys(await spool.nextBatch(everything))).toEqual(['d']);
+  });
+
   it('replays in bounded batches of one topic', async () => {
     const spool = await openSpool();
     await Promise.all(['a', 'b', 'c'].map((key) => spool.append(message(key))));

@@ -86,6 +86,12 @@ export class Spool {
   private flushing: Promise<void> | null = null;
   /** Where replay continues: just past the last committed batch (or past messages known to be delivered). */
   private replayPosition: Position = { segmentId: 0, offset: 0 };
+  /**
+   * The highest segment id this spool has used. Ids only grow: a replay position (or a read in flight) in a
+   * segment that was delivered and deleted must never land in a new file of the same name at an offset that is
+   * no frame boundary there, which stopped the replay for good.
+   */
+  private lastSegmentId = 0;
   /** Where the batch handed out by nextBatch ends; becomes replayPosition on commit. */
   private batchEnd: Position | null = null;
   private reader: { segmentId: number; handle: FileHandle } | null = null;
@@ -324,7 +330,7 @@ export class Spool {
 
   /** A new segment file, made durable in its directory, whose first frame is the current state. */
   private async startSegment(group: Write[]): Promise<{ segment: Segment; handle: FileHandle }> {
-    const id = (this.segments[this.segments.length - 1]?.id ?? this.replayPosition.segmentId) + 1;
+    const id = ++this.lastSegmentId;
     const segment: Segment = { id, path: join(this.options.dir, segmentName(id)), size: 0, maxSeq: -1 };
     const handle = await open(segment.path, 'wx');
     const directory = await open(this.options.dir, 'r');
@@ -439,6 +445,7 @@ export class Spool {
         }
       }
       this.segments.push(segment);
+      this.lastSegmentId = Math.max(this.lastSegmentId, segment.id);
     }
     for (const seq of this.delivered) {
       if (seq <= this.cursor) this.delivered.delete(seq);
