@@ -99,7 +99,7 @@ export class PostbackDispatch implements OnApplicationBootstrap, OnModuleDestroy
         topics: { [topics.main]: (bytes) => attributionsV1.decode(bytes) },
         handler: attributionIntake({
           deliveries: this.deliveries,
-          catalog: () => this.catalog.current(),
+          catalog: this.catalog,
           onRecorded: () => this.dispatcher.wake(),
           logger: this.logger,
         }),

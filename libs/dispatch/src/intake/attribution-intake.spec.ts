@@ -1,10 +1,26 @@
-import { CatalogSnapshot } from '@tracklane/catalog';
+import { CatalogAffiliate, CatalogSnapshot } from '@tracklane/catalog';
 import { AttributionV1 } from '@tracklane/contracts';
 import { ConsumedMessage } from '@tracklane/messaging';
 import pino from 'pino';
 import { attribution } from '../../test/attribution-fixture';
 import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
 import { attributionIntake } from './attribution-intake';
+
+const catalogOf = (affiliates: CatalogAffiliate[], loadedAt: number) =>
+  new CatalogSnapshot(
+    {
+      offers: [],
+      advertisers: [],
+      affiliates,
+      approvals: [],
+      payoutOverrides: [],
+      affiliatePostbacks: [],
+      coupons: [],
+      settings: CatalogSnapshot.empty().settings,
+    },
+    1,
+    loadedAt,
+  );
 
 const snapshot = (() => {
   const empty = CatalogSnapshot.empty();
@@ -58,7 +74,7 @@ describe('attributionIntake', () => {
         return batch.length;
       },
     } as unknown as DeliveryRepository;
-    const handler = attributionIntake({ deliveries, catalog: () => snapshot, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, reload: async () => undefined }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
     const batch = [attribution({ sub1: 'a' }), attribution({ sub1: 'poison' }), attribution({ sub1: 'b' })].map(message);
     const deadLetters = await handler(batch);
     expect(deadLetters.map((dead) => [dead.message.offset, dead.error])).toEqual([['1', 'refused by the database: new row violates check constraint']]);
@@ -71,7 +87,40 @@ describe('attributionIntake', () => {
         throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
       },
     } as unknown as DeliveryRepository;
-    const handler = attributionIntake({ deliveries, catalog: () => snapshot, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, reload: async () => undefined }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
     await expect(handler([message(attribution(), 0)])).rejects.toThrow('duplicate key');
+  });
+
+  it('loads the catalogue again for a decision newer than it about an affiliate it lacks, and then records the postback', async () => {
+    const recorded: NewDelivery[] = [];
+    const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
+    let current = catalogOf([], Date.now() - 60_000);
+    let reloads = 0;
+    const catalog = {
+      current: () => current,
+      reload: async () => {
+        reloads++;
+        current = snapshot;
+      },
+    };
+    const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const decided = { ...message(attribution({ sub1: 'new' }), 0), timestamp: Date.now() };
+    expect(await handler([decided])).toEqual([]);
+    expect(reloads).toBe(1);
+    expect(recorded.map((delivery) => delivery.conversionId)).toEqual([decided.value.conversionId]);
+  });
+
+  it('sends nothing, and loads nothing, for an affiliate a catalogue newer than the decision lacks (archived)', async () => {
+    const recorded: NewDelivery[] = [];
+    const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
+    let reloads = 0;
+    const catalog = { current: () => catalogOf([], Date.now()), reload: async () => void reloads++ };
+    const warnings: unknown[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger });
+    const decided = { ...message(attribution(), 0), timestamp: Date.now() - 60_000 };
+    await handler([decided]);
+    expect([reloads, recorded.length]).toEqual([0, 0]);
+    expect(warnings).toEqual([expect.objectContaining({ conversionId: decided.value.conversionId, affiliateId: 7 })]);
   });
 });

@@ -1,14 +1,24 @@
-import { CatalogSnapshot } from '@tracklane/catalog';
+import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
 import { AttributionV1 } from '@tracklane/contracts';
 import { isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
 import { planPostback } from '../planning/postback-plan';
 
+const CATALOG_RELOAD_AFTER_MS = 1_000;
+/** How far the producer's clock (the message timestamp) and this one may disagree. */
+const CLOCK_MARGIN_MS = 5_000;
+
+/** The decision names an affiliate, or an offer, that the catalogue does not hold. */
+function lacks(catalog: CatalogSnapshot, { affiliateId, offerId }: AttributionV1): boolean {
+  return affiliateId !== null && (!catalog.affiliate(affiliateId) || (offerId !== null && !catalog.offer(offerId)));
+}
+
 export interface AttributionIntakeDeps {
   deliveries: DeliveryRepository;
-  catalog: () => CatalogSnapshot;
+  catalog: Pick<Catalog, 'current' | 'reload'>;
   /** Called when new deliveries were recorded, so they go out without waiting for the next poll. */
   onRecorded: () => void;
   logger: Logger;
@@ -23,11 +33,33 @@ export interface AttributionIntakeDeps {
  * Postgres refuses as data is dead-lettered on its own; the rest are recorded.
  */
 export function attributionIntake(deps: AttributionIntakeDeps) {
+  /**
+   * A decision may name an affiliate or offer created after this instance
+   * last loaded the catalogue (its announcement still on the way, or
+   * missed): a snapshot not clearly newer than such a decision is loaded
+   * again, at most once a second, before the decision is planned. Only an
+   * affiliate that a newer snapshot lacks (archived) gets no postback, and
+   * that is logged; an archived offer's postbacks go to the affiliate's
+   * global URL.
+   */
+  const snapshotFor = async (messages: ConsumedMessage<AttributionV1>[]): Promise<CatalogSnapshot> => {
+    const snapshot = deps.catalog.current();
+    const newest = Math.max(-Infinity, ...messages.filter(({ value }) => lacks(snapshot, value)).map(({ timestamp }) => timestamp));
+    if (newest + CLOCK_MARGIN_MS < snapshot.loadedAt) return snapshot;
+    await delay(Math.max(0, snapshot.loadedAt + CATALOG_RELOAD_AFTER_MS - Date.now()));
+    await deps.catalog.reload();
+    return deps.catalog.current();
+  };
+
   const record = async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {
-    const snapshot = deps.catalog();
+    const snapshot = await snapshotFor(messages);
     const planned = new Map<string, NewDelivery>();
     for (const message of messages) {
       const plan = planPostback(message.value, snapshot);
+      const { conversionId, affiliateId } = message.value;
+      if (!plan && affiliateId !== null && !snapshot.affiliate(affiliateId)) {
+        deps.logger.warn({ conversionId, affiliateId }, 'no postback: the affiliate is not in the catalogue (archived)');
+      }
       if (!plan || planned.has(plan.deliveryKey)) continue;
       planned.set(plan.deliveryKey, {
         ...plan,
