@@ -112,6 +112,18 @@ describe('postback receipts on Postgres', () => {
     expect((await receipts.get(first.eventId))?.answer).toEqual(first.answer);
   });
 
+  it('stores hostile text exactly as given, through every statement that carries it', async () => {
+    const hostile = `'"\\{},NULL) ; DROP TABLE x; -- é 😀 \u2028 \t\n`;
+    const first = receipt({ orderId: hostile, goal: hostile.toLowerCase(), idempotencyKey: hostile, message: JSON.stringify({ hostile }) });
+    expect(await receipts.reserve(first)).toBe(true);
+    expect(await receipts.reserve(receipt({ orderId: hostile, goal: hostile.toLowerCase() }))).toBe(false);
+    expect(await receipts.findExisting(receipt({ orderId: null, idempotencyKey: hostile }))).toMatchObject({ eventId: first.eventId });
+    expect(await receipts.findConversion(1, hostile.toLowerCase(), byOrder(hostile))).toMatchObject({ eventId: first.eventId, message: first.message });
+    const replay = { fingerprint: hostile, windowSeconds: 60 };
+    expect(await receipts.reserve(receipt({ orderId: null, replay }))).toBe(true);
+    expect(await receipts.reserve(receipt({ orderId: null, replay }))).toBe(false);
+  });
+
   it('writes exactly one receipt per order however many copies arrive at once', async () => {
     const orders = Array.from({ length: 50 }, (_, index) => `D-${index}`);
     const copies = orders.flatMap((orderId) => Array.from({ length: 4 }, () => receipt({ orderId })));

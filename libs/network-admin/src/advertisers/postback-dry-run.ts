@@ -14,7 +14,6 @@ import {
   RequestParam,
   requestParams,
 } from '@tracklane/postback-intake';
-import { Pool } from 'pg';
 import { Actor, advertiserOf, invalid, isAdmin, notFound } from '../access';
 
 export interface PostbackDryRunInput {
@@ -84,11 +83,8 @@ const NOT_CHECKED = ['ip_allowlist', 'signature'];
 export class PostbackDryRunService {
   private readonly receipts: PostbackReceipts;
 
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly pool: Pool,
-  ) {
-    this.receipts = new PostbackReceipts(pool, { leaseMs: 60_000, maxConcurrentBatches: 1 });
+  constructor(private readonly prisma: PrismaService) {
+    this.receipts = new PostbackReceipts(prisma.pool, { leaseMs: 60_000, maxConcurrentBatches: 1 });
   }
 
   async run(actor: Actor, advertiserId: number, input: PostbackDryRunInput): Promise<PostbackDryRunView> {
@@ -150,15 +146,14 @@ export class PostbackDryRunService {
 
   /** The amount bound and replay window postback-ingest applies to this advertiser (its catalogue snapshot's rules). */
   private async limits(advertiserId: number): Promise<{ limit: string; replayWindowSeconds: number }> {
-    const { rows } = await this.pool.query<{ limit: string; replay_window_seconds: number }>(
-      `SELECT coalesce(max(coalesce(o.max_postback_amount, s.max_postback_amount)), s.max_postback_amount)::text AS limit,
-              s.postback_replay_window_seconds AS replay_window_seconds
-         FROM network_settings s
-         LEFT JOIN offers o ON o.advertiser_id = $1 AND o.status <> 'archived'
-        WHERE s.id = 1
-        GROUP BY s.max_postback_amount, s.postback_replay_window_seconds`,
-      [advertiserId],
-    );
+    // One aggregate over the advertiser's offers, as text: the bound is compared as an exact decimal, never a float.
+    const rows = await this.prisma.$queryRaw<{ limit: string; replay_window_seconds: number }[]>`
+      SELECT coalesce(max(coalesce(o.max_postback_amount, s.max_postback_amount)), s.max_postback_amount)::text AS limit,
+             s.postback_replay_window_seconds AS replay_window_seconds
+        FROM network_settings s
+        LEFT JOIN offers o ON o.advertiser_id = ${advertiserId}::int AND o.status <> 'archived'
+       WHERE s.id = 1
+       GROUP BY s.max_postback_amount, s.postback_replay_window_seconds`;
     return { limit: rows[0].limit, replayWindowSeconds: rows[0].replay_window_seconds };
   }
 }
