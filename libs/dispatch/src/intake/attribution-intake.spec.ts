@@ -123,4 +123,14 @@ describe('attributionIntake', () => {
     expect([reloads, recorded.length]).toEqual([0, 0]);
     expect(warnings).toEqual([expect.objectContaining({ conversionId: decided.value.conversionId, affiliateId: 7 })]);
   });
+
+  it('retries the batch when the catalogue cannot be loaded for a decision it lacks', async () => {
+    const recorded: NewDelivery[] = [];
+    const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
+    const stale = catalogOf([], Date.now() - 60_000);
+    const catalog = { current: () => stale, reload: async () => undefined }; // Catalog.reload keeps the old snapshot on failure
+    const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    await expect(handler([{ ...message(attribution(), 0), timestamp: Date.now() }])).rejects.toThrow('could not be loaded');
+    expect(recorded).toEqual([]);
+  });
 });

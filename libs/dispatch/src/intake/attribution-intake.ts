@@ -48,7 +48,10 @@ export function attributionIntake(deps: AttributionIntakeDeps) {
     if (newest + CLOCK_MARGIN_MS < snapshot.loadedAt) return snapshot;
     await delay(Math.max(0, snapshot.loadedAt + CATALOG_RELOAD_AFTER_MS - Date.now()));
     await deps.catalog.reload();
-    return deps.catalog.current();
+    const reloaded = deps.catalog.current();
+    // The load failed (PostgreSQL unreachable): the batch is retried rather than planned without what it names.
+    if (reloaded === snapshot) throw new Error('the catalogue could not be loaded for a decision it lacks');
+    return reloaded;
   };
 
   const record = async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {
