@@ -1,24 +1,20 @@
-import { PrismaService } from '@tracklane/db';
 import { createTestDatabase, TestDatabase, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { ApiKeyVerifier, issueApiKey } from '../src';
 
 describe('API key verification against Postgres', () => {
   let database: TestDatabase;
-  let prisma: PrismaService;
-  /** The test's own look at the table. */
   let pool: Pool;
   let verifier: ApiKeyVerifier;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    prisma = new PrismaService(database.url, 2);
-    pool = prisma.pool;
-    verifier = new ApiKeyVerifier(prisma);
+    pool = new Pool({ connectionString: database.url });
+    verifier = new ApiKeyVerifier(pool);
     await pool.query(`INSERT INTO affiliates (id, name) VALUES (5, 'Pub')`);
   });
   afterAll(async () => {
-    await prisma.onApplicationShutdown();
+    await pool.end();
     await database.drop();
   });
 
