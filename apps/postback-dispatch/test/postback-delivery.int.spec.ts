@@ -102,6 +102,16 @@ describe('postback-dispatch delivering to real receivers', () => {
     expect(row.last_latency_ms).toEqual(expect.any(Number));
   });
 
+  it("delivers the postback of an affiliate its catalogue never heard of: the decision loads the catalogue again", async () => {
+    const target = await receiver();
+    const id = await createAffiliate(pool, { url: `${target.url}/pb?c={click_id}` }); // written, never announced
+    expect(service.app.get(Catalog).current().affiliate(id)).toBeUndefined();
+    const event = decision(id);
+    await send(event);
+    await waitFor(() => target.succeeded().length === 1, { what: 'the postback', timeoutMs: 15_000 });
+    expect(target.requests[0].url).toBe(`/pb?c=${event.clickId}`);
+  });
+
   it('posts the values as JSON to the per-offer URL, which wins over the global one', async () => {
     const global = await receiver();
     const perOffer = await receiver();
