@@ -2,7 +2,7 @@ import { storableText } from '@tracklane/contracts';
 import { waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { TrafficResult } from './traffic';
-import type { WholePlatform } from './whole-platform';
+import { SERVICES, type WholePlatform } from './whole-platform';
 import { dataOf, reportingClient } from '@tracklane/api-client';
 
 export interface PromisesKept {
@@ -69,7 +69,16 @@ export async function checkPromises(
       async () =>
         (await count('SELECT count(*) FROM conversions WHERE conversion_id = ANY($1)', conversionIds)) === conversionIds.length,
       { timeoutMs, intervalMs: 500, what: `all ${conversionIds.length} acknowledged conversions booked` },
-    );
+    ).catch(async (error: Error) => {
+      // Published to Kafka but never booked (attribution), or never published (postback-ingest)?
+      const { rows } = await pool.query(
+        `SELECT r.conversion_id, r.received_at, r.published_at FROM postback_receipts r
+          WHERE r.conversion_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM conversions c WHERE c.conversion_id = r.conversion_id)
+          ORDER BY r.received_at LIMIT 5`,
+        [conversionIds],
+      );
+      throw new Error(`${error.message}; the first unbooked receipts: ${JSON.stringify(rows)}`);
+    });
 
     const doubled = await pool.query(
       `SELECT advertiser_id, order_id, count(*) FROM conversions WHERE order_id = ANY($1)
@@ -143,9 +152,25 @@ export async function checkPromises(
  * the figures for a test's own further checks.
  */
 export async function expectPromisesKept(world: WholePlatform, traffic: TrafficResult, timeoutMs: number): Promise<PromisesKept> {
-  const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, traffic, timeoutMs);
+  const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, traffic, timeoutMs).catch(
+    (error: Error) => {
+      // The services' logs live only in this process: a promise broken under faults is explained by them or not at all.
+      throw new Error(`${error.message}\n${serviceComplaints(world)}`, { cause: error });
+    },
+  );
   expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
   expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
   expect(kept.reconciliationBalanced).toBe(true);
   return kept;
+}
+
+/** The last warnings and errors of each running service, not counting kafkajs' own (brokers coming and going). */
+function serviceComplaints(world: WholePlatform, perService = 15): string {
+  return SERVICES.map((app) => {
+    const lines = world.platform
+      .logs(app)
+      .split('\n')
+      .filter((line) => /"level":(40|50|60)/.test(line) && !line.includes('"logger":"kafkajs"'));
+    return `${app}: ${lines.length} warnings and errors${lines.length ? ', the last:\n  ' : ''}${lines.slice(-perService).map((line) => line.slice(0, 600)).join('\n  ')}`;
+  }).join('\n');
 }
