@@ -6,6 +6,7 @@ import { attribution } from '../../test/attribution-fixture';
 import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
 import { attributionIntake } from './attribution-intake';
 
+/** A catalogue of affiliates only, loaded at `loadedAt`. */
 const catalogOf = (affiliates: CatalogAffiliate[], loadedAt: number) =>
   new CatalogSnapshot(
     {
@@ -22,34 +23,21 @@ const catalogOf = (affiliates: CatalogAffiliate[], loadedAt: number) =>
     loadedAt,
   );
 
-const snapshot = (() => {
-  const empty = CatalogSnapshot.empty();
-  return new CatalogSnapshot(
+const snapshot = catalogOf(
+  [
     {
-      offers: [],
-      advertisers: [],
-      affiliates: [
-        {
-          id: 7,
-          name: 'Pub',
-          status: 'active',
-          postbackUrl: 'https://aff.example/pb?cid={click_id}&s={status}&sub={sub1}',
-          postbackMethod: 'GET',
-          postbackStatuses: ['approved'],
-          postbackSecret: null,
-          referrerDomains: [],
-        },
-      ],
-      approvals: [],
-      payoutOverrides: [],
-      affiliatePostbacks: [],
-      coupons: [],
-      settings: empty.settings,
+      id: 7,
+      name: 'Pub',
+      status: 'active',
+      postbackUrl: 'https://aff.example/pb?cid={click_id}&s={status}&sub={sub1}',
+      postbackMethod: 'GET',
+      postbackStatuses: ['approved'],
+      postbackSecret: null,
+      referrerDomains: [],
     },
-    1,
-    Date.now(),
-  );
-})();
+  ],
+  Date.now(),
+);
 
 const message = (value: AttributionV1, offset: number): ConsumedMessage<AttributionV1> => ({
   topic: 'attributions.v1',
