@@ -42,6 +42,11 @@ export interface BatchConsumerOptions<T> {
    * usually 6 s). A killed process holds its partitions this long.
    */
   sessionTimeoutMs?: number;
+  /**
+   * A handler still running after this long is logged as a warning, and again each time as long again (default
+   * 90 s, longer than a retry topic's longest wait): its heartbeats keep its partitions from everyone else.
+   */
+  stillRunningWarnMs?: number;
 }
 
 export interface BatchConsumer {

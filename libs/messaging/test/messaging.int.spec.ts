@@ -1,4 +1,5 @@
 import { clicksV1, ClickV1, newId, topicNames } from '@tracklane/contracts';
+import pino from 'pino';
 import { createTestTopics, readTopic, TestTopics, waitFor } from '@tracklane/testing';
 import { BatchConsumerOptions, checkTopics, ConsumedMessage, DEAD_LETTER_HEADERS, deleteTopics, ensureTopics, KafkaBatchConsumer, KafkaMessageProducer } from '../src';
 
@@ -130,7 +131,7 @@ describe('messaging on a real Kafka broker', () => {
     }
   });
 
-  it('keeps its membership through a batch slower than the session timeout, so the batch is handled once', async () => {
+  it('keeps its membership through a batch slower than the session timeout, so the batch is handled once, and says it is still running', async () => {
     const fresh = await createTestTopics({ partitions: 1 });
     const freshNames = topicNames(clicksV1, fresh.prefix);
     const freshProducer = new KafkaMessageProducer(fresh.kafka);
@@ -142,14 +143,16 @@ describe('messaging on a real Kafka broker', () => {
         values.map((value) => ({ key: value.clickId, value: clicksV1.encode(value) })),
       );
       let handled = 0;
+      const logged: string[] = [];
       const group = new KafkaBatchConsumer<ClickV1>(
-        { kafka: fresh.kafka, producer: freshProducer },
+        { kafka: fresh.kafka, producer: freshProducer, logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }) },
         {
           groupId,
           topics: { [freshNames.main]: (bytes) => clicksV1.decode(bytes) },
           deadLetterTopic: () => freshNames.deadLetter,
           // The broker's smallest session; the handler below never heartbeats itself.
           sessionTimeoutMs: 6_000,
+          stillRunningWarnMs: 4_000,
           handler: async () => {
             handled++;
             await new Promise((resolve) => setTimeout(resolve, 9_000));
@@ -167,6 +170,13 @@ describe('messaging on a real Kafka broker', () => {
       }
       await group.stop();
       expect(handled).toBe(1);
+      // At 4 s and at 8 s of the 9 s batch: the only sign of a handler that never returns.
+      const stillRunning = logged.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'batch handler still running');
+      expect(stillRunning.map(({ group, topic, partition, messages }) => ({ group, topic, partition, messages }))).toEqual([
+        { group: groupId, topic: freshNames.main, partition: 0, messages: 2 },
+        { group: groupId, topic: freshNames.main, partition: 0, messages: 2 },
+      ]);
+      expect(stillRunning[1].runningMs).toBeGreaterThanOrEqual(8_000);
     } finally {
       await freshProducer.close();
       await fresh.drop();

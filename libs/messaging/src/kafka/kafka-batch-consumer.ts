@@ -1,4 +1,4 @@
-import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { BatchConsumer, BatchConsumerOptions } from '../consumer';
@@ -157,7 +157,7 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
     for (let attempt = 1; messages.length > 0; attempt++) {
       if (!active()) return;
       try {
-        const rejected = await this.whileAlive(heartbeat, () => this.options.handler(messages, { heartbeat, isActive: active }));
+        const rejected = await this.whileAlive(heartbeat, batch, () => this.options.handler(messages, { heartbeat, isActive: active }));
         if (rejected) deadLetters.push(...rejected);
         break;
       } catch (error) {
@@ -200,13 +200,24 @@ export class KafkaBatchConsumer<T> implements BatchConsumer {
    * commit fails, the next owner starts the same batch again and is evicted
    * in turn: the group stops making progress. A failed heartbeat (the group
    * is rebalancing) is left to the commit, which fails and rejoins.
+   *
+   * The same heartbeats keep a handler that never returns in the group, its
+   * partition held and nothing consumed, in silence: so one still running
+   * after `stillRunningWarnMs` is logged, and again each time as long again.
    */
-  private async whileAlive<R>(heartbeat: () => Promise<void>, work: () => Promise<R>): Promise<R> {
+  private async whileAlive<R>(heartbeat: () => Promise<void>, batch: Batch, work: () => Promise<R>): Promise<R> {
+    const startedAt = Date.now();
     const timer = setInterval(() => heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
+    const watchdog = setInterval(() => {
+      const { topic, partition, messages } = batch;
+      const runningMs = Date.now() - startedAt;
+      this.deps.logger?.warn({ group: this.options.groupId, topic, partition, messages: messages.length, runningMs }, 'batch handler still running');
+    }, this.options.stillRunningWarnMs ?? 90_000);
     try {
       return await work();
     } finally {
       clearInterval(timer);
+      clearInterval(watchdog);
     }
   }
 
