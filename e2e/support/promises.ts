@@ -1,5 +1,8 @@
 import { storableText } from '@tracklane/contracts';
 import { waitFor } from '@tracklane/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { TrafficResult } from './traffic';
 import { SERVICES, type WholePlatform } from './whole-platform';
@@ -155,13 +158,20 @@ export async function expectPromisesKept(world: WholePlatform, traffic: TrafficR
   const kept = await checkPromises(world.stack.database.url, { url: world.url('reporting'), adminKey: world.adminKey }, traffic, timeoutMs).catch(
     (error: Error) => {
       // The services' logs live only in this process: a promise broken under faults is explained by them or not at all.
-      throw new Error(`${error.message}\n${serviceComplaints(world)}`, { cause: error });
+      throw new Error(`${error.message}\n${serviceComplaints(world)}\n${savedLogs(world)}`, { cause: error });
     },
   );
   expect(kept.redirectedClicksRecorded).toBe(kept.clicksRedirected);
   expect(kept.conversionsBooked).toBe(kept.conversionsAcknowledged);
   expect(kept.reconciliationBalanced).toBe(true);
   return kept;
+}
+
+/** Every service's whole log (kafkajs' lines too) written to files, for what the excerpts above leave out; says where. */
+function savedLogs(world: WholePlatform): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tracklane-broken-promise-'));
+  for (const app of SERVICES) writeFileSync(join(dir, `${app}.log`), world.platform.logs(app));
+  return `every service's whole log: ${dir}`;
 }
 
 /** The last warnings and errors of each running service, not counting kafkajs' own (brokers coming and going). */
