@@ -1,4 +1,4 @@
-import { ICustomPartitioner, Kafka, Partitioners, PartitionerArgs, Producer, TopicMessages } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Message, Partitioners, PartitionerArgs, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { randomInt } from 'node:crypto';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { OutgoingMessage } from '../messages';
@@ -14,7 +14,10 @@ export interface KafkaProducerOptions {
    * it keeps every partition's batch under it.
    */
   maxBatchBytes?: number;
-  /** kafkajs retries of one request before the sends in it fail (default 3). */
+  /**
+   * kafkajs retries of one request before the sends in it fail (default 3);
+   * also the most times the messages Kafka's answer left out are sent again.
+   */
   retries?: number;
   /**
    * Topics whose messages need no per-key order (contract ordering "none").
@@ -52,12 +55,16 @@ function sizeOf(message: OutgoingMessage): number {
  * Partitions by key (kafkajs's default, Java-compatible murmur2) except for
  * unordered topics, whose messages all go to the partition of the current
  * request; `nextRequest` moves every unordered topic on to its next partition.
+ * It remembers where it last put each message of the request, so that the
+ * messages of a partition missing from Kafka's answer can be found.
  */
 class RequestStickyPartitioner {
   private readonly byKey = Partitioners.DefaultPartitioner();
   private readonly unordered: ReadonlySet<string>;
   /** Where each process starts, so instances do not all begin on partition 0. */
   private request = randomInt(1 << 30);
+  /** Where each message was last put: a retry within a request may put it elsewhere. */
+  private readonly placed = new WeakMap<Message, number>();
 
   constructor(unorderedTopics: readonly string[]) {
     this.unordered = new Set(unorderedTopics);
@@ -67,7 +74,24 @@ class RequestStickyPartitioner {
     this.request++;
   }
 
+  /** The messages of a request whose partition (where they were last put) Kafka's answer to it does not name. */
+  unanswered(request: TopicMessages[], answers: RecordMetadata[]): TopicMessages[] {
+    const answered = new Set(answers.map(({ topicName, partition }) => `${topicName}:${partition}`));
+    const left: TopicMessages[] = [];
+    for (const { topic, messages } of request) {
+      const unanswered = messages.filter((message) => !answered.has(`${topic}:${this.placed.get(message)}`));
+      if (unanswered.length > 0) left.push({ topic, messages: unanswered });
+    }
+    return left;
+  }
+
   readonly partition = (args: PartitionerArgs): number => {
+    const partition = this.choose(args);
+    this.placed.set(args.message, partition);
+    return partition;
+  };
+
+  private choose(args: PartitionerArgs): number {
     if (!this.unordered.has(args.topic)) return this.byKey(args);
     const metadata = args.partitionMetadata;
     // A partition without a leader cannot take the batch now; pick among those with one (kafkajs does the same for keyless messages).
@@ -80,7 +104,7 @@ class RequestStickyPartitioner {
       if (index-- === 0) return partition.partitionId;
     }
     return metadata[0].partitionId;
-  };
+  }
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -100,6 +124,7 @@ export class KafkaMessageProducer implements MessageProducer {
   private readonly maxBatchMessages: number;
   private readonly maxBatchBytes: number;
   private readonly lingerMicros: number;
+  private readonly retries: number;
   private readonly partitioner: RequestStickyPartitioner;
   private queue: PendingSend[] = [];
   private queuedMessages = 0;
@@ -109,12 +134,14 @@ export class KafkaMessageProducer implements MessageProducer {
   private closed = false;
   private readonly sent?: Counter;
   private readonly failed?: Counter;
+  private readonly resent?: Counter;
   private readonly batchSize?: Histogram;
 
   constructor(kafka: Kafka, options: KafkaProducerOptions = {}) {
     this.maxBatchMessages = options.maxBatchMessages ?? 2000;
     this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
     this.lingerMicros = options.lingerMicros ?? 500;
+    this.retries = options.retries ?? 3;
     this.partitioner = new RequestStickyPartitioner(options.unorderedTopics ?? []);
     const createPartitioner: ICustomPartitioner = () => this.partitioner.partition;
     this.newProducer = () =>
@@ -122,7 +149,7 @@ export class KafkaMessageProducer implements MessageProducer {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner,
-        retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+        retry: { retries: this.retries, initialRetryTime: 100, maxRetryTime: 1_000 },
       });
     this.producer = this.newProducer();
     if (options.metrics) {
@@ -135,6 +162,12 @@ export class KafkaMessageProducer implements MessageProducer {
       this.failed = new Counter({
         name: 'tracklane_kafka_messages_failed_total',
         help: 'Messages Kafka did not acknowledge',
+        labelNames: ['topic'],
+        registers: [options.metrics],
+      });
+      this.resent = new Counter({
+        name: 'tracklane_kafka_messages_resent_total',
+        help: "Messages sent again because Kafka's answer to their request left out their partition",
         labelNames: ['topic'],
         registers: [options.metrics],
       });
@@ -177,15 +210,10 @@ export class KafkaMessageProducer implements MessageProducer {
 
   prepare(topics: readonly string[]): Promise<void> {
     // A batch without messages loads the topics' metadata and sends nothing.
-    this.preparing ??= this.connect()
-      .then(() => this.producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })), acks: -1 }))
-      .then(
-        () => undefined,
-        (error: Error) => {
-          this.preparing = null;
-          throw error;
-        },
-      );
+    this.preparing ??= this.sendAll(topics.map((topic) => ({ topic, messages: [] }))).catch((error: Error) => {
+      this.preparing = null;
+      throw error;
+    });
     return this.preparing;
   }
 
@@ -263,9 +291,7 @@ export class KafkaMessageProducer implements MessageProducer {
       count += send.messages.length;
     }
     try {
-      await this.connect();
-      this.partitioner.nextRequest();
-      await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      await this.sendAll([...byTopic.values()]);
       this.batchSize?.observe(count);
       for (const send of batch) {
         this.sent?.inc({ topic: send.topic }, send.messages.length);
@@ -277,6 +303,33 @@ export class KafkaMessageProducer implements MessageProducer {
         this.failed?.inc({ topic: send.topic }, send.messages.length);
         send.reject(error as Error);
       }
+    }
+  }
+
+  /**
+   * Sends one request and resolves once Kafka has acknowledged every message
+   * in it. kafkajs can resolve a request while some of its messages were
+   * never written: a request spans the leaders of its partitions, and
+   * kafkajs retries only towards the brokers that have not answered yet,
+   * grouped by the leaders it now knows. When a broker shuts down, its
+   * partitions move to a broker that has already answered for its own, and
+   * the retry leaves them out (kafkajs 2.2.4; its open pull request #1798
+   * describes the same). So the answer is checked: the messages of every
+   * partition it does not name are sent again, by a new producer (the failure
+   * behind it left sequence numbers in doubt, as below).
+   */
+  private async sendAll(request: TopicMessages[]): Promise<void> {
+    let unanswered = request;
+    for (let round = 0; ; round++) {
+      await this.connect();
+      this.partitioner.nextRequest();
+      const answers = await this.producer.sendBatch({ topicMessages: unanswered, acks: -1 });
+      unanswered = this.partitioner.unanswered(unanswered, answers);
+      if (unanswered.length === 0) return;
+      const left = unanswered.reduce((sum, { messages }) => sum + messages.length, 0);
+      if (round >= this.retries) throw new Error(`Kafka's answer left out the partitions of ${left} messages, ${round + 1} times`);
+      for (const { topic, messages } of unanswered) this.resent?.inc({ topic }, messages.length);
+      this.replaceProducer();
     }
   }
 
