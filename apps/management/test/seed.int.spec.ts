@@ -1,4 +1,5 @@
 import { loadCatalog } from '@tracklane/catalog';
+import { PrismaService } from '@tracklane/db';
 import { WORKSPACE_ROOT } from '@tracklane/testing';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('demo seed', () => {
     expect((await api.as(values.DEMO_ADVERTISER_KEY).get(`/v1/advertisers/${values.DEMO_ADVERTISER_ID}/postback-url`)).status).toBe(200);
     expect((await api.as(values.DEMO_ADMIN_KEY).get('/v1/network-settings')).status).toBe(200);
 
-    const catalogue = await loadCatalog(api.pool);
+    const catalogue = await loadCatalog(api.service.app.get(PrismaService));
     expect(catalogue.offers.map((offer) => [offer.name, offer.goals.map((goal) => goal.code)])).toEqual([
       ['Demo Shop: Sneakers', ['sale', 'lead']],
       ['Demo Shop: App install', ['install', 'purchase']],
@@ -66,7 +67,7 @@ describe('demo seed', () => {
     expect(second.values.DEMO_ADMIN_KEY).not.toBe(values.DEMO_ADMIN_KEY);
     expect((await affiliate.get('/v1/me')).body.reason).toBe('revoked');
     expect((await api.as(second.values.DEMO_AFFILIATE_KEY).get('/v1/me')).status).toBe(200);
-    const again = await loadCatalog(api.pool);
+    const again = await loadCatalog(api.service.app.get(PrismaService));
     expect([again.offers.length, again.advertisers.length, again.affiliates.length, again.approvals.length]).toEqual([2, 1, 2, 2]);
     const seeded = await api.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor_role = 'system'`);
     expect(seeded.rows[0].n).toBeGreaterThan(10);

@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyVerifier } from '@tracklane/api-keys';
 import { REDIS, Redis } from '@tracklane/cache';
+import { PrismaService } from '@tracklane/db';
 import { LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { ApiAuthEnv } from './api-auth.env';
 import { ApiKeyGuard } from './api-key.guard';
 import { FailedKeyAttempts } from './failed-key-attempts';
@@ -19,7 +19,7 @@ export class ApiAuthModule {
     return {
       module: ApiAuthModule,
       providers: [
-        { provide: ApiKeyVerifier, inject: [Pool], useFactory: (pool: Pool) => new ApiKeyVerifier(pool) },
+        { provide: ApiKeyVerifier, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ApiKeyVerifier(prisma) },
         {
           provide: FailedKeyAttempts,
           inject: [REDIS, LOGGER],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { PrismaService } from '@tracklane/db';
 import { ApiKeyRole, apiKeyMatches, apiKeyPrefix } from './api-key';
 
 /** Who is calling, as established from their API key. */
@@ -20,34 +20,33 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Checks API keys against the api_keys table on every request, so a
  * revoked key stops working at once. last_used_at is written at most once a
- * minute per key to keep reads cheap.
+ * minute per key to keep reads cheap. Both are model calls.
  */
 @Injectable()
 export class ApiKeyVerifier {
   private readonly lastUsedWritten = new Map<number, number>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   async verify(key: string | undefined | null): Promise<Verification> {
     if (!key) return { ok: false, reason: 'missing' };
     const prefix = apiKeyPrefix(key);
     if (!prefix) return { ok: false, reason: 'malformed' };
-    const { rows } = await this.pool.query(
-      `SELECT id, key_hash, role, advertiser_id, affiliate_id, read_only, revoked_at FROM api_keys WHERE key_prefix = $1`,
-      [prefix],
-    );
-    const row = rows[0];
-    if (!row || !apiKeyMatches(key, row.key_hash)) return { ok: false, reason: 'unknown' };
-    if (row.revoked_at) return { ok: false, reason: 'revoked' };
+    const row = await this.prisma.apiKey.findUnique({
+      where: { keyPrefix: prefix },
+      select: { id: true, keyHash: true, role: true, advertiserId: true, affiliateId: true, readOnly: true, revokedAt: true },
+    });
+    if (!row || !apiKeyMatches(key, row.keyHash)) return { ok: false, reason: 'unknown' };
+    if (row.revokedAt) return { ok: false, reason: 'revoked' };
     this.touch(row.id);
     return {
       ok: true,
       principal: {
         keyId: row.id,
-        role: row.role,
-        advertiserId: row.advertiser_id,
-        affiliateId: row.affiliate_id,
-        readOnly: row.read_only,
+        role: row.role as ApiKeyRole,
+        advertiserId: row.advertiserId,
+        affiliateId: row.affiliateId,
+        readOnly: row.readOnly,
       },
     };
   }
@@ -56,7 +55,7 @@ export class ApiKeyVerifier {
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(keyId, now);
-    this.pool.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [keyId]).catch(() => {
+    this.prisma.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date() }, select: { id: true } }).catch(() => {
       this.lastUsedWritten.delete(keyId); // try again on the next request
     });
   }

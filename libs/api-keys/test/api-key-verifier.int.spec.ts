@@ -1,20 +1,24 @@
+import { PrismaService } from '@tracklane/db';
 import { createTestDatabase, TestDatabase, waitFor } from '@tracklane/testing';
 import { Pool } from 'pg';
 import { ApiKeyVerifier, issueApiKey } from '../src';
 
 describe('API key verification against Postgres', () => {
   let database: TestDatabase;
+  let prisma: PrismaService;
+  /** The test's own look at the table. */
   let pool: Pool;
   let verifier: ApiKeyVerifier;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new Pool({ connectionString: database.url });
-    verifier = new ApiKeyVerifier(pool);
+    prisma = new PrismaService(database.url, 2);
+    pool = prisma.pool;
+    verifier = new ApiKeyVerifier(prisma);
     await pool.query(`INSERT INTO affiliates (id, name) VALUES (5, 'Pub')`);
   });
   afterAll(async () => {
-    await pool.end();
+    await prisma.onApplicationShutdown();
     await database.drop();
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InvalidationBus } from '@tracklane/cache';
+import { PrismaService } from '@tracklane/db';
 import { LOGGER, Logger } from '@tracklane/observability';
-import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import { CatalogSnapshot } from './catalog-snapshot';
 import { loadCatalog } from './catalog.repository';
@@ -28,7 +28,7 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
   private readonly versionGauge: Gauge;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly prisma: PrismaService,
     private readonly bus: InvalidationBus,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions,
@@ -76,7 +76,7 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
       do {
         this.reloadRequested = false;
         try {
-          const contents = await loadCatalog(this.pool);
+          const contents = await loadCatalog(this.prisma);
           this.snapshot = new CatalogSnapshot(contents, this.snapshot.version + 1, Date.now());
           this.versionGauge.set(Date.now() / 1000);
         } catch (error) {

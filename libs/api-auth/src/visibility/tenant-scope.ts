@@ -1,5 +1,5 @@
 import { forbidden } from '@tracklane/http-api';
-import { Pool } from 'pg';
+import type { PrismaClient } from '@tracklane/db';
 import { Visibility } from './visibility';
 
 /** Filter parameters that name another tenant's objects. */
@@ -45,21 +45,23 @@ export function checkTenantIds(visibility: Visibility, filters: Pick<TenantFilte
  * reveal what exists. (Affiliates own no offers: their rows are their own
  * traffic whatever offer they filter on.)
  */
-export async function checkTenantFilters(pool: Pool, visibility: Visibility, filters: TenantFilters, names: FilterNames = SNAKE_CASE_FILTERS): Promise<void> {
+export async function checkTenantFilters(
+  prisma: Pick<PrismaClient, 'offer' | 'goal'>,
+  visibility: Visibility,
+  filters: TenantFilters,
+  names: FilterNames = SNAKE_CASE_FILTERS,
+): Promise<void> {
   checkTenantIds(visibility, filters, names);
   const advertiserId = visibility.role === 'advertiser' ? visibility.advertiserId : null;
   if (advertiserId === null) return;
   const { offerIds = [], goalIds = [] } = filters;
   if (offerIds.length > 0) {
-    const { rows } = await pool.query<{ id: number }>(`SELECT id FROM offers WHERE id = ANY($1::int[]) AND advertiser_id = $2`, [[...new Set(offerIds)], advertiserId]);
+    const rows = await prisma.offer.findMany({ where: { id: { in: [...new Set(offerIds)] }, advertiserId }, select: { id: true } });
     const foreign = offerIds.find((id) => !rows.some((row) => row.id === id));
     if (foreign !== undefined) throw forbidden(`offer ${foreign} is not one of advertiser ${advertiserId}'s offers`, names.offerIds);
   }
   if (goalIds.length > 0) {
-    const { rows } = await pool.query<{ id: number }>(
-      `SELECT g.id FROM goals g JOIN offers o ON o.id = g.offer_id WHERE g.id = ANY($1::int[]) AND o.advertiser_id = $2`,
-      [[...new Set(goalIds)], advertiserId],
-    );
+    const rows = await prisma.goal.findMany({ where: { id: { in: [...new Set(goalIds)] }, offer: { advertiserId } }, select: { id: true } });
     const foreign = goalIds.find((id) => !rows.some((row) => row.id === id));
     if (foreign !== undefined) throw forbidden(`goal ${foreign} is not a goal of advertiser ${advertiserId}'s offers`, names.goalIds);
   }

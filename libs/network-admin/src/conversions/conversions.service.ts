@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ID_PATTERN } from '@tracklane/contracts';
 import { checkTenantFilters, Visibility, visibilityOf } from '@tracklane/api-auth';
 import { Prisma, PrismaService } from '@tracklane/db';
-import { Pool } from 'pg';
 import { Actor, advertiserOf, affiliateOf, invalid, isAdmin, notFound } from '../access';
 import { Page, PageQuery, pageSize, toPage } from '../lists';
 import { ConversionView, conversionView } from './conversion.view';
@@ -26,7 +25,6 @@ const withStatus = { statusChanges: { orderBy: [{ changedAt: 'desc' as const }, 
 export class ConversionsService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly pool: Pool,
   ) {}
 
   async list(actor: Actor, query: ConversionListQuery): Promise<Page<ConversionView>> {
@@ -35,7 +33,7 @@ export class ConversionsService {
     }
     const size = pageSize(query);
     const visibility = await this.visibility(actor);
-    await checkTenantFilters(this.pool, visibility, {
+    await checkTenantFilters(this.prisma, visibility, {
       offerIds: query.offerId === undefined ? [] : [query.offerId],
       affiliateIds: query.affiliateId === undefined ? [] : [query.affiliateId],
     });

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { checkTenantFilters, visibilityOf } from '@tracklane/api-auth';
 import { COUPON_CODE_REASON, couponCodeOf } from '@tracklane/contracts';
 import { CouponCode, Prisma, PrismaService, sqlStateOf } from '@tracklane/db';
-import { Pool } from 'pg';
 import { Actor, advertiserOf, affiliateOf, conflict, conflicts, forbidden, invalid, invalidFields, isAdmin, notFound } from '../access';
 import { ChangeLog, lockRow, Removal, Tx } from '../changes';
 import { idCursor, Page, PageQuery, pageSize, toPage } from '../lists';
@@ -48,12 +47,11 @@ export class CouponCodesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly changes: ChangeLog,
-    private readonly pool: Pool,
   ) {}
 
   async list(actor: Actor, query: CouponCodeListQuery): Promise<Page<CouponCodeView>> {
     const size = pageSize(query);
-    await checkTenantFilters(this.pool, visibilityOf(actor, { advertisersSeePayouts: false }), {
+    await checkTenantFilters(this.prisma, visibilityOf(actor, { advertisersSeePayouts: false }), {
       offerIds: query.offerId === undefined ? [] : [query.offerId],
       affiliateIds: query.affiliateId === undefined ? [] : [query.affiliateId],
     });
