@@ -1,4 +1,4 @@
-import { ICustomPartitioner, Kafka, Message, Partitioners, PartitionerArgs, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Partitioners, PartitionerArgs, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { randomInt } from 'node:crypto';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { OutgoingMessage } from '../messages';
@@ -55,16 +55,20 @@ function sizeOf(message: OutgoingMessage): number {
  * Partitions by key (kafkajs's default, Java-compatible murmur2) except for
  * unordered topics, whose messages all go to the partition of the current
  * request; `nextRequest` moves every unordered topic on to its next partition.
- * It remembers where it last put each message of the request, so that the
- * messages of a partition missing from Kafka's answer can be found.
+ * It remembers where it put each message of the current request, so that
+ * the messages of a partition missing from Kafka's answer can be found.
  */
 class RequestStickyPartitioner {
   private readonly byKey = Partitioners.DefaultPartitioner();
   private readonly unordered: ReadonlySet<string>;
   /** Where each process starts, so instances do not all begin on partition 0. */
   private request = randomInt(1 << 30);
-  /** Where each message was last put: a retry within a request may put it elsewhere. */
-  private readonly placed = new WeakMap<Message, number>();
+  /**
+   * The partitions given to the current request's messages, per topic, in
+   * the order kafkajs asked. kafkajs asks for every message of a topic, in
+   * order, at each attempt (a retry may place them elsewhere).
+   */
+  private placements = new Map<string, number[]>();
 
   constructor(unorderedTopics: readonly string[]) {
     this.unordered = new Set(unorderedTopics);
@@ -72,14 +76,17 @@ class RequestStickyPartitioner {
 
   nextRequest(): void {
     this.request++;
+    this.placements = new Map();
   }
 
-  /** The messages of a request whose partition (where they were last put) Kafka's answer to it does not name. */
+  /** The messages of the current request whose partition at the last attempt Kafka's answer does not name. */
   unanswered(request: TopicMessages[], answers: RecordMetadata[]): TopicMessages[] {
-    const answered = new Set(answers.map(({ topicName, partition }) => `${topicName}:${partition}`));
     const left: TopicMessages[] = [];
     for (const { topic, messages } of request) {
-      const unanswered = messages.filter((message) => !answered.has(`${topic}:${this.placed.get(message)}`));
+      const answered = new Set(answers.filter(({ topicName }) => topicName === topic).map(({ partition }) => partition));
+      const placed = this.placements.get(topic) ?? [];
+      const lastAttempt = placed.length - messages.length;
+      const unanswered = lastAttempt < 0 ? messages : messages.filter((_, index) => !answered.has(placed[lastAttempt + index]));
       if (unanswered.length > 0) left.push({ topic, messages: unanswered });
     }
     return left;
@@ -87,7 +94,9 @@ class RequestStickyPartitioner {
 
   readonly partition = (args: PartitionerArgs): number => {
     const partition = this.choose(args);
-    this.placed.set(args.message, partition);
+    const placed = this.placements.get(args.topic);
+    if (placed) placed.push(partition);
+    else this.placements.set(args.topic, [partition]);
     return partition;
   };
 
@@ -210,10 +219,15 @@ export class KafkaMessageProducer implements MessageProducer {
 
   prepare(topics: readonly string[]): Promise<void> {
     // A batch without messages loads the topics' metadata and sends nothing.
-    this.preparing ??= this.sendAll(topics.map((topic) => ({ topic, messages: [] }))).catch((error: Error) => {
-      this.preparing = null;
-      throw error;
-    });
+    this.preparing ??= this.connect()
+      .then(() => this.producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })), acks: -1 }))
+      .then(
+        () => undefined,
+        (error: Error) => {
+          this.preparing = null;
+          throw error;
+        },
+      );
     return this.preparing;
   }
 
@@ -319,6 +333,7 @@ export class KafkaMessageProducer implements MessageProducer {
    * behind it left sequence numbers in doubt, as below).
    */
   private async sendAll(request: TopicMessages[]): Promise<void> {
+    // One request at a time (the drain is serial): the partitioner's placements are this request's.
     let unanswered = request;
     for (let round = 0; ; round++) {
       await this.connect();
