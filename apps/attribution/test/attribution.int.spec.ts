@@ -1,7 +1,10 @@
 import { checkBooks, clickFixture, conversionFixture, seedNetwork, statusChangeFixture } from '@tracklane/attribution/testing';
+import { Catalog } from '@tracklane/catalog';
 import { ClickV1, ConversionV1, newId } from '@tracklane/contracts';
 import { DEAD_LETTER_HEADERS } from '@tracklane/messaging';
+import { RunningService } from '@tracklane/observability';
 import { waitFor } from '@tracklane/testing';
+import { AttributionEnv } from '../src/attribution.env';
 import { AttributionHarness } from './harness';
 
 const NOW = Date.now();
@@ -17,6 +20,7 @@ function scenario(click: Partial<ClickV1> & { at?: number } = {}, conversion: Pa
 
 describe('attribution', () => {
   let harness: AttributionHarness;
+  let attribution: RunningService<AttributionEnv>;
 
   beforeAll(async () => {
     harness = await AttributionHarness.create();
@@ -46,7 +50,7 @@ describe('attribution', () => {
       `INSERT INTO coupon_codes (code, code_key, affiliate_id, offer_id, advertiser_id) VALUES ('SAVE10', 'save10', 8, 10, 1), ('NOPE', 'nope', 7, 10, 1);
        INSERT INTO offer_affiliates (offer_id, affiliate_id, status) VALUES (10, 8, 'approved')`,
     );
-    await harness.start({ CONVERSION_RETRY_MAX_MS: 4_000 });
+    attribution = await harness.start({ CONVERSION_RETRY_MAX_MS: 4_000 });
   });
   afterAll(() => harness?.destroy());
 
@@ -184,11 +188,12 @@ describe('attribution', () => {
   });
 
   it('attributes to an offer created a moment ago, before the catalogue heard of it', async () => {
+    // A catalogue loaded a moment before the offer was made: under a second old, and without it.
+    await attribution.app.get(Catalog).reload();
     await harness.pool.query(`
       INSERT INTO offers (id, advertiser_id, name, destination_url) VALUES (14, 1, 'New', 'https://shop.example/');
       INSERT INTO goals (id, offer_id, code, name, is_default, revenue_amount, payout_amount) VALUES (140, 14, 'sale', 'Sale', true, 4, 1);
     `);
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // older than the reload threshold
     const [click, conversion] = scenario({ offerId: 14 });
     await harness.publishClicks([click]);
     await harness.publishConversions([conversion]);

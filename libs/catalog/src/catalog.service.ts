@@ -2,11 +2,17 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InvalidationBus } from '@tracklane/cache';
 import { PrismaService } from '@tracklane/db';
 import { LOGGER, Logger } from '@tracklane/observability';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Gauge, Registry } from 'prom-client';
 import { CatalogSnapshot } from './catalog-snapshot';
 import { loadCatalog } from './catalog.repository';
 
 export const CATALOG_OPTIONS = Symbol('CATALOG_OPTIONS');
+
+/** Loads for something the catalogue lacks come at most this often, however many requests name such things. */
+const RELOAD_ON_MISS_EVERY_MS = 1_000;
+/** How far a message's timestamp (its producer's clock) and this process's clock may disagree. */
+const CLOCK_MARGIN_MS = 5_000;
 
 export interface CatalogOptions {
   /** Full reload even without invalidations, in case one was missed (default 60 s). */
@@ -58,12 +64,30 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Reloads unless the snapshot is younger than `minAgeMs`: for a request that names something the catalogue
-   * lacks (an offer created a moment ago, or whose announcement was missed), so it is found within a second
-   * instead of at the next periodic reload, while a flood of unknown ids costs at most one load a second.
+   * For a request that names something the catalogue lacks (an offer created a moment ago, or whose
+   * announcement was missed): loads it again in the background unless the snapshot is under a second old,
+   * so the thing is found within a second instead of at the next periodic reload, while a flood of unknown
+   * ids costs at most one load a second.
    */
-  reloadIfOlderThan(minAgeMs: number): void {
-    if (this.loading === null && Date.now() - this.snapshot.loadedAt >= minAgeMs) void this.reload().catch(() => undefined);
+  reloadOnMiss(): void {
+    if (this.loading === null && Date.now() - this.snapshot.loadedAt >= RELOAD_ON_MISS_EVERY_MS) void this.reload().catch(() => undefined);
+  }
+
+  /**
+   * A snapshot that holds what existed when a message naming something the current one lacks was made
+   * (`madeAt`, the message's timestamp): the current snapshot if it was loaded clearly later (what it lacks
+   * is gone, or never was); otherwise the catalogue is loaded again, no sooner than a second after the last
+   * load, and the new snapshot returned. Throws when that load fails, so that a batch is retried rather than
+   * decided without what it names.
+   */
+  async loadedAfter(madeAt: number): Promise<CatalogSnapshot> {
+    const snapshot = this.snapshot;
+    if (madeAt + CLOCK_MARGIN_MS < snapshot.loadedAt) return snapshot;
+    await delay(Math.max(0, snapshot.loadedAt + RELOAD_ON_MISS_EVERY_MS - Date.now()));
+    await this.reload();
+    // reload() keeps the last good snapshot when a load fails.
+    if (this.snapshot === snapshot) throw new Error('the catalogue could not be loaded for a message that names something it lacks');
+    return this.snapshot;
   }
 
   /** Loads the catalogue again (coalescing concurrent requests into at most one extra load). */

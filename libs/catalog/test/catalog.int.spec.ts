@@ -57,6 +57,32 @@ describe('catalogue cache', () => {
     expect(catalog.current().offer(10)?.destinationUrl).toBe('https://acme.example/v2?c={click_id}');
   });
 
+  describe('a snapshot loaded after a message that names something it lacks', () => {
+    it('is the current one, without a load, when that was loaded clearly after the message', async () => {
+      const current = catalog.current();
+      expect(await catalog.loadedAfter(current.loadedAt - 60_000)).toBe(current);
+    });
+
+    it('is loaded again for a newer message, no sooner than a second after the last load, and holds what was made unannounced', async () => {
+      await catalog.reload();
+      const before = catalog.current();
+      await pool.query(`INSERT INTO affiliates (id, name) VALUES (8, 'Unannounced')`);
+      const loaded = await catalog.loadedAfter(Date.now());
+      expect(loaded).not.toBe(before);
+      expect(loaded.affiliate(8)?.name).toBe('Unannounced');
+      expect(loaded.loadedAt - before.loadedAt).toBeGreaterThanOrEqual(1_000);
+    });
+
+    it('is refused when the catalogue cannot be loaded, so that the batch is retried', async () => {
+      await pool.query('ALTER TABLE affiliates RENAME TO affiliates_away');
+      try {
+        await expect(catalog.loadedAfter(Date.now())).rejects.toThrow('could not be loaded');
+      } finally {
+        await pool.query('ALTER TABLE affiliates_away RENAME TO affiliates');
+      }
+    });
+  });
+
   it('drops archived offers', async () => {
     await pool.query(`UPDATE offers SET status = 'archived' WHERE id = 10`);
     await announceCatalogChange(service.app.get(InvalidationBus), 'offer', 10);

@@ -33,9 +33,6 @@ interface ChangeOutcome {
   message: ConversionV1;
 }
 
-/** How old the catalogue must be before a conversion naming an offer or goal it lacks makes it reload. */
-const CATALOG_RELOAD_AFTER_MS = 1_000;
-
 /**
  * Decides a batch of conversions.v1 messages — new conversions, then status
  * changes — and books it in ONE transaction: conversions, status changes and
@@ -221,24 +218,23 @@ export class ConversionProcessor {
   }
 
   /**
-   * A conversion may name an offer, goal or promo code created a moment ago,
-   * before the catalogue heard of it: reload (at most once a second) rather
-   * than reject it.
+   * A conversion may name a goal or promo code created a moment ago, before
+   * the catalogue heard of it: it is decided with a snapshot loaded after it
+   * (Catalog.loadedAfter) rather than rejected.
    */
   private async catalogFor(conversions: Message[], clicks: Map<string, ClickRecord>): Promise<BatchCatalog> {
     const snapshot = this.catalog.current();
     const coupons = couponsOf(conversions, snapshot);
-    const lacking = conversions.some(({ value }) => {
+    const lacking = conversions.filter(({ value }) => {
       const click = value.clickId === null ? undefined : clicks.get(value.clickId);
       if (click !== undefined && !snapshot.goal(click.offerId, value.goal)) return true;
       // Only where the code is all there is: advertisers post site-wide codes no affiliate holds beside click ids.
       const coupon = value.clickId === null ? coupons.get(value.eventId) : undefined;
       return coupon !== undefined && 'miss' in coupon;
     });
-    if (!lacking || Date.now() - snapshot.loadedAt < CATALOG_RELOAD_AFTER_MS) return { catalog: snapshot, coupons };
-    await this.catalog.reload();
-    const reloaded = this.catalog.current();
-    return { catalog: reloaded, coupons: couponsOf(conversions, reloaded) };
+    if (lacking.length === 0) return { catalog: snapshot, coupons };
+    const loaded = await this.catalog.loadedAfter(lacking.reduce((newest, { timestamp }) => Math.max(newest, timestamp), -Infinity));
+    return loaded === snapshot ? { catalog: snapshot, coupons } : { catalog: loaded, coupons: couponsOf(conversions, loaded) };
   }
 }
 

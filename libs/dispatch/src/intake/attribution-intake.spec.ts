@@ -62,7 +62,7 @@ describe('attributionIntake', () => {
         return batch.length;
       },
     } as unknown as DeliveryRepository;
-    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, reload: async () => undefined }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, loadedAfter: async () => snapshot }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
     const batch = [attribution({ sub1: 'a' }), attribution({ sub1: 'poison' }), attribution({ sub1: 'b' })].map(message);
     const deadLetters = await handler(batch);
     expect(deadLetters.map((dead) => [dead.message.offset, dead.error])).toEqual([['1', 'refused by the database: new row violates check constraint']]);
@@ -75,48 +75,67 @@ describe('attributionIntake', () => {
         throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
       },
     } as unknown as DeliveryRepository;
-    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, reload: async () => undefined }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    const handler = attributionIntake({ deliveries, catalog: { current: () => snapshot, loadedAfter: async () => snapshot }, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
     await expect(handler([message(attribution(), 0)])).rejects.toThrow('duplicate key');
   });
 
-  it('loads the catalogue again for a decision newer than it about an affiliate it lacks, and then records the postback', async () => {
+  it('plans a decision about an affiliate the catalogue lacks with one loaded after the newest such decision', async () => {
     const recorded: NewDelivery[] = [];
     const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
-    let current = catalogOf([], Date.now() - 60_000);
-    let reloads = 0;
+    const asked: number[] = [];
     const catalog = {
-      current: () => current,
-      reload: async () => {
-        reloads++;
-        current = snapshot;
+      current: () => catalogOf([], Date.now() - 60_000),
+      loadedAfter: async (madeAt: number) => {
+        asked.push(madeAt);
+        return snapshot;
       },
     };
     const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
-    const decided = { ...message(attribution({ sub1: 'new' }), 0), timestamp: Date.now() };
-    expect(await handler([decided])).toEqual([]);
-    expect(reloads).toBe(1);
-    expect(recorded.map((delivery) => delivery.conversionId)).toEqual([decided.value.conversionId]);
+    const now = Date.now();
+    const decided = [{ ...message(attribution({ sub1: 'a' }), 0), timestamp: now - 5 }, { ...message(attribution({ sub1: 'b' }), 1), timestamp: now }];
+    expect(await handler(decided)).toEqual([]);
+    expect(asked).toEqual([now]);
+    expect(recorded.map((delivery) => delivery.conversionId)).toEqual(decided.map(({ value }) => value.conversionId));
   });
 
-  it('sends nothing, and loads nothing, for an affiliate a catalogue newer than the decision lacks (archived)', async () => {
+  it('asks for no other catalogue when the current one holds every affiliate named', async () => {
     const recorded: NewDelivery[] = [];
     const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
-    let reloads = 0;
-    const catalog = { current: () => catalogOf([], Date.now()), reload: async () => void reloads++ };
+    const catalog = {
+      current: () => snapshot,
+      loadedAfter: async (): Promise<CatalogSnapshot> => {
+        throw new Error('not asked for');
+      },
+    };
+    const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
+    // No offer named, and the affiliate is in the catalogue: nothing lacking.
+    await handler([{ ...message(attribution({ offerId: null }), 0), timestamp: Date.now() }]);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('sends nothing, and logs it, for an affiliate a catalogue loaded after the decision lacks (archived)', async () => {
+    const recorded: NewDelivery[] = [];
+    const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
+    const archived = catalogOf([], Date.now());
+    const catalog = { current: () => archived, loadedAfter: async () => archived };
     const warnings: unknown[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
     const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger });
     const decided = { ...message(attribution(), 0), timestamp: Date.now() - 60_000 };
     await handler([decided]);
-    expect([reloads, recorded.length]).toEqual([0, 0]);
+    expect(recorded).toEqual([]);
     expect(warnings).toEqual([expect.objectContaining({ conversionId: decided.value.conversionId, affiliateId: 7 })]);
   });
 
-  it('retries the batch when the catalogue cannot be loaded for a decision it lacks', async () => {
+  it('retries the batch when no catalogue can be loaded for a decision it lacks', async () => {
     const recorded: NewDelivery[] = [];
     const deliveries = { insert: async (batch: NewDelivery[]) => recorded.push(...batch) } as unknown as DeliveryRepository;
-    const stale = catalogOf([], Date.now() - 60_000);
-    const catalog = { current: () => stale, reload: async () => undefined }; // Catalog.reload keeps the old snapshot on failure
+    const catalog = {
+      current: () => catalogOf([], Date.now() - 60_000),
+      loadedAfter: async (): Promise<CatalogSnapshot> => {
+        throw new Error('the catalogue could not be loaded');
+      },
+    };
     const handler = attributionIntake({ deliveries, catalog, onRecorded: () => undefined, logger: pino({ level: 'silent' }) });
     await expect(handler([{ ...message(attribution(), 0), timestamp: Date.now() }])).rejects.toThrow('could not be loaded');
     expect(recorded).toEqual([]);

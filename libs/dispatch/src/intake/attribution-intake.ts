@@ -2,14 +2,9 @@ import { Catalog, CatalogSnapshot } from '@tracklane/catalog';
 import { AttributionV1 } from '@tracklane/contracts';
 import { isolatePoison } from '@tracklane/db';
 import { ConsumedMessage, DeadLetter } from '@tracklane/messaging';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DeliveryRepository, NewDelivery } from '../delivery/delivery.repository';
 import { planPostback } from '../planning/postback-plan';
-
-const CATALOG_RELOAD_AFTER_MS = 1_000;
-/** How far the producer's clock (the message timestamp) and this one may disagree. */
-const CLOCK_MARGIN_MS = 5_000;
 
 /** The decision names an affiliate, or an offer, that the catalogue does not hold. */
 function lacks(catalog: CatalogSnapshot, { affiliateId, offerId }: AttributionV1): boolean {
@@ -18,7 +13,7 @@ function lacks(catalog: CatalogSnapshot, { affiliateId, offerId }: AttributionV1
 
 export interface AttributionIntakeDeps {
   deliveries: DeliveryRepository;
-  catalog: Pick<Catalog, 'current' | 'reload'>;
+  catalog: Pick<Catalog, 'current' | 'loadedAfter'>;
   /** Called when new deliveries were recorded, so they go out without waiting for the next poll. */
   onRecorded: () => void;
   logger: Logger;
@@ -36,22 +31,16 @@ export function attributionIntake(deps: AttributionIntakeDeps) {
   /**
    * A decision may name an affiliate or offer created after this instance
    * last loaded the catalogue (its announcement still on the way, or
-   * missed): a snapshot not clearly newer than such a decision is loaded
-   * again, at most once a second, before the decision is planned. Only an
-   * affiliate that a newer snapshot lacks (archived) gets no postback, and
-   * that is logged; an archived offer's postbacks go to the affiliate's
-   * global URL.
+   * missed): it is planned with a snapshot loaded after it
+   * (Catalog.loadedAfter). Only an affiliate that such a snapshot lacks
+   * (archived) gets no postback, and that is logged; an archived offer's
+   * postbacks go to the affiliate's global URL.
    */
   const snapshotFor = async (messages: ConsumedMessage<AttributionV1>[]): Promise<CatalogSnapshot> => {
     const snapshot = deps.catalog.current();
-    const newest = Math.max(-Infinity, ...messages.filter(({ value }) => lacks(snapshot, value)).map(({ timestamp }) => timestamp));
-    if (newest + CLOCK_MARGIN_MS < snapshot.loadedAt) return snapshot;
-    await delay(Math.max(0, snapshot.loadedAt + CATALOG_RELOAD_AFTER_MS - Date.now()));
-    await deps.catalog.reload();
-    const reloaded = deps.catalog.current();
-    // The load failed (PostgreSQL unreachable): the batch is retried rather than planned without what it names.
-    if (reloaded === snapshot) throw new Error('the catalogue could not be loaded for a decision it lacks');
-    return reloaded;
+    const lacking = messages.filter(({ value }) => lacks(snapshot, value));
+    if (lacking.length === 0) return snapshot;
+    return deps.catalog.loadedAfter(lacking.reduce((newest, { timestamp }) => Math.max(newest, timestamp), -Infinity));
   };
 
   const record = async (messages: ConsumedMessage<AttributionV1>[]): Promise<void> => {

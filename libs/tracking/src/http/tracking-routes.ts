@@ -14,9 +14,6 @@ import { DIRECT_CLICK_BODY_LIMIT, DIRECT_LINK_SCRIPT, DirectClickRequest, hasAff
 import { respond } from './responses';
 import { TrackingMetrics } from './tracking-metrics';
 
-/** A link to an offer or approval the catalogue lacks reloads it, at most once a second (Catalog.reloadIfOlderThan). */
-const CATALOG_RELOAD_ON_MISS_MS = 1_000;
-
 type TrackingRequest = FastifyRequest<{ Params: { offerId?: string }; Querystring: RawQuery }>;
 
 /**
@@ -79,11 +76,11 @@ export class TrackingRoutes implements OnModuleInit {
     const decision = decideRedirect(catalog, link, visitor, nowMs);
     if (decision.kind === 'unknown_offer') {
       this.metrics.request('unknown_offer');
-      this.catalog.reloadIfOlderThan(CATALOG_RELOAD_ON_MISS_MS);
+      this.catalog.reloadOnMiss();
       return respond.unknownOffer(reply, request.headers.accept);
     }
     // An approval a moment old may not have reached the catalogue either.
-    if (decision.disposition === 'affiliate_not_approved') this.catalog.reloadIfOlderThan(CATALOG_RELOAD_ON_MISS_MS);
+    if (decision.disposition === 'affiliate_not_approved') this.catalog.reloadOnMiss();
     if (!counted) {
       this.metrics.request('head');
       return decision.template === null ? respond.offerUnavailable(reply, request.headers.accept, linkFieldBehind(decision.disposition)) : respond.wouldRedirect(reply);
